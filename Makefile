@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine: `make report` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test typecheck bench example templates clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build the committee packs for the shipped example (Frederiksberg 2019) and print where they are.
+report: $(STAMP)
+	$(BIN)/reportgen run
+
+## Run the whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy reportgen
+
+## Regenerate the shipped example inputs and the default templates.
+example: $(STAMP)
+	$(BIN)/python inputs/make_example.py
+templates: $(STAMP)
+	$(BIN)/python templates/build_templates.py
+
+## Benchmarks (generate data under bench/data, print a table).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

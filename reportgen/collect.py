@@ -1,0 +1,101 @@
+"""Pre-filled measurement sheets (``reportgen collect``): one workbook per contact person, listing exactly the
+measurements their initiatives' criteria need, in the layout the measurement reader expects (DESIGN §3.3)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from reportgen.outputs import atomic_write_bytes
+from reportgen.plan import Plan, QualitativeCriterion, slugify
+from reportgen.sources.danish import period_of_date
+from reportgen.sources.measurements import COLUMNS, SHEET
+
+STATUS_CHOICES = ["Opfyldt", "På vej", "Bagud", "Ikke opfyldt"]
+
+
+def measurement_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """Per contact: one row per (initiative, measurement), with the criteria that use it."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for initiative in plan.initiatives:
+        for measure in plan.measures(initiative):
+            using = [c for c in initiative.criteria if measure in (getattr(c, "measure", None), getattr(c, "numerator", None), getattr(c, "denominator", None))]
+            out.setdefault(initiative.contact, []).append(
+                {
+                    "initiative": initiative.id,
+                    "title": initiative.title,
+                    "measure": measure,
+                    "qualitative": any(isinstance(c, QualitativeCriterion) for c in using),
+                    "criteria": "; ".join(f"{c.id}: {c.text}" for c in using),
+                }
+            )
+    return out
+
+
+def build_workbook(plan: Plan, contact: str, rows: list[dict[str, Any]], period: str, values: dict[tuple[str, str, str], Any] | None = None) -> bytes:
+    """The workbook for one contact. ``values`` (initiative, measure, period) -> value pre-fills Værdi (examples)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws["A1"] = f"{plan.title} – målinger"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode tallet gælder for (fx 2019K3)."
+    header_row = 4
+    for j, name in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=header_row, column=j, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
+    ws.add_data_validation(status_list)
+    r = header_row + 1
+    entries: list[tuple[dict[str, Any], str, Any]] = []
+    for row in rows:
+        if values is None:
+            entries.append((row, period, None))
+        else:
+            for (initiative, measure, p), v in sorted(values.items()):
+                if initiative == row["initiative"] and measure == row["measure"]:
+                    entries.append((row, p, v))
+    for row, p, value in entries:
+        ws.cell(row=r, column=1, value=row["initiative"]).data_type = "s"
+        ws.cell(row=r, column=2, value=row["measure"])
+        ws.cell(row=r, column=3, value=p)
+        if isinstance(value, tuple):
+            ws.cell(row=r, column=4, value=value[0])
+            ws.cell(row=r, column=5, value=value[1])
+        elif value is not None:
+            ws.cell(row=r, column=4, value=value)
+        if row["qualitative"]:
+            status_list.add(ws.cell(row=r, column=4))
+        r += 1
+    guide = wb.create_sheet("Vejledning")
+    guide.append(["Indsats", "Titel", "Måling", "Bruges af succeskriterier"])
+    for c in guide[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        guide.append([row["initiative"], row["title"], row["measure"], row["criteria"]])
+    for sheet, widths in ((ws, [10, 28, 12, 14, 60]), (guide, [10, 40, 28, 100])):
+        for j, w in enumerate(widths, start=1):
+            sheet.column_dimensions[chr(64 + j)].width = w
+    for cell in guide["D"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_collection_sheets(plan: Plan, folder: Path, *, today: dt.date, dry_run: bool = False) -> list[Path]:
+    period = period_of_date(today, "Q").code
+    written = []
+    for contact, rows in measurement_rows(plan).items():
+        target = folder / f"maalinger-{slugify(contact)}.xlsx"
+        if not dry_run:
+            atomic_write_bytes(target, build_workbook(plan, contact, rows, period))
+        written.append(target)
+    return written

@@ -1,0 +1,240 @@
+"""``reportgen.toml``: the municipality's configuration (DESIGN §8).
+
+Relative paths are relative to the config file. Unknown keys are errors that name the key and list the known ones.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reportgen.errors import InputError, Problem
+from reportgen.sources.municipalities import registry
+
+CONFIG_NAME = "reportgen.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputsConfig(_Strict):
+    economy: list[str] = ["inputs/economy/*.csv", "inputs/economy/*.xlsx"]
+    barometer: list[str] = ["inputs/barometer/*"]
+    measurements: list[str] = ["inputs/maalinger/*.xlsx"]
+
+
+class EconomyColumns(_Strict):
+    """Canonical column name = the column's name in the municipality's export."""
+
+    dato: str = "dato"
+    konto: str = "konto"
+    projekt: str | None = "projekt"
+    tekst: str | None = "tekst"
+    beloeb: str = "beloeb"
+    antal: str | None = "antal"
+
+
+class EconomyConfig(_Strict):
+    columns: EconomyColumns = EconomyColumns()
+    encoding: str | None = None  # detected when not given
+    separator: str | None = None  # detected when not given
+
+
+class BarometerColumns(_Strict):
+    area: str | None = None
+    indicator: str | None = None
+    period: str | None = None
+    value: str | None = None
+
+
+class BarometerFile(_Strict):
+    indicator: str | None = None
+    columns: BarometerColumns | None = None
+    unit: Literal["pct", "antal", "kr"] | None = None
+    sheet: str | None = None
+
+
+class BarometerConfig(_Strict):
+    files: dict[str, BarometerFile] = {}
+    symbols: dict[str, Literal["missing", "zero"]] = {"..": "missing", "...": "missing", "-": "zero"}
+
+
+class TemplatesConfig(_Strict):
+    status: str = "templates/status.docx"
+    appendix: str = "templates/bilag.xlsx"
+    annual: str = "templates/aarsstatus.docx"
+    annual_appendix: str = "templates/aarsstatus.xlsx"
+
+
+class OutputConfig(_Strict):
+    dir: str = "outputs"
+
+
+class PrivacyConfig(_Strict):
+    min_count: int = Field(0, ge=0)
+
+
+class ScheduleConfig(_Strict):
+    lead_days: int = Field(5, ge=0)
+    annual: str = "01-15"
+    timezone: str = "Europe/Copenhagen"
+    max_data_age_days: int | None = Field(None, ge=1)
+
+    @field_validator("annual")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        try:
+            dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")
+        except ValueError:
+            raise ValueError(f"{value!r} is not a month and day (MM-DD such as 01-15)") from None
+        return value
+
+
+class Meeting(_Strict):
+    committee: str
+    date: dt.date
+
+
+class CommitteeConfig(_Strict):
+    recipients: list[str] = []
+
+
+class SmtpConfig(_Strict):
+    host: str = "localhost"
+    port: int = 25
+    security: Literal["none", "starttls", "ssl"] = "none"
+    user: str = ""
+    password_env: str = "REPORTGEN_SMTP_PASSWORD"
+    sender: str = "reportgen@localhost"
+    secretariat: str | None = None
+    max_message_mb: float = Field(20, gt=0)
+    timeout: float = Field(30, gt=0)
+
+
+class ConfigModel(_Strict):
+    municipality: Union[int, str, None] = None
+    plan: str
+    inputs: InputsConfig = InputsConfig()
+    economy: EconomyConfig = EconomyConfig()
+    barometer: BarometerConfig = BarometerConfig()
+    templates: TemplatesConfig = TemplatesConfig()
+    output: OutputConfig = OutputConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    meetings: list[Meeting] = []
+    committees: dict[str, CommitteeConfig] = {}
+    smtp: SmtpConfig = SmtpConfig()
+
+    @field_validator("municipality")
+    @classmethod
+    def _known(cls, value: Union[int, str, None]) -> Union[int, str, None]:
+        if value is not None:
+            area = registry().lookup(value)
+            if area is None or not area.is_municipality:
+                raise ValueError(f"{value!r} is not a Danish municipality (a kommunekode such as 147 or a name)")
+        return value
+
+
+class Config:
+    """A loaded configuration: the validated model plus where it lives, to resolve relative paths."""
+
+    def __init__(self, model: ConfigModel, path: Path, *, output_root: Path | None = None):
+        self.model = model
+        self.path = path.resolve()
+        self.base = self.path.parent
+        self._output_root = output_root
+
+    def resolve(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else self.base / p
+
+    def display(self, path: Path) -> str:
+        """A path as the user should read it in messages: relative to the working directory when possible."""
+        try:
+            return os.path.relpath(path)
+        except ValueError:  # pragma: no cover - other drive on Windows
+            return str(path)
+
+    @property
+    def plan_path(self) -> Path:
+        return self.resolve(self.model.plan)
+
+    @property
+    def output_dir(self) -> Path:
+        if self._output_root is not None:
+            return self._output_root
+        return self.resolve(self.model.output.dir)
+
+    def template(self, name: str) -> Path:
+        return self.resolve(getattr(self.model.templates, name))
+
+    def expand(self, patterns: list[str]) -> list[Path]:
+        """Files matching the glob patterns, sorted, without duplicates; Office lock files (~$x.xlsx) skipped."""
+        found: dict[Path, None] = {}
+        for pattern in patterns:
+            full = self.resolve(pattern)
+            anchor = Path(full.anchor)
+            for p in sorted(anchor.glob(str(full.relative_to(anchor)))):
+                if p.is_file() and not p.name.startswith(("~$", ".")):
+                    found[p] = None
+        return list(found)
+
+
+def shipped_example() -> Path | None:
+    """The example config that ships with a source checkout (Frederiksberg 2019), if present."""
+    candidate = Path(__file__).resolve().parent.parent / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def find_config(explicit: str | Path | None, cwd: Path | None = None) -> tuple[Path, bool]:
+    """Which config to use: ``--config``, else ``./reportgen.toml``, else the shipped example.
+
+    Returns the path and whether it is the shipped example run from elsewhere (then outputs go to ``./outputs``).
+    """
+    cwd = cwd or Path.cwd()
+    if explicit:
+        return Path(explicit), False
+    local = cwd / CONFIG_NAME
+    if local.is_file():
+        return local, False
+    example = shipped_example()
+    if example is None:
+        raise InputError.at(CONFIG_NAME, "no configuration found", "a reportgen.toml in the working directory or --config FILE")
+    return example, example.parent.resolve() != cwd.resolve()
+
+
+def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
+    path = Path(path)
+    display = os.path.relpath(path) if path.is_absolute() else str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.at(display, "file not found", "an existing reportgen.toml") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError.at(display, "not UTF-8 text", "a TOML file saved as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line")[0]
+        raise InputError.at(display, f"invalid TOML: {message}", "valid TOML", row=line) from None
+    try:
+        model = ConfigModel.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            key = ".".join(str(p) for p in e["loc"])
+            if e["type"] == "extra_forbidden":
+                problems.append(Problem(display, f"unknown key {key!r}", "see the reportgen.toml reference in README.md", column=key))
+            elif e["type"] == "missing":
+                problems.append(Problem(display, f"missing key {key!r}", "the key is required", column=key))
+            else:
+                msg = str(e["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(display, f"{key}: {msg}", "", column=key))
+        raise InputError(problems) from None
+    return Config(model, path, output_root=output_root)

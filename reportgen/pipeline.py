@@ -1,0 +1,279 @@
+"""The library entry point: load, read, evaluate, render, publish. The CLI only maps flags to these functions.
+
+    >>> from reportgen.config import load_config
+    >>> from reportgen.pipeline import build_packs
+    >>> result = build_packs(load_config("reportgen.toml"), committees=["AUU"], meeting=date(2020, 3, 10))
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen import __version__
+from reportgen.config import Config
+from reportgen.criteria import InitiativeResult, evaluate
+from reportgen.errors import InputError, Problem, ProblemLog, UsageError
+from reportgen.outputs import Staging, archive_stamp, output_lock, sha256_of, write_manifest
+from reportgen.plan import Plan, load_plan
+from reportgen.privacy import PrivacyGuard
+from reportgen.render.context import PackSpec, build_context
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Inputs:
+    """Everything read for one run: the plan, the observations table and what each file contributed."""
+
+    plan: Plan
+    observations: "pd.DataFrame"
+    sources: list[dict[str, Any]]
+    has_economy: bool
+    problems: ProblemLog
+
+
+@dataclass
+class BuiltPack:
+    spec: PackSpec
+    folder: Path
+    files: list[Path]
+    summary: dict[str, Any]
+
+
+@dataclass
+class RunResult:
+    packs: list[BuiltPack]
+    manifest: Path | None
+    warnings: list[str] = field(default_factory=list)
+    archived: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+
+
+def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
+    """Load the plan and read every input; collect every problem, then raise InputError if any is an error."""
+    import pandas as pd
+
+    from reportgen.sources import observations_frame
+    from reportgen.sources.barometer import read_indicators
+    from reportgen.sources.economy import economy_observations, read_economy
+    from reportgen.sources.measurements import read_all_measurements
+
+    problems = problems if problems is not None else ProblemLog()
+    plan = load_plan(config.plan_path, config.display(config.plan_path))
+    if config.model.municipality is not None:
+        from reportgen.sources.municipalities import registry
+
+        if registry().resolve(config.model.municipality).code != plan.municipality_code:
+            problems.error(config.display(config.path), f"municipality {config.model.municipality!r} differs from the plan's ({plan.municipality!r})",
+                           "the same municipality in reportgen.toml and the plan", column="municipality")
+    for code in [m.committee for m in config.model.meetings] + list(config.model.committees):
+        if code not in plan.committees:
+            problems.error(config.display(config.path), f"committee {code!r} is not in the plan", "one of: " + ", ".join(plan.committees), column="meetings/committees")
+
+    sources: list[dict[str, Any]] = []
+    inputs = config.model.inputs
+    economy_paths = config.expand(inputs.economy)
+    barometer_paths = config.expand(inputs.barometer)
+    measurement_paths = config.expand(inputs.measurements)
+    economy_paths_set = set(economy_paths)
+    barometer_paths = [p for p in barometer_paths if p not in economy_paths_set and p.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".txt")]
+
+    postings = read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
+    indicators = read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
+    measurements = read_all_measurements(measurement_paths, [config.display(p) for p in measurement_paths], plan, problems)
+
+    for kind, paths, frame, key in (("økonomi", economy_paths, postings, "file"), ("barometer", barometer_paths, indicators, "source"), ("målinger", measurement_paths, measurements, "source")):
+        for p in paths:
+            display = config.display(p)
+            rows = int((frame[key] == display).sum()) if not frame.empty else 0
+            sources.append({"path": _relative(p, config.base), "kind": kind, "size": p.stat().st_size, "sha256": sha256_of(p), "rows": rows})
+    if not economy_paths:
+        problems.warning(config.display(config.path), "no economy exports found", "files matching [inputs] economy", column="inputs.economy")
+    if not measurement_paths:
+        problems.warning(config.display(config.path), "no measurement sheets found", "files matching [inputs] measurements", column="inputs.measurements")
+    missing = [i for i in plan.indicators() if indicators.empty or not (indicators["indicator"] == i).any()]
+    for indicator in missing:
+        problems.warning(config.display(config.plan_path), f"no data for indicator {indicator!r}; its criteria report 'Mangler data'", "an indicator file that provides it")
+    problems.raise_if_errors()
+    economy_obs = economy_observations(postings, plan) if not postings.empty else observations_frame()
+    frames = [f for f in (economy_obs, indicators, measurements) if not f.empty]
+    observations = pd.concat(frames, ignore_index=True) if frames else observations_frame()
+    return Inputs(plan, observations, sources, bool(economy_paths), problems)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base))
+    except ValueError:
+        return str(path)
+
+
+def plan_packs(
+    config: Config,
+    plan: Plan,
+    *,
+    meeting: dt.date | None = None,
+    committees: list[str] | tuple[str, ...] = (),
+    annual: int | None = None,
+    today: dt.date | None = None,
+) -> list[PackSpec]:
+    """Which packs a run builds.
+
+    ``annual``: the annual follow-up for that year (as of 31 December, or ``today`` if earlier and given).
+    Otherwise one committee pack per committee: at ``meeting`` if given, else the committee's next meeting on or
+    after today, else its latest meeting. A pack's as-of date is ``today`` when given, else the earlier of the
+    meeting date and the current date, so a pack made again later shows the same figures.
+    """
+    wall = dt.date.today()
+    unknown = [c for c in committees if c not in plan.committees]
+    if unknown:
+        raise UsageError([Problem("--committee", f"unknown committee {c!r}", "one of: " + ", ".join(plan.committees)) for c in unknown])
+    specs: list[PackSpec] = []
+    if annual is not None:
+        if not plan.period.start.year <= annual <= plan.period.end.year + 1:
+            raise UsageError(Problem("--annual", f"{annual} is outside the plan period", f"a year from {plan.period.start.year} to {plan.period.end.year}"))
+        year_end = dt.date(annual, 12, 31)
+        specs.append(PackSpec("annual", as_of=today or min(year_end, wall), year=annual))
+        if not committees and meeting is None:
+            return specs
+    calendar = config.model.meetings
+    chosen = list(committees) or list(plan.committees)
+    reference = today or wall
+    for code in chosen:
+        if meeting is not None:
+            date = meeting
+        else:
+            dates = sorted(m.date for m in calendar if m.committee == code)
+            if not dates:
+                if committees:
+                    raise UsageError(Problem("--committee", f"committee {code!r} has no meeting in the calendar", "--meeting DATE, or [[meetings]] in reportgen.toml"))
+                continue
+            upcoming = [d for d in dates if d >= reference]
+            date = upcoming[0] if upcoming else dates[-1]
+        specs.append(PackSpec("committee", as_of=today or min(date, wall), committee=code, meeting=date))
+    if not specs:
+        raise UsageError(Problem(config.display(config.path), "no meetings in the calendar and no --meeting given", "[[meetings]] in reportgen.toml or --meeting DATE"))
+    return specs
+
+
+def build_packs(
+    config: Config,
+    *,
+    meeting: dt.date | None = None,
+    committees: list[str] | tuple[str, ...] = (),
+    annual: int | None = None,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    command: str = "reportgen run",
+    now: dt.datetime | None = None,
+) -> RunResult:
+    """Build the packs and publish them under ``<output>/<plan-slug>/`` with a manifest. Nothing is written when
+    any input is invalid (InputError) or with ``dry_run``."""
+    inputs = read_inputs(config)
+    plan = inputs.plan
+    specs = plan_packs(config, plan, meeting=meeting, committees=committees, annual=annual, today=today)
+    now = now or dt.datetime.now().astimezone()
+    guard = PrivacyGuard()
+    warnings = [str(p) for p in inputs.problems.warnings]
+    evaluated: dict[dt.date, list[InitiativeResult]] = {}
+    contexts: list[tuple[PackSpec, dict[str, Any]]] = []
+    for spec in specs:
+        if spec.as_of not in evaluated:
+            evaluated[spec.as_of] = evaluate(plan, inputs.observations, spec.as_of, has_economy=inputs.has_economy)
+        context = build_context(plan, evaluated[spec.as_of], inputs.observations, spec, inputs.sources, guard, generated=now,
+                                min_count=config.model.privacy.min_count)
+        if spec.kind == "committee" and not context["initiatives"]:
+            warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")
+        contexts.append((spec, context))
+    root = config.output_dir / plan.slug
+    if dry_run:
+        packs = [BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in spec.file_names()], _summary(ctx)) for spec, ctx in contexts]
+        return RunResult(packs, None, warnings, dry_run=True)
+
+    from reportgen.render.excel import render_excel
+    from reportgen.render.word import render_word
+
+    with output_lock(root, command):
+        staging = Staging(root)
+        try:
+            built: list[BuiltPack] = []
+            for spec, context in contexts:
+                folder = staging.folder(spec.folder)
+                word_name, excel_name = spec.file_names()
+                word_template = config.template("annual" if spec.kind == "annual" else "status")
+                excel_template = config.template("annual_appendix" if spec.kind == "annual" else "appendix")
+                render_word(word_template, context, folder / word_name, config.display(word_template))
+                warnings += render_excel(excel_template, context, folder / excel_name, config.display(excel_template))
+                built.append(BuiltPack(spec, root / spec.folder, [root / spec.folder / word_name, root / spec.folder / excel_name], _summary(context)))
+            stamp = archive_stamp(now)
+            file_hashes = {spec.folder: {p.name: sha256_of(p) for p in sorted(staging.path.joinpath(spec.folder).iterdir())} for spec, _ in contexts}
+            archived = staging.publish(stamp)
+        except BaseException:
+            staging.discard()
+            raise
+        manifest = {
+            "tool": "reportgen",
+            "version": __version__,
+            "created": now.isoformat(timespec="seconds"),
+            "command": command,
+            "config": {"path": str(config.path), "sha256": sha256_of(config.path)},
+            "plan": {"path": _relative(config.plan_path, config.base), "sha256": sha256_of(config.plan_path), "title": plan.title,
+                     "municipality": plan.municipality_code},
+            "inputs": inputs.sources,
+            "packs": [
+                {
+                    "folder": b.spec.folder,
+                    "kind": b.spec.kind,
+                    "committee": b.spec.committee,
+                    "meeting": b.spec.meeting,
+                    "year": b.spec.year,
+                    "as_of": b.spec.as_of,
+                    "files": [{"name": name, "sha256": digest} for name, digest in file_hashes[b.spec.folder].items()],
+                    "results": b.summary,
+                }
+                for b in built
+            ],
+            "results": _results(evaluated),
+            "privacy": {"findings": guard.findings, "min_count": config.model.privacy.min_count},
+            "archived": archived,
+            "warnings": warnings,
+            "emails": [],
+        }
+        manifest_path = write_manifest(root, manifest, stamp)
+    for finding in guard.findings:
+        warnings.append(f"{finding['where']}: {finding['what']}")
+    return RunResult(built, manifest_path, warnings, archived)
+
+
+def _results(evaluated: dict[dt.date, list[InitiativeResult]]) -> list[dict[str, Any]]:
+    out = []
+    for as_of, results in evaluated.items():
+        for r in results:
+            out.append({"as_of": as_of, "initiative": r.initiative.id, "status": r.status, "criteria": [c.as_dict() for c in r.criteria]})
+    return out
+
+
+def _summary(context: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "initiatives": len(context["initiatives"]),
+        "criteria": {s["status"]: s["count"] for s in context["status_counts"]},
+        "overall_status": context["overall_status"],
+    }
+
+
+def validate(config: Config) -> list[Problem]:
+    """Every problem with the config, plan and inputs (errors and warnings); writes nothing."""
+    problems = ProblemLog()
+    try:
+        read_inputs(config, problems)
+    except InputError as exc:
+        for p in exc.problems:
+            if p not in problems.problems:
+                problems.add(p)
+    return problems.problems

@@ -1,0 +1,218 @@
+"""The plain template context shared by the Word and Excel renderers (documented in templates/README.md).
+
+Every text that reaches a document is taken from here, and every text here has passed the privacy guard
+(CPR masking). Numbers stay numbers (floats) so Excel gets real values; Danish text forms sit beside them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from reportgen import __version__
+from reportgen.criteria import InitiativeResult, worst_status
+from reportgen.privacy import PrivacyGuard
+from reportgen.render.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, by_unit, dato, kr, pct, tal
+from reportgen.sources.danish import parse_period
+from reportgen.sources.municipalities import NATIONAL, registry
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reportgen.plan import Plan
+
+
+@dataclass
+class PackSpec:
+    """What one pack is: a committee's status before a meeting, or the annual follow-up for a year."""
+
+    kind: str  # "committee" | "annual"
+    as_of: dt.date
+    committee: str | None = None
+    meeting: dt.date | None = None
+    year: int | None = None
+
+    @property
+    def folder(self) -> str:
+        if self.kind == "annual":
+            return f"aarsstatus-{self.year}"
+        assert self.meeting is not None
+        return f"{self.meeting.isoformat()}-{self.committee}"
+
+    @property
+    def stem(self) -> str:
+        return self.folder if self.kind == "annual" else f"{self.committee}-{self.meeting}"
+
+    def file_names(self) -> tuple[str, str]:
+        if self.kind == "annual":
+            return f"aarsstatus-{self.year}.docx", f"aarsstatus-{self.year}.xlsx"
+        return f"status-{self.stem}.docx", f"bilag-{self.stem}.xlsx"
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def build_context(
+    plan: "Plan",
+    results: list[InitiativeResult],
+    observations: "pd.DataFrame",
+    spec: PackSpec,
+    sources: list[dict[str, Any]],
+    guard: PrivacyGuard,
+    *,
+    generated: dt.datetime,
+    min_count: int = 0,
+) -> dict[str, Any]:
+    """The context for one pack. Committee packs hold the committee's initiatives; annual packs hold all."""
+    t = guard.text
+    selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
+    initiatives = []
+    for r in selected:
+        i = r.initiative
+        where = f"handleplan: indsats {i.id}"
+        criteria = []
+        for c in r.criteria:
+            actual_text = by_unit(c.actual, c.unit) if c.unit != "status" else STATUS_LABELS[c.status]
+            if c.status == "no_data" and c.actual is None:
+                actual_text = "–"
+            criteria.append(
+                {
+                    "id": t(c.criterion_id, where),
+                    "text": t(c.text, where),
+                    "kind": c.kind,
+                    "target_text": t(c.target_text, where),
+                    "target": _f(c.target),
+                    "actual": _f(c.actual),
+                    "actual_text": actual_text,
+                    "unit": c.unit,
+                    "status": c.status,
+                    "status_label": STATUS_LABELS[c.status],
+                    "colour": STATUS_COLOURS[c.status],
+                    "explanation": t(c.explanation, where),
+                    "note": t(c.note, f"målingsark: indsats {i.id}, kriterie {c.criterion_id}") if c.note else "",
+                    "period": c.period or "",
+                    "deadline": c.deadline,
+                    "deadline_text": dato(c.deadline),
+                }
+            )
+        spent_share = (r.spent / r.budget) if (r.spent is not None and r.budget) else None
+        initiatives.append(
+            {
+                "id": t(i.id, where),
+                "title": t(i.title, where),
+                "goal": t(plan.goals[i.goal], where),
+                "goal_key": i.goal,
+                "committees": [t(plan.committees[code], where) for code in i.committees],
+                "committee_codes": list(i.committees),
+                "committees_text": t(", ".join(plan.committees[code] for code in i.committees), where),
+                "contact": t(i.contact, where),
+                "status": r.status,
+                "status_label": STATUS_LABELS[r.status],
+                "colour": STATUS_COLOURS[r.status],
+                "budget": _f(r.budget),
+                "budget_text": kr(r.budget) if r.budget else "–",
+                "budget_by_year": {str(y): float(a) for y, a in sorted(i.budget.items())},
+                "spent": _f(r.spent),
+                "spent_text": kr(r.spent) if r.spent is not None else "–",
+                "spent_share": _f(spent_share),
+                "spent_share_text": pct(spent_share) if spent_share is not None else "–",
+                "criteria": criteria,
+                "criteria_met": sum(1 for c in r.criteria if c.status == "met"),
+            }
+        )
+    counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
+    goals = [
+        {"key": key, "title": t(title, "handleplan: mål"), "initiatives": [i for i in initiatives if i["goal_key"] == key]}
+        for key, title in plan.goals.items()
+    ]
+    committee_name = plan.committees.get(spec.committee or "", "")
+    return {
+        "kommune": registry().by_code[plan.municipality_code].official_name,
+        "plan": {
+            "title": t(plan.title, "handleplan"),
+            "start": plan.period.start,
+            "end": plan.period.end,
+            "period_text": f"{dato(plan.period.start)} – {dato(plan.period.end)}",
+            "pool": _f(plan.pool),
+            "pool_text": kr(plan.pool) if plan.pool is not None else "–",
+        },
+        "pack": {
+            "kind": spec.kind,
+            "title": ("Årlig status " + str(spec.year)) if spec.kind == "annual" else f"Status til {t(committee_name, 'handleplan')}",
+            "committee": spec.committee or "",
+            "committee_name": t(committee_name, "handleplan"),
+            "meeting": spec.meeting,
+            "meeting_text": dato(spec.meeting) if spec.meeting else "",
+            "year": spec.year,
+            "as_of": spec.as_of,
+            "as_of_text": dato(spec.as_of),
+        },
+        "generated": generated,
+        "generated_text": dato(generated.date()),
+        "version": __version__,
+        "initiatives": initiatives,
+        "goals": [g for g in goals if g["initiatives"]],
+        "status_counts": [{"status": s, "label": STATUS_LABELS[s], "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER],
+        "overall_status": worst_status([i["status"] for i in initiatives]) if initiatives else "no_data",
+        "economy": economy_rows(plan, selected, observations, spec),
+        "barometer": barometer_series(plan, observations, spec),
+        "sources": [{**s, "path": t(s["path"], "datagrundlag")} for s in sources],
+        "privacy_min_count": min_count,
+    }
+
+
+def economy_rows(plan: "Plan", selected: list[InitiativeResult], observations: "pd.DataFrame", spec: PackSpec) -> dict[str, Any]:
+    """Per initiative: budget, spent and spent share per plan year, and spending by month. Aggregates only."""
+    o = observations[(observations["indicator"] == "forbrug")]
+    months: set[str] = set()
+    years = list(range(plan.period.start.year, plan.period.end.year + 1))
+    rows = []
+    for r in selected:
+        mine = o[o["initiative"] == r.initiative.id]
+        by_month: dict[str, float] = {}
+        for rec in mine.itertuples(index=False):
+            p = parse_period(rec.period)
+            if p.start > spec.as_of or not (plan.period.start <= p.start <= plan.period.end):
+                continue
+            by_month[rec.period] = by_month.get(rec.period, 0.0) + float(rec.value)
+        months |= set(by_month)
+        per_year = []
+        for y in years:
+            budget = float(r.initiative.budget.get(y, Decimal(0)))
+            spent = sum(v for m, v in by_month.items() if m.startswith(str(y)))
+            per_year.append({"year": y, "budget": budget, "spent": spent, "share": (spent / budget) if budget else None})
+        rows.append({"id": r.initiative.id, "title": r.initiative.title, "years": per_year, "months": by_month,
+                     "has_filter": r.initiative.economy is not None})
+    return {"years": years, "months": sorted(months, key=lambda m: parse_period(m)), "rows": rows}
+
+
+def barometer_series(plan: "Plan", observations: "pd.DataFrame", spec: PackSpec) -> list[dict[str, Any]]:
+    """For each indicator the plan's criteria use: the municipality's and the national values over time."""
+    out = []
+    o = observations
+    indicators = list(plan.indicators())
+    loaded = o.loc[o["initiative"].isna() & (o["source"] != "økonomi"), "indicator"]
+    indicators += [i for i in dict.fromkeys(loaded) if i not in indicators]
+    for indicator in indicators:
+        rows = o[(o["indicator"] == indicator) & (o["area"].isin([plan.municipality_code, NATIONAL]))]
+        if rows.empty:
+            continue
+        periods = sorted({p for p in rows["period"] if parse_period(p).start <= spec.as_of}, key=parse_period)
+        unit = rows["unit"].iloc[0]
+        points = []
+        for p in periods:
+            def val(area: int) -> float | None:
+                v = rows[(rows["period"] == p) & (rows["area"] == area)]["value"]
+                return None if v.empty or v.iloc[0] != v.iloc[0] else float(v.iloc[0])
+
+            home, national = val(plan.municipality_code), val(NATIONAL)
+            points.append({"period": p, "period_text": parse_period(p).label_da(), "home": home, "national": national,
+                           "home_text": by_unit(home, unit), "national_text": by_unit(national, unit)})
+        out.append({"indicator": indicator, "unit": unit, "points": points,
+                    "home_name": registry().by_code[plan.municipality_code].name, "source": str(rows["source"].iloc[0])})
+    return out
+
+
+__all__ = ["PackSpec", "build_context", "tal"]

@@ -1,0 +1,267 @@
+"""The Excel appendix: the template's sheets filled with openpyxl, keeping what staff added to the template.
+
+Each sheet of the template has a header row; reportgen finds it by its column names and writes one row per record
+below it, matching columns by header name (so staff may reorder, rename within the known names, or drop columns).
+Every figure is a stored value with a number format, never a formula; text is always stored as text, so a value
+starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Status cells are coloured.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from reportgen.errors import TemplateError
+from reportgen.render.formatting import STATUS_COLOURS, STATUS_LABELS
+
+log = logging.getLogger(__name__)
+
+FMT = {
+    "antal": '#,##0',
+    "kr": '#,##0 "kr."',
+    "pct": '0.0%',
+    "num": '#,##0.0',
+    "date": 'dd-mm-yyyy',
+}
+SHEETS = ["Overblik", "Succeskriterier", "Økonomi", "Barometer", "Datagrundlag"]
+
+# header name -> (value from record, format key or None)
+Column = tuple[Callable[[dict[str, Any]], Any], str | None]
+
+
+def _unit_fmt(unit: str) -> str:
+    return FMT.get(unit, FMT["num"])
+
+
+OVERBLIK: dict[str, Column] = {
+    "Indsats": (lambda r: r["id"], None),
+    "Titel": (lambda r: r["title"], None),
+    "Målsætning": (lambda r: r["goal"], None),
+    "Udvalg": (lambda r: ", ".join(r["committee_codes"]), None),
+    "Kontakt": (lambda r: r["contact"], None),
+    "Status": (lambda r: r["status_label"], "status"),
+    "Kriterier": (lambda r: len(r["criteria"]), "antal"),
+    "Opfyldt": (lambda r: r["criteria_met"], "antal"),
+    "Budget (kr.)": (lambda r: r["budget"], "kr"),
+    "Forbrug (kr.)": (lambda r: r["spent"], "kr"),
+    "Forbrug (pct.)": (lambda r: r["spent_share"], "pct"),
+}
+SUCCESKRITERIER: dict[str, Column] = {
+    "Indsats": (lambda r: r["initiative_id"], None),
+    "Indsatstitel": (lambda r: r["initiative_title"], None),
+    "Kriterie": (lambda r: r["id"], None),
+    "Succeskriterie": (lambda r: r["text"], None),
+    "Type": (lambda r: r["kind"], None),
+    "Mål": (lambda r: r["target_text"], None),
+    "Målværdi": (lambda r: r["target"], "unit"),
+    "Faktisk": (lambda r: r["actual"], "unit"),
+    "Enhed": (lambda r: {"pct": "pct.", "kr": "kr.", "antal": "antal", "status": "status"}.get(r["unit"], r["unit"]), None),
+    "Status": (lambda r: r["status_label"], "status"),
+    "Forklaring": (lambda r: r["explanation"], None),
+    "Periode": (lambda r: r["period"], None),
+    "Frist": (lambda r: r["deadline"], "date"),
+    "Bemærkning": (lambda r: r["note"], None),
+}
+BAROMETER: dict[str, Column] = {
+    "Indikator": (lambda r: r["indicator"], None),
+    "Periode": (lambda r: r["period"], None),
+    "Kommune": (lambda r: r["home"], "unit"),
+    "Hele landet": (lambda r: r["national"], "unit"),
+    "Enhed": (lambda r: "pct." if r["unit"] == "pct" else r["unit"], None),
+    "Kilde": (lambda r: r["source"], None),
+}
+DATAGRUNDLAG: dict[str, Column] = {
+    "Fil": (lambda r: r["path"], None),
+    "Type": (lambda r: r["kind"], None),
+    "Størrelse (bytes)": (lambda r: r["size"], "antal"),
+    "Rækker": (lambda r: r["rows"], "antal"),
+    "SHA-256": (lambda r: r["sha256"], None),
+}
+
+
+class ExcelWriter:
+    def __init__(self, template: Path, display: str):
+        self.template = template
+        self.display = display
+        self.warnings: list[str] = []
+
+    def _open(self) -> Any:
+        from openpyxl import load_workbook
+
+        if not self.template.is_file():
+            raise TemplateError.at(self.display, "template not found", "an .xlsx template; see templates/README.md")
+        try:
+            wb = load_workbook(self.template, rich_text=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise TemplateError.at(self.display, f"cannot open the template ({type(exc).__name__}: {exc})", "an .xlsx file saved by Excel or LibreOffice") from None
+        missing = [s for s in SHEETS if s not in wb.sheetnames]
+        if missing:
+            raise TemplateError.at(self.display, "missing sheet(s) " + ", ".join(repr(s) for s in missing), "the sheets " + ", ".join(SHEETS))
+        return wb
+
+    def _header(self, ws: Any, columns: dict[str, Column]) -> tuple[int, dict[str, int]]:
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
+            names = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
+            if sum(1 for n in names if n in columns) >= 2:
+                unknown = [n for n in names if n not in columns]
+                for n in unknown:
+                    self.warnings.append(f"{self.display}:{ws.title}: column {n!r} is not filled by reportgen (known: {', '.join(columns)})")
+                return row[0].row, {n: c for n, c in names.items() if n in columns}
+        raise TemplateError.at(self.display, "no header row found", "a header row with the column names listed in templates/README.md", sheet=ws.title)
+
+    def _fill(self, ws: Any, columns: dict[str, Column], records: list[dict[str, Any]]) -> tuple[int, int, dict[str, int]]:
+        from openpyxl.styles import PatternFill
+
+        header_row, positions = self._header(ws, columns)
+        row = header_row + 1
+        for record in records:
+            for name, col in positions.items():
+                getter, fmt = columns[name]
+                value = getter(record)
+                cell = ws.cell(row=row, column=col)
+                write_value(cell, value)
+                if fmt == "unit":
+                    cell.number_format = _unit_fmt(record.get("unit", "num"))
+                elif fmt == "status":
+                    colour = STATUS_COLOURS[record["status"]]
+                    cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
+                elif fmt == "date" and value is not None:
+                    cell.number_format = FMT["date"]
+                elif fmt:
+                    cell.number_format = FMT[fmt]
+            row += 1
+        last_col = max(positions.values())
+        self._finish(ws, header_row, row - 1, last_col)
+        return header_row, row - 1, positions
+
+    def _finish(self, ws: Any, header_row: int, last_row: int, last_col: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(last_col)}{max(last_row, header_row)}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if not ws.print_title_rows:
+            ws.print_title_rows = f"{header_row}:{header_row}"
+
+    def write(self, context: dict[str, Any], target: Path) -> list[str]:
+        wb = self._open()
+        self._title(wb["Overblik"], context)
+        h, last, positions = self._fill(wb["Overblik"], OVERBLIK, context["initiatives"])
+        self._chart(wb["Overblik"], h, last, positions)
+        criteria = [
+            {**c, "initiative_id": i["id"], "initiative_title": i["title"]} for i in context["initiatives"] for c in i["criteria"]
+        ]
+        self._fill(wb["Succeskriterier"], SUCCESKRITERIER, criteria)
+        self._economy(wb["Økonomi"], context["economy"])
+        points = [{**p, "indicator": s["indicator"], "unit": s["unit"], "source": s["source"]} for s in context["barometer"] for p in s["points"]]
+        self._fill(wb["Barometer"], BAROMETER, points)
+        self._fill(wb["Datagrundlag"], DATAGRUNDLAG, context["sources"])
+        wb.properties.title = f"{context['plan']['title']} – {context['pack']['title']}"
+        wb.properties.creator = f"reportgen {context['version']}"
+        wb.save(target)
+        return self.warnings
+
+    def _title(self, ws: Any, context: dict[str, Any]) -> None:
+        """Fill ``{{ name }}`` placeholders in the sheet's title cells (above the header)."""
+        values = {
+            "{{kommune}}": context["kommune"],
+            "{{plan}}": context["plan"]["title"],
+            "{{pakke}}": context["pack"]["title"],
+            "{{opgjort}}": context["pack"]["as_of_text"],
+            "{{dannet}}": context["generated_text"],
+        }
+        for row in ws.iter_rows(min_row=1, max_row=5):
+            for cell in row:
+                if isinstance(cell.value, str) and "{{" in cell.value:
+                    text = cell.value
+                    for key, value in values.items():
+                        text = text.replace(key, value).replace(key.replace("{{", "{{ ").replace("}}", " }}"), value)
+                    write_value(cell, text)
+
+    def _chart(self, ws: Any, header_row: int, last_row: int, positions: dict[str, int]) -> None:
+        """A native bar chart of budget and spending per initiative (Excel draws it from the stored values)."""
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.utils import get_column_letter
+
+        if last_row <= header_row or "Budget (kr.)" not in positions or "Forbrug (kr.)" not in positions:
+            return
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Budget og forbrug pr. indsats"
+        chart.y_axis.title = "kr."
+        chart.y_axis.numFmt = '#,##0'
+        for name in ("Budget (kr.)", "Forbrug (kr.)"):
+            col = positions[name]
+            chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last_row), titles_from_data=True)
+        label_col = positions.get("Titel") or positions.get("Indsats") or 1
+        chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
+        chart.height = max(7.5, 0.9 * (last_row - header_row))
+        chart.width = 18
+        anchor_col = get_column_letter(max(positions.values()) + 2)
+        ws.add_chart(chart, f"{anchor_col}{header_row}")
+
+    def _economy(self, ws: Any, economy: dict[str, Any]) -> None:
+        """Budget, spent and spent share per plan year, then spending per month. Aggregates only."""
+        from openpyxl.styles import Font
+
+        header_row = None
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
+            if any(isinstance(c.value, str) and c.value.strip() == "Indsats" for c in row):
+                header_row = row[0].row
+                break
+        if header_row is None:
+            raise TemplateError.at(self.display, "no header row starting with 'Indsats'", "a header row with 'Indsats' and 'Titel'", sheet=ws.title)
+        headers: list[tuple[str, str | None]] = [("Indsats", None), ("Titel", None)]
+        for y in economy["years"]:
+            headers += [(f"Budget {y}", "kr"), (f"Forbrug {y}", "kr"), (f"Forbrug {y} (pct.)", "pct")]
+        headers += [(m, "kr") for m in economy["months"]]
+        bold = Font(bold=True)
+        template_style = ws.cell(row=header_row, column=1)
+        for j, (name, _) in enumerate(headers, start=1):
+            cell = ws.cell(row=header_row, column=j)
+            write_value(cell, name)
+            if template_style.has_style:
+                cell._style = template_style._style
+            else:
+                cell.font = bold
+        for i, r in enumerate(economy["rows"], start=header_row + 1):
+            values: list[Any] = [r["id"], r["title"]]
+            for y in r["years"]:
+                values += [y["budget"], y["spent"], y["share"]]
+            values += [r["months"].get(m) for m in economy["months"]]
+            for j, ((_, fmt), value) in enumerate(zip(headers, values), start=1):
+                cell = ws.cell(row=i, column=j)
+                write_value(cell, value)
+                if fmt:
+                    cell.number_format = FMT[fmt]
+        self._finish(ws, header_row, header_row + len(economy["rows"]), len(headers))
+
+
+def write_value(cell: Any, value: Any) -> None:
+    """Store a value: numbers as numbers, dates as dates, text always as text (never a formula)."""
+    if value is None:
+        cell.value = None
+        return
+    if isinstance(value, bool):
+        cell.value = "Ja" if value else "Nej"
+        return
+    if isinstance(value, (int, float)):
+        if value != value:  # NaN: missing stays empty
+            cell.value = None
+            return
+        cell.value = value
+        return
+    if isinstance(value, (dt.date, dt.datetime)):
+        cell.value = value
+        return
+    cell.value = str(value)
+    cell.data_type = "s"  # openpyxl would turn "=..." into a formula otherwise
+
+
+def render_excel(template: Path, context: dict[str, Any], target: Path, display: str) -> list[str]:
+    """Fill the template into ``target``; returns warnings (template columns reportgen does not fill)."""
+    return ExcelWriter(template, display).write(context, target)

@@ -1,0 +1,316 @@
+"""Integrationsbarometer, Statistics Denmark (Statbank) and Jobindsats spreadsheets (DESIGN §3.2).
+
+Two layouts:
+
+* wide: title/metadata rows, a header row starting with ``Kommune`` or ``Område``, one row per area and one column
+  per period, footnotes below;
+* long: a header with area, period and value columns and optionally an indicator column (Statbank's
+  ``OMRÅDE;OVERTRÆD;TID;INDHOLD`` or ``indikator;kommune;periode;værdi``).
+
+The indicator key comes from the config (``[barometer.files."glob"] indicator = ...``), from the long layout's
+indicator column (its labels turned into keys), or from a metadata row ``Indikator: key`` above the header.
+Metadata rows may also say ``Enhed: pct`` (values are percentages, stored as shares).
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.errors import InputError, ProblemLog
+from reportgen.sources import observations_frame
+from reportgen.sources.danish import NUMBER_EXPECTED, PERIOD_EXPECTED, parse_danish_number, parse_period, to_decimal
+from reportgen.sources.municipalities import registry
+from reportgen.sources.tabular import Row, column_letter, find_header, is_blank, norm_header, read_csv_rows, read_xlsx_sheets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reportgen.config import BarometerConfig, BarometerFile
+
+AREA_NAMES = {"kommune", "omraade", "omrade", "area", "kommunenavn", "kommunekode", "geografi", "region"}
+PERIOD_NAMES = {"periode", "tid", "aar", "kvartal", "maaned", "period", "time", "year"}
+VALUE_NAMES = {"vaerdi", "indhold", "value", "andel", "antal", "pct", "procent"}
+INDICATOR_NAMES = {"indikator", "indicator", "noegletal", "maal"}
+AREA_EXPECTED = "a municipality name or kommunekode, Hele landet, a region, Christiansø or Uoplyst kommune"
+MAX_PROBLEMS = 25
+
+
+def indicator_key(label: str) -> str:
+    """A label such as ``Straffelov i alt`` as a plan key: ``straffelov_i_alt``."""
+    s = label.casefold().strip()
+    s = re.sub(r"[^0-9a-zæøå]+", "_", s)
+    return s.strip("_")
+
+
+@dataclass
+class _Meta:
+    indicator: str | None = None
+    unit: str | None = None
+
+
+def file_settings(path: Path, config: "BarometerConfig") -> "BarometerFile | None":
+    for pattern, settings in config.files.items():
+        if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(str(path), pattern):
+            return settings
+    return None
+
+
+def read_barometer(path: Path, display: str, config: "BarometerConfig", problems: ProblemLog) -> "pd.DataFrame":
+    """Read one indicator file (all its sheets) into observations."""
+    settings = file_settings(path, config)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        sheets = read_xlsx_sheets(path, display)
+        if settings and settings.sheet:
+            if settings.sheet not in sheets:
+                raise InputError.at(display, f"no sheet named {settings.sheet!r}", "one of: " + ", ".join(sheets))
+            sheets = {settings.sheet: sheets[settings.sheet]}
+    elif path.suffix.lower() in (".csv", ".txt"):
+        rows, _, _ = read_csv_rows(path, display)
+        sheets = {"": rows}
+    else:
+        raise InputError.at(display, f"unsupported file type {path.suffix!r}", ".xlsx or .csv")
+    out: list[dict[str, Any]] = []
+    for sheet, rows in sheets.items():
+        if not rows:
+            continue
+        out.extend(_read_sheet(rows, display, sheet or None, settings, config, problems))
+    return observations_frame(out)
+
+
+def _read_sheet(rows: list[Row], display: str, sheet: str | None, settings: "BarometerFile | None", config: "BarometerConfig", problems: ProblemLog) -> list[dict[str, Any]]:
+    columns = settings.columns if settings else None
+    if columns and (columns.area or columns.value):
+        wanted = {norm_header(c) for c in (columns.area, columns.period, columns.value, columns.indicator) if c}
+        header = find_header(rows, lambda cells: wanted <= set(cells))
+        if header is None:
+            raise InputError.at(display, "no header row with the configured columns " + ", ".join(repr(c) for c in (columns.area, columns.indicator, columns.period, columns.value) if c),
+                                "the column names in [barometer.files] of reportgen.toml", sheet=sheet)
+        return _read_long(rows, header, display, sheet, settings, config, problems)
+    header = find_header(rows, lambda cells: bool(cells) and cells[0] in ("kommune", "omraade", "omrade"))
+    if header is not None and _looks_wide(rows[header]):
+        return _read_wide(rows, header, display, sheet, settings, config, problems)
+    header = find_header(rows, lambda cells: bool(AREA_NAMES & set(cells)) and bool(PERIOD_NAMES & set(cells)) and bool(VALUE_NAMES & set(cells)))
+    if header is not None:
+        return _read_long(rows, header, display, sheet, settings, config, problems)
+    raise InputError.at(
+        display,
+        "neither layout found: no header row starting with 'Kommune' or 'Område' followed by periods, and no header with area, period and value columns",
+        "the wide or long layout described in README.md, or [barometer.files] columns in reportgen.toml",
+        sheet=sheet,
+    )
+
+
+def _looks_wide(header: Row) -> bool:
+    periods = 0
+    for cell in header[1:]:
+        if is_blank(cell):
+            continue
+        try:
+            parse_period(cell)
+            periods += 1
+        except ValueError:
+            return False
+    return periods > 0
+
+
+def _metadata(rows: list[Row], header: int) -> _Meta:
+    meta = _Meta()
+    for row in rows[:header]:
+        cells = [c for c in row if not is_blank(c)]
+        for i, cell in enumerate(cells):
+            text = str(cell)
+            key, sep, rest = text.partition(":")
+            value = rest.strip() if sep and rest.strip() else (str(cells[i + 1]).strip() if i + 1 < len(cells) else "")
+            k = norm_header(key if sep else text)
+            if k in ("indikator", "indicator") and value:
+                meta.indicator = indicator_key(value)
+            elif k in ("enhed", "unit") and value:
+                meta.unit = _unit(value)
+    return meta
+
+
+def _unit(text: str) -> str:
+    t = text.casefold().strip().rstrip(".")
+    if t in ("pct", "%", "procent", "andel", "pct"):
+        return "pct"
+    if t in ("kr", "dkk", "kroner"):
+        return "kr"
+    return "antal"
+
+
+def _value(cell: Any, unit: str, config: "BarometerConfig") -> tuple[float | None, str | None]:
+    """(value as stored, None) or (None, error message). Percentages become shares; symbols follow the config."""
+    if is_blank(cell):
+        return None, None
+    if isinstance(cell, bool):
+        return None, f"{cell!r} is not a number"
+    if isinstance(cell, (int, float)):
+        number = to_decimal(cell)
+        percent_sign = False
+    else:
+        text = str(cell).strip()
+        if text in config.symbols:
+            return (0.0 if config.symbols[text] == "zero" else None), None
+        try:
+            parsed = parse_danish_number(text)
+        except ValueError:
+            return None, f"{text!r} is not a number"
+        number, percent_sign = parsed.value, parsed.percent
+    if unit == "pct" or percent_sign:
+        number = number / Decimal(100)
+    return float(number), None
+
+
+def _area(cell: Any, display: str, sheet: str | None, row: int, column: str, problems: ProblemLog) -> int | None:
+    try:
+        return registry().resolve(cell).code
+    except ValueError as exc:
+        problems.error(display, str(exc), AREA_EXPECTED, sheet=sheet, row=row, column=column)
+        return None
+
+
+def _is_footnote(row: Row) -> bool:
+    """A footnote/source line below the table: text in the first cell and nothing else."""
+    first = row[0] if row else None
+    rest = [c for c in row[1:] if not is_blank(c)]
+    return isinstance(first, str) and not rest and (len(first) > 30 or first.lower().startswith(("kilde", "note", "anm", "*", "fodnote", "¹", "1)", "a)")))
+
+
+def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, settings: "BarometerFile | None", config: "BarometerConfig", problems: ProblemLog) -> list[dict[str, Any]]:
+    meta = _metadata(rows, header)
+    indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
+    if not indicator:
+        raise InputError.at(display, "no indicator key for this table", "a row 'Indikator: <key>' above the header, or indicator = \"<key>\" in [barometer.files] of reportgen.toml", sheet=sheet, row=header + 1)
+    unit = (settings.unit if settings and settings.unit else None) or meta.unit or "antal"
+    periods: dict[int, str] = {}
+    for j, cell in enumerate(rows[header][1:], start=1):
+        if is_blank(cell):
+            continue
+        try:
+            periods[j] = parse_period(cell).code
+        except ValueError as exc:
+            problems.error(display, f"header {exc}", PERIOD_EXPECTED, sheet=sheet, row=header + 1, column=column_letter(j))
+    out: list[dict[str, Any]] = []
+    errors_before = len(problems.errors)
+    for i in range(header + 1, len(rows)):
+        row = rows[i]
+        if all(is_blank(c) for c in row):
+            continue
+        if _is_footnote(row) or (isinstance(row[0], str) and registry().lookup(row[0]) is None and all(is_blank(c) for c in row[1:])):
+            continue
+        area = _area(row[0], display, sheet, i + 1, "A", problems)
+        for j, period in periods.items():
+            cell = row[j] if j < len(row) else None
+            value, error = _value(cell, unit, config)
+            if error:
+                problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(j))
+            if area is not None:
+                out.append(_observation(display, indicator, area, period, value, unit))
+        if len(problems.errors) - errors_before > MAX_PROBLEMS:
+            problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
+            break
+    return out
+
+
+def _pick(header: list[str], configured: str | None, names: set[str]) -> int | None:
+    if configured:
+        key = norm_header(configured)
+        return header.index(key) if key in header else None
+    for i, cell in enumerate(header):
+        if cell in names:
+            return i
+    return None
+
+
+def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, settings: "BarometerFile | None", config: "BarometerConfig", problems: ProblemLog) -> list[dict[str, Any]]:
+    names = [norm_header(c) for c in rows[header]]
+    columns = settings.columns if settings and settings.columns else None
+    area_col = _pick(names, columns.area if columns else None, AREA_NAMES)
+    period_col = _pick(names, columns.period if columns else None, PERIOD_NAMES)
+    value_col = _pick(names, columns.value if columns else None, VALUE_NAMES)
+    indicator_col = _pick(names, columns.indicator if columns else None, INDICATOR_NAMES)
+    missing = [n for n, c in (("area", area_col), ("period", period_col), ("value", value_col)) if c is None]
+    if missing:
+        raise InputError.at(display, "no column for " + ", ".join(missing) + " in the header", "columns = { area = ..., period = ..., value = ... } in [barometer.files] of reportgen.toml", sheet=sheet, row=header + 1)
+    assert area_col is not None and period_col is not None and value_col is not None
+    meta = _metadata(rows, header)
+    fixed_indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
+    if indicator_col is None and not fixed_indicator:
+        raise InputError.at(display, "no indicator column and no indicator key", "an indicator column, a row 'Indikator: <key>', or indicator = \"<key>\" in [barometer.files]", sheet=sheet, row=header + 1)
+    unit = (settings.unit if settings and settings.unit else None) or meta.unit or "antal"
+    out: list[dict[str, Any]] = []
+    errors_before = len(problems.errors)
+    areas: dict[Any, int | None] = {}
+    periods: dict[Any, str | None] = {}
+    for i in range(header + 1, len(rows)):
+        row = rows[i]
+        if all(is_blank(c) for c in row) or _is_footnote(row):
+            continue
+        cell = lambda j: row[j] if j < len(row) else None  # noqa: E731
+        raw_area = cell(area_col)
+        if raw_area not in areas:
+            areas[raw_area] = _area(raw_area, display, sheet, i + 1, column_letter(area_col), problems)
+        raw_period = cell(period_col)
+        if raw_period not in periods:
+            try:
+                periods[raw_period] = parse_period(raw_period).code
+            except ValueError as exc:
+                periods[raw_period] = None
+                problems.error(display, str(exc), PERIOD_EXPECTED, sheet=sheet, row=i + 1, column=column_letter(period_col))
+        value, error = _value(cell(value_col), unit, config)
+        if error:
+            problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(value_col))
+        indicator = fixed_indicator if indicator_col is None else indicator_key(str(cell(indicator_col) or ""))
+        if fixed_indicator and indicator_col is not None:
+            indicator = f"{fixed_indicator}_{indicator}" if indicator != fixed_indicator else indicator
+        if not indicator:
+            problems.error(display, "the indicator cell is empty", "an indicator label", sheet=sheet, row=i + 1, column=column_letter(indicator_col or 0))
+            continue
+        area, period = areas[raw_area], periods[raw_period]
+        if area is not None and period is not None:
+            out.append(_observation(display, indicator, area, period, value, unit))
+        if len(problems.errors) - errors_before > MAX_PROBLEMS:
+            problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
+            break
+    return out
+
+
+def _observation(display: str, indicator: str, area: int, period: str, value: float | None, unit: str) -> dict[str, Any]:
+    return {
+        "source": display,
+        "indicator": indicator,
+        "area": area,
+        "period": period,
+        "value": value,
+        "unit": unit,
+        "initiative": None,
+        "label": None,
+        "comment": None,
+    }
+
+
+def read_indicators(paths: list[Path], displays: list[str], config: "BarometerConfig", problems: ProblemLog) -> "pd.DataFrame":
+    import pandas as pd
+
+    frames = []
+    for path, display in zip(paths, displays):
+        try:
+            frames.append(read_barometer(path, display, config, problems))
+        except InputError as exc:
+            for p in exc.problems:
+                problems.add(p)
+    if not frames:
+        return observations_frame()
+    frame = pd.concat(frames, ignore_index=True)
+    dupes = frame.duplicated(subset=["indicator", "area", "period"], keep=False) & frame["value"].notna()
+    if dupes.any():
+        clash = frame[dupes].groupby(["indicator", "area", "period"])["value"].nunique()
+        for (indicator, area, period), n in clash[clash > 1].head(10).items():
+            sources = sorted(set(frame[dupes & (frame.indicator == indicator) & (frame.area == area) & (frame.period == period)]["source"]))
+            problems.error(sources[0], f"indicator {indicator!r} has {n} different values for area {area} in {period} (also in {', '.join(sources[1:]) or 'the same file'})",
+                           "one value per indicator, area and period")
+    return frame.drop_duplicates(subset=["indicator", "area", "period"], keep="first").reset_index(drop=True)

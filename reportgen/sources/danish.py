@@ -1,0 +1,332 @@
+"""Parsing of Danish numbers, dates and statistical periods as they appear in exports.
+
+Everything here is strict: text that is not clearly a number, a date or a period raises ``ValueError`` with a short
+English description of what was expected. Callers add the file, sheet, row and column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import total_ordering
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NUMBER_EXPECTED = "a Danish number such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50)"
+DATE_EXPECTED = "a date such as 31-12-2019, 31.12.2019 or 2019-12-31"
+PERIOD_EXPECTED = "a period such as 2019, 2019K3, 2019Q3, 2019M09, 2019 3. kvt., 2019QMAT04 or 2019Y01"
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Either grouped thousands (1.234.567) or a plain run of digits, then an optional decimal comma part.
+_DANISH = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
+_GROUPED_SPACE = re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$")
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: Decimal
+    percent: bool
+
+
+def parse_danish_number(text: str, *, allow_percent: bool = True) -> ParsedNumber:
+    """Parse one number written the Danish way.
+
+    Accepts ``1.234,50``, ``1234,5``, ``-1.234,50``, ``1.234,50-`` (trailing minus), ``(1.234,50)`` (accounting
+    negative), ``1 234,50``, an optional ``kr.`` and, when ``allow_percent``, a trailing ``%``. Rejects everything
+    ambiguous or malformed (``12,3,4``, ``1.23``, ``1,234.5``).
+    """
+    raw = text
+    s = text.strip().replace("\u2212", "-")
+    percent = False
+    if allow_percent and s.endswith("%"):
+        percent = True
+        s = s[:-1].strip()
+    for suffix in ("kr.", "kr", "DKK"):
+        if s.lower().endswith(suffix.lower()):
+            s = s[: -len(suffix)].strip()
+            break
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if s.startswith("-"):
+        negative, s = not negative, s[1:].strip()
+    elif s.startswith("+"):
+        s = s[1:].strip()
+    if s.endswith("-"):
+        if negative:
+            raise ValueError(f"{raw!r} has two minus signs")
+        negative, s = True, s[:-1].strip()
+    if _GROUPED_SPACE.match(s):
+        s = s.replace(" ", ".")
+    s = _SPACES.sub("", s)
+    if not _DANISH.match(s):
+        raise ValueError(f"{raw!r} is not a number")
+    try:
+        value = Decimal(s.replace(".", "").replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees digits
+        raise ValueError(f"{raw!r} is not a number") from exc
+    return ParsedNumber(-value if negative else value, percent)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Turn a stored value (int, float, Decimal) into a Decimal without binary noise.
+
+    A float is read through its shortest round-trip representation, so ``0.385`` compares as the ``0,385`` it was
+    parsed from, never as ``0.38500000000000000888``.
+    """
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    raise TypeError(f"{value!r} is not a number")
+
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), ("y", "m", "d")),
+]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value: object) -> dt.date:
+    """Parse a posting date: Danish text forms, ISO, a date/datetime object, or an Excel serial number."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return excel_serial_to_date(float(value))
+    s = str(value).strip()
+    if " " in s:  # "31-12-2019 00:00:00"
+        head, _, tail = s.partition(" ")
+        if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", tail.strip()):
+            s = head
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if m:
+            parts = dict(zip(order, (int(g) for g in m.groups())))
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError as exc:
+                raise ValueError(f"{s!r} is not a valid date ({exc})") from exc
+    if re.fullmatch(r"\d{5}(\.0+)?", s):
+        return excel_serial_to_date(float(s))
+    raise ValueError(f"{s!r} is not a date")
+
+
+def excel_serial_to_date(serial: float) -> dt.date:
+    if not 1 <= serial < 2958466:
+        raise ValueError(f"{serial!r} is not an Excel date serial")
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+# --- periods -------------------------------------------------------------------------------------------------------
+
+_MONTHS_DA = [
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+]
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Period:
+    """A statistical period: a year (``Y``), quarter (``Q``), month (``M``) or rolling year ending in a quarter
+    (``QMAT``). Ordered by end date, then by length (a shorter period ending the same day sorts later)."""
+
+    freq: str
+    year: int
+    index: int = 1
+
+    def __post_init__(self) -> None:
+        limits = {"Y": 1, "Q": 4, "M": 12, "QMAT": 4}
+        if self.freq not in limits:
+            raise ValueError(f"unknown period frequency {self.freq!r}")
+        if not 1 <= self.index <= limits[self.freq]:
+            raise ValueError(f"{self.freq} index {self.index} out of range")
+        if not 1900 <= self.year <= 2200:
+            raise ValueError(f"year {self.year} out of range")
+
+    @property
+    def start(self) -> dt.date:
+        if self.freq == "Y":
+            return dt.date(self.year, 1, 1)
+        if self.freq == "Q":
+            return dt.date(self.year, 3 * self.index - 2, 1)
+        if self.freq == "M":
+            return dt.date(self.year, self.index, 1)
+        # A rolling year (QMAT) covers the twelve months ending with its quarter.
+        return _add_months(dt.date(self.year, 3 * self.index, 1), -11)
+
+    @property
+    def end(self) -> dt.date:
+        if self.freq == "Y":
+            return dt.date(self.year, 12, 31)
+        if self.freq in ("Q", "QMAT"):
+            last_month = 3 * self.index
+        else:
+            last_month = self.index
+        return _add_months(dt.date(self.year, last_month, 1), 1) - dt.timedelta(days=1)
+
+    @property
+    def code(self) -> str:
+        """Canonical text form, stored in the observations table."""
+        if self.freq == "Y":
+            return f"{self.year}"
+        if self.freq == "Q":
+            return f"{self.year}K{self.index}"
+        if self.freq == "M":
+            return f"{self.year}M{self.index:02d}"
+        return f"{self.year}QMAT{self.index:02d}"
+
+    def label_da(self) -> str:
+        """How a council member reads the period."""
+        if self.freq == "Y":
+            return f"{self.year}"
+        if self.freq == "Q":
+            return f"{self.index}. kvt. {self.year}"
+        if self.freq == "M":
+            return f"{_MONTHS_DA[self.index - 1]} {self.year}"
+        return f"året til og med {self.index}. kvt. {self.year}"
+
+    def _key(self) -> tuple[dt.date, int]:
+        return (self.end, -(self.end - self.start).days)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    total = d.year * 12 + (d.month - 1) + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+_PERIOD_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(\d{4})$"), "Y"),
+    (re.compile(r"^(\d{4})Y0?1$", re.I), "Y"),
+    (re.compile(r"^(\d{4})\s*[KQ]\s*([1-4])$", re.I), "Q"),
+    (re.compile(r"^(\d{4})\s*([1-4])\.?\s*kvt\.?$", re.I), "Q"),
+    (re.compile(r"^([1-4])\.?\s*kvt\.?\s*(\d{4})$", re.I), "Q-rev"),
+    (re.compile(r"^(\d{4})\s*M\s*(\d{1,2})$", re.I), "M"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), "M"),
+    (re.compile(r"^(\d{4})\s*QMAT\s*0?([1-4])$", re.I), "QMAT"),
+]
+
+
+def parse_period(value: object) -> Period:
+    """Parse a period code. Integers and floats such as 2019.0 from spreadsheets are years."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a period")
+    if isinstance(value, int):
+        return Period("Y", value)
+    if isinstance(value, float) and value.is_integer():
+        return Period("Y", int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return Period("M", value.year, value.month)
+    s = str(value).strip()
+    for pattern, freq in _PERIOD_PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        groups = [int(g) for g in m.groups()]
+        try:
+            if freq == "Y":
+                return Period("Y", groups[0])
+            if freq == "Q-rev":
+                return Period("Q", groups[1], groups[0])
+            return Period(freq, groups[0], groups[1])
+        except ValueError as exc:
+            raise ValueError(f"{s!r} is not a valid period ({exc})") from exc
+    raise ValueError(f"{s!r} is not a period")
+
+
+def period_of_date(d: dt.date, freq: str = "M") -> Period:
+    if freq == "Y":
+        return Period("Y", d.year)
+    if freq == "Q":
+        return Period("Q", d.year, (d.month - 1) // 3 + 1)
+    return Period("M", d.year, d.month)
+
+
+# --- vectorised forms for large exports ----------------------------------------------------------------------------
+
+_DANISH_PATTERN = r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
+_DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
+    """Parse a column of Danish amounts. Returns (floats with NaN for empty cells, mask of malformed cells).
+
+    Cells that are already numbers (from Excel) are taken as they are. The rules are those of
+    ``parse_danish_number``: thousands dots, decimal comma, leading or trailing minus, parentheses.
+    """
+    import pandas as pd
+
+    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    out = pd.Series(float("nan"), index=values.index, dtype="float64")
+    if is_num.any():
+        out[is_num] = values[is_num].astype("float64")
+    text = values[~is_num].fillna("").astype(str)
+    s = text.str.strip().str.replace("\u2212", "-", regex=False).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    s = s.str.replace(r"(?i)(kr\.?|dkk)$", "", regex=True)
+    empty = s == ""
+    paren = s.str.startswith("(") & s.str.endswith(")")
+    s = s.where(~paren, s.str.slice(1, -1))
+    lead = s.str.startswith("-")
+    s = s.where(~lead, s.str.slice(1))
+    trail = s.str.endswith("-")
+    s = s.where(~trail, s.str.slice(0, -1))
+    valid = s.str.match(_DANISH_PATTERN) & ~(lead & trail) & ~(paren & (lead | trail))
+    number = pd.to_numeric(s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False).where(valid), errors="coerce")
+    negative = paren | lead | trail
+    number = number.where(~negative, -number)
+    out[~is_num] = number.astype("float64")
+    bad = pd.Series(False, index=values.index, dtype=bool)
+    bad[~is_num] = (~valid & ~empty).to_numpy(dtype=bool)
+    return out, bad
+
+
+def parse_date_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
+    """Parse a column of posting dates (Danish and ISO text, Excel serials, date objects).
+
+    Returns (datetime64 with NaT for empty cells, mask of malformed cells).
+    """
+    import pandas as pd
+
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    is_date = values.map(lambda v: isinstance(v, (dt.date, dt.datetime)))
+    if is_date.any():
+        result[is_date] = pd.to_datetime(values[is_date].map(lambda v: dt.datetime(v.year, v.month, v.day)))
+    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    text = values.where(~(is_date | is_num)).fillna("").astype(str).str.strip()
+    serial_text = text.str.fullmatch(r"\d{5}(?:[.,]0+)?")
+    serial = pd.to_numeric(values.where(is_num), errors="coerce").fillna(
+        pd.to_numeric(text.where(serial_text).str.replace(",", ".", regex=False), errors="coerce")
+    )
+    ok_serial = serial.between(1, 2958465)
+    if ok_serial.any():
+        result[ok_serial] = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial[ok_serial].astype("int64"), unit="D")
+    todo = ~(is_date | ok_serial) & (text != "")
+    for fmt in _DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        hit = parsed.notna()
+        result[parsed[hit].index] = parsed[hit]
+        todo[parsed[hit].index] = False
+    empty = ~(is_date | is_num) & (text == "")
+    bad = todo | (is_num & ~ok_serial)
+    return result.where(~empty), bad

@@ -1,0 +1,301 @@
+"""Jobcentre economy exports (DESIGN §3.1): posting-level CSV or XLSX from the municipal finance system.
+
+``read_postings`` returns the postings in canonical columns (``dato, konto, projekt, beloeb, antal`` plus the file and
+line they came from). The free-text column is never kept: it may hold personal data and no output needs it.
+``economy_observations`` aggregates postings per initiative (the plan's economy filters) into observations, the only
+form in which economy data leaves this module.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.errors import InputError, ProblemLog
+from reportgen.sources import observations_frame
+from reportgen.sources.danish import DATE_EXPECTED, NUMBER_EXPECTED, parse_danish_series, parse_date_series
+from reportgen.sources.tabular import detect_encoding, find_header, norm_header, read_xlsx_sheets, sniff_separator
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reportgen.config import EconomyConfig
+    from reportgen.plan import Plan
+
+log = logging.getLogger(__name__)
+
+POSTING_COLUMNS = ["dato", "konto", "projekt", "beloeb", "antal", "file", "line"]
+TOTAL_WORDS = re.compile(r"^(i ?alt|total|totalt|sum|samlet|ialt)\b", re.IGNORECASE)
+MAX_PROBLEMS_PER_COLUMN = 20
+ACCOUNT_EXPECTED = "an account such as 5.46.61, 5.46.61.001 or 54661001"
+
+
+def normalise_account(value: Any) -> str:
+    """An account number as its digits: ``5.46.61`` -> ``54661``, ``54661001`` stays. Raises ValueError if malformed."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = str(value).strip().replace(" ", "")
+    if re.fullmatch(r"\d(\.\d{2}){0,2}(\.\d{3}){0,3}", s) or re.fullmatch(r"\d{1,14}", s):
+        return s.replace(".", "")
+    raise ValueError(f"{value!r} is not an account number")
+
+
+def account_matches(account_digits: str, filters: list[str]) -> bool:
+    """A posting's account matches a filter when the filter's complete levels are a prefix of it."""
+    return any(account_digits.startswith(normalise_account(f)) for f in filters)
+
+
+def _header_predicate(columns: "EconomyConfig") -> Any:
+    wanted = {norm_header(columns.columns.dato), norm_header(columns.columns.beloeb)}
+
+    def accept(cells: list[str]) -> bool:
+        return wanted <= set(cells)
+
+    return accept
+
+
+def read_postings(path: Path, display: str, config: "EconomyConfig", problems: ProblemLog) -> "pd.DataFrame":
+    """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them."""
+    import pandas as pd
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raw, header_line = _read_xlsx(path, display, config)
+    else:
+        raw, header_line = _read_csv(path, display, config)
+    cols = config.columns
+    mapping = {norm_header(v): k for k, v in cols.model_dump().items() if v}
+    present = {norm_header(c): c for c in raw.columns}
+    for required in ("dato", "konto", "beloeb"):
+        source_name = getattr(cols, required)
+        if norm_header(source_name) not in present:
+            problems.error(display, f"column {source_name!r} ({required}) not found in the header on line {header_line}",
+                           "the column names set in [economy.columns] of reportgen.toml", row=header_line)
+    if problems.errors and any(p.file == display for p in problems.errors):
+        return pd.DataFrame(columns=POSTING_COLUMNS)
+
+    frame = pd.DataFrame({mapping[k]: raw[c] for k, c in present.items() if k in mapping})
+    frame["line"] = range(header_line + 1, header_line + 1 + len(frame))
+    frame = frame[~frame.drop(columns="line").apply(lambda col: col.map(_blank)).all(axis=1)]
+    for optional in ("projekt", "antal", "tekst"):
+        if optional not in frame:
+            frame[optional] = None
+
+    frame = _drop_total_rows(frame, display, problems)
+    source = {k: getattr(cols, k) for k in ("dato", "konto", "beloeb", "antal")}
+
+    dates, bad_dates = parse_date_series(frame["dato"])
+    missing_date = dates.isna() & ~bad_dates
+    _report(problems, display, frame, bad_dates, "dato", source["dato"], "is not a date", DATE_EXPECTED)
+    _report(problems, display, frame, missing_date, "dato", source["dato"], "the posting has no date", DATE_EXPECTED)
+
+    amounts, bad_amounts = parse_danish_series(frame["beloeb"])
+    _report(problems, display, frame, bad_amounts, "beloeb", source["beloeb"], "is not an amount", NUMBER_EXPECTED)
+    _report(problems, display, frame, amounts.isna() & ~bad_amounts, "beloeb", source["beloeb"], "the posting has no amount", NUMBER_EXPECTED)
+
+    counts, bad_counts = parse_danish_series(frame["antal"]) if frame["antal"].notna().any() else (pd.Series(float("nan"), index=frame.index), pd.Series(False, index=frame.index))
+    _report(problems, display, frame, bad_counts, "antal", source["antal"] or "antal", "is not a count", "a whole number")
+
+    accounts = frame["konto"].map(_safe_account)
+    _report(problems, display, frame, accounts.isna(), "konto", source["konto"], "is not an account number", ACCOUNT_EXPECTED)
+
+    projects = frame["projekt"].map(lambda v: "" if _blank(v) else str(v).strip())
+    return pd.DataFrame(
+        {
+            "dato": dates,
+            "konto": accounts.fillna(""),
+            "projekt": projects,
+            "beloeb": amounts,
+            "antal": counts,
+            "file": display,
+            "line": frame["line"],
+        }
+    ).reset_index(drop=True)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
+
+
+def _safe_account(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    try:
+        return normalise_account(value)
+    except ValueError:
+        return None
+
+
+def _report(problems: ProblemLog, display: str, frame: "pd.DataFrame", mask: "pd.Series", canonical: str, column: str, what: str, expected: str) -> None:
+    """Add one problem per offending row (up to a limit, then one summary line), naming line and column."""
+    hits = frame.loc[mask.to_numpy(dtype=bool)]
+    for _, row in hits.head(MAX_PROBLEMS_PER_COLUMN).iterrows():
+        value = row.get(canonical)
+        shown = "" if _blank(value) else f"{value!r} "
+        problems.error(display, f"{shown}{what}", expected, row=int(row["line"]), column=column)
+    if len(hits) > MAX_PROBLEMS_PER_COLUMN:
+        problems.error(display, f"{len(hits) - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}", expected, column=column)
+
+
+def _drop_total_rows(frame: "pd.DataFrame", display: str, problems: ProblemLog) -> "pd.DataFrame":
+    """A trailing total row (``I alt``, ``Total``, or no date and no account but an amount) is not a posting."""
+    text_cols = [c for c in ("dato", "konto", "projekt", "tekst") if c in frame]
+
+    def is_total(row: "pd.Series") -> bool:
+        if any(isinstance(row[c], str) and TOTAL_WORDS.match(row[c].strip()) for c in text_cols):
+            return True
+        return _blank(row["dato"]) and _blank(row["konto"]) and not _blank(row["beloeb"])
+
+    if frame.empty:
+        return frame
+    drop: list[Any] = []
+    for idx in reversed(frame.index.tolist()[-3:]):
+        if is_total(frame.loc[idx]):
+            drop.append(idx)
+        else:
+            break
+    for idx in drop:
+        problems.warning(display, "total row skipped (not counted as a posting)", "postings only; totals are computed by reportgen",
+                         row=int(frame.loc[idx, "line"]))
+    return frame.drop(index=drop)
+
+
+def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.DataFrame", int]:
+    import pandas as pd
+
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    encoding = config.encoding or detect_encoding(head)
+    try:
+        sample = head.decode(encoding, errors="strict" if len(head) < 65536 else "ignore")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError.at(display, f"cannot decode the file as {encoding} ({exc})", "UTF-8, UTF-8 with BOM or Windows-1252 text") from None
+    separator = config.separator or sniff_separator(sample)
+    import csv
+
+    sample_rows = list(csv.reader(io.StringIO(sample), delimiter=separator))[:-1] or list(csv.reader(io.StringIO(sample), delimiter=separator))
+    header_index = find_header(sample_rows, _header_predicate(config))
+    if header_index is None:
+        raise InputError.at(
+            display,
+            f"no header row with the columns {config.columns.dato!r} and {config.columns.beloeb!r} in the first 30 rows",
+            "the column names set in [economy.columns] of reportgen.toml",
+        )
+    try:
+        frame = pd.read_csv(
+            path, sep=separator, encoding=encoding, skiprows=header_index, header=0, dtype=str,
+            keep_default_na=False, skip_blank_lines=False, engine="c",
+        )
+    except UnicodeDecodeError as exc:
+        raise InputError.at(display, f"cannot decode the file as {encoding} ({exc.reason})", "one encoding for the whole file: UTF-8 or Windows-1252") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        row = header_index + int(m.group(1)) if m else None
+        raise InputError.at(display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, header_index + 1
+
+
+def _read_xlsx(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.DataFrame", int]:
+    import pandas as pd
+
+    sheets = read_xlsx_sheets(path, display)
+    accept = _header_predicate(config)
+    for name, rows in sheets.items():
+        header_index = find_header(rows, accept)
+        if header_index is None:
+            continue
+        header = [str(c).strip() if c is not None else f"_{i}" for i, c in enumerate(rows[header_index])]
+        width = len(header)
+        body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[header_index + 1:]]
+        frame = pd.DataFrame(body, columns=header, dtype=object)
+        return frame, header_index + 1
+    raise InputError.at(
+        display,
+        f"no sheet has a header row with the columns {config.columns.dato!r} and {config.columns.beloeb!r}",
+        "the column names set in [economy.columns] of reportgen.toml",
+    )
+
+
+def read_economy(paths: list[Path], displays: list[str], config: "EconomyConfig", problems: ProblemLog) -> "pd.DataFrame":
+    """All economy exports as one postings table."""
+    import pandas as pd
+
+    frames = []
+    for path, display in zip(paths, displays):
+        try:
+            frames.append(read_postings(path, display, config, problems))
+        except InputError as exc:
+            for p in exc.problems:
+                problems.add(p)
+    if not frames:
+        return pd.DataFrame(columns=POSTING_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def filter_mask(postings: "pd.DataFrame", projects: list[str], accounts: list[str]) -> "pd.Series":
+    """Postings matching any of the projects or any account prefix."""
+    import pandas as pd
+
+    mask = pd.Series(False, index=postings.index)
+    if projects:
+        mask |= postings["projekt"].str.casefold().isin([p.casefold() for p in projects])
+    for account in accounts:
+        mask |= postings["konto"].str.startswith(normalise_account(account))
+    return mask
+
+
+def economy_observations(postings: "pd.DataFrame", plan: "Plan") -> "pd.DataFrame":
+    """Spending per initiative and month (``forbrug``, kr.) and posting/grant counts (``posteringer``, ``antal``).
+
+    Aggregates only: no posting-level rows leave this function.
+    """
+    rows: list[dict[str, Any]] = []
+    if postings.empty:
+        return observations_frame()
+    month = postings["dato"].dt.strftime("%YM%m")
+    for initiative in plan.initiatives:
+        if initiative.economy is None:
+            continue
+        mask = filter_mask(postings, initiative.economy.projects, initiative.economy.accounts)
+        if not mask.any():
+            continue
+        selected = postings[mask]
+        grouped = selected.groupby(month[mask])
+        for period, amount in grouped["beloeb"].sum().items():
+            rows.append(_obs("forbrug", period, amount, "kr", initiative.id, plan))
+        for period, n in grouped.size().items():
+            rows.append(_obs("posteringer", period, n, "antal", initiative.id, plan))
+    for initiative in plan.initiatives:
+        for criterion in initiative.criteria:
+            if criterion.kind != "economy_count":
+                continue
+            mask = filter_mask(postings, [], criterion.accounts)
+            for period, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
+                rows.append(_obs(f"economy_count:{criterion.id}", period, n, "antal", initiative.id, plan))
+    return observations_frame(rows)
+
+
+def grant_counts(postings: "pd.DataFrame") -> "pd.Series":
+    """Grants per posting: the ``antal`` column where the export has it, else one per posting with a reversal
+    (negative amount) cancelling one."""
+    import numpy as np
+    import pandas as pd
+
+    fallback = pd.Series(np.sign(postings["beloeb"].to_numpy()), index=postings.index)
+    return postings["antal"].astype("float64").fillna(fallback)
+
+
+def _obs(indicator: str, period: str, value: float, unit: str, initiative: str, plan: "Plan") -> dict[str, Any]:
+    return {
+        "source": "økonomi",
+        "indicator": indicator,
+        "area": plan.municipality_code,
+        "period": period,
+        "value": float(value),
+        "unit": unit,
+        "initiative": initiative,
+        "label": None,
+        "comment": None,
+    }

@@ -1,0 +1,140 @@
+"""Measurement sheets filled in by initiative owners (DESIGN §3.3).
+
+One sheet ``Målinger`` with the columns ``Indsats, Måling, Periode, Værdi, Kommentar`` (a title above the header is
+fine). Initiative ids and measurement keys are checked against the plan; an unknown one is an error naming the sheet
+and row, with the nearest valid key suggested. ``Værdi`` is a number (cumulative count, or a percentage) or, for
+qualitative criteria, a status word (``Opfyldt``, ``På vej``, ``Bagud``, ``Ikke opfyldt``).
+"""
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.errors import InputError, ProblemLog
+from reportgen.sources import observations_frame
+from reportgen.sources.danish import PERIOD_EXPECTED, parse_danish_number, parse_period, to_decimal
+from reportgen.sources.tabular import column_letter, find_header, is_blank, iter_data_rows, norm_header, read_xlsx_sheets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from reportgen.plan import Plan
+
+SHEET = "Målinger"
+COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
+STATUS_WORDS = {
+    "opfyldt": "met",
+    "nået": "met",
+    "på vej": "on_track",
+    "i gang": "on_track",
+    "bagud": "behind",
+    "forsinket": "behind",
+    "ikke opfyldt": "not_met",
+    "ikke nået": "not_met",
+    "mangler data": "no_data",
+}
+
+
+def _suggest(value: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def read_measurements(path: Path, display: str, plan: "Plan", problems: ProblemLog) -> "pd.DataFrame":
+    sheets = read_xlsx_sheets(path, display)
+    if SHEET not in sheets:
+        raise InputError.at(display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS))
+    rows = sheets[SHEET]
+    wanted = {norm_header(c) for c in COLUMNS[:4]}
+    header = find_header(rows, lambda cells: wanted <= set(cells))
+    if header is None:
+        raise InputError.at(display, "no header row with the columns " + ", ".join(COLUMNS[:4]), "the header " + ", ".join(COLUMNS), sheet=SHEET)
+    names = [norm_header(c) for c in rows[header]]
+    col = {c: names.index(norm_header(c)) if norm_header(c) in names else None for c in COLUMNS}
+    initiatives = {i.id: i for i in plan.initiatives}
+    measures = {i.id: plan.measures(i) for i in plan.initiatives}
+    out: list[dict[str, Any]] = []
+    for line, row in iter_data_rows(rows, header):
+        def cell(name: str) -> Any:
+            j = col[name]
+            return row[j] if j is not None and j < len(row) else None
+
+        def where(name: str) -> dict[str, Any]:
+            return {"sheet": SHEET, "row": line, "column": f"{column_letter(col[name] or 0)} ({name})"}
+
+        raw_initiative = cell("Indsats")
+        initiative_id = _as_id(raw_initiative)
+        if initiative_id not in initiatives:
+            problems.error(display, f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(initiatives))}",
+                           "an initiative id from the plan: " + ", ".join(initiatives), **where("Indsats"))
+            continue
+        measure = str(cell("Måling") or "").strip()
+        if measure not in measures[initiative_id]:
+            known = measures[initiative_id]
+            problems.error(display, f"initiative {initiative_id} has no measurement {measure!r}{_suggest(measure, known)}",
+                           "one of: " + (", ".join(known) if known else "(this initiative's criteria read no measurements)"), **where("Måling"))
+            continue
+        try:
+            period = parse_period(cell("Periode")).code
+        except ValueError as exc:
+            problems.error(display, str(exc), PERIOD_EXPECTED, **where("Periode"))
+            continue
+        value, label, unit = _value(cell("Værdi"))
+        if value is None and label is None and not is_blank(cell("Værdi")):
+            problems.error(display, f"{cell('Værdi')!r} is neither a number nor a status", "a number, a percentage, or one of: Opfyldt, På vej, Bagud, Ikke opfyldt", **where("Værdi"))
+            continue
+        comment = cell("Kommentar")
+        out.append(
+            {
+                "source": display,
+                "indicator": measure,
+                "area": plan.municipality_code,
+                "period": period,
+                "value": value,
+                "unit": unit,
+                "initiative": initiative_id,
+                "label": label,
+                "comment": None if is_blank(comment) else str(comment).strip(),
+            }
+        )
+    return observations_frame(out)
+
+
+def _as_id(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value if value is not None else "").strip()
+    return text.removeprefix("Indsats").strip()
+
+
+def _value(cell: Any) -> tuple[float | None, str | None, str]:
+    """(number, status label, unit). Percentages are stored as shares with unit ``pct``."""
+    if is_blank(cell):
+        return None, None, "antal"
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return float(to_decimal(cell)), None, "antal"
+    text = str(cell).strip()
+    if text.casefold() in STATUS_WORDS:
+        return None, STATUS_WORDS[text.casefold()], "status"
+    try:
+        parsed = parse_danish_number(text)
+    except ValueError:
+        return None, None, "antal"
+    if parsed.percent:
+        return float(parsed.value / Decimal(100)), None, "pct"
+    return float(parsed.value), None, "antal"
+
+
+def read_all_measurements(paths: list[Path], displays: list[str], plan: "Plan", problems: ProblemLog) -> "pd.DataFrame":
+    import pandas as pd
+
+    frames = []
+    for path, display in zip(paths, displays):
+        try:
+            frames.append(read_measurements(path, display, plan, problems))
+        except InputError as exc:
+            for p in exc.problems:
+                problems.add(p)
+    return pd.concat(frames, ignore_index=True) if frames else observations_frame()
