@@ -56,6 +56,8 @@ COUNTS: dict[tuple[str, str], tuple[float, int]] = {
 }
 # Measures that are not cumulative: reported as the current level each quarter.
 LEVELS = {("2", "familier_paa_ydelse"): [30, 30, 29, 29, 28, 27, 27, 26], ("7", "deltagere_pr_event_fg"): [21, 19, 18, 17, 17, 17, 17, 17]}
+# Measures whose final figure is reached early (quarter index), e.g. Kursuscaféen's 26-week course in 2019.
+FULL_BY = {("3", "deltagere"): 3, ("6", "udleverede_pas_2019"): 3}
 # Per-year measures: reported only in their year.
 ONLY_YEAR = {("6", "udleverede_pas_2019"): 2019, ("6", "udleverede_pas_2020"): 2020, ("5", "mindst_02_i_fagene"): 2020}
 # Qualitative status per measure: (quarter index, status, comment).
@@ -189,11 +191,12 @@ def measurement_values(plan) -> dict[tuple[str, str, str], object]:
         year = ONLY_YEAR.get((initiative, measure))
         quarters = [q for q in QUARTERS if year is None or q.startswith(str(year))]
         start = max(0, first - (QUARTERS.index(quarters[0])))
-        span = len(quarters) - start
+        full = FULL_BY.get((initiative, measure), len(quarters) - 1)
+        span = full - start + 1
         for k, q in enumerate(quarters):
             if k < start:
                 continue
-            share = (k - start + 1) / span
+            share = min(1.0, (k - start + 1) / span)
             values[(initiative, measure, q)] = int(round(final * share)) if share < 1 else int(final)
     for (initiative, measure), series in LEVELS.items():
         for q, v in zip(QUARTERS, series):
@@ -201,7 +204,6 @@ def measurement_values(plan) -> dict[tuple[str, str, str], object]:
     for (initiative, measure), entries in QUALITATIVE.items():
         for index, status, comment in entries:
             values[(initiative, measure, QUARTERS[index])] = (status, comment or None)
-    # Initiative 6's 2019 passes are counted for 2019 only.
     return values
 
 

@@ -43,8 +43,10 @@ def _loop_table(doc, names: list[str], loop: str, cells: list[str], widths: list
     for j, text in enumerate(cells):
         _cell(table, 2, j, text)
     _cell(table, 3, 0, "{%tr endfor %}")
-    for row in table.rows:
-        for j, w in enumerate(widths):
+    table.autofit = False
+    for j, w in enumerate(widths):
+        table.columns[j].width = Cm(w)  # the grid, which LibreOffice and Word's layout use
+        for row in table.rows:
             row.cells[j].width = Cm(w)
     return table
 
@@ -87,12 +89,12 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
     doc.add_paragraph("Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
-    doc.add_paragraph("Budget: {{ i.budget_text }}. Forbrugt: {{ i.spent_text }} ({{ i.spent_share_text }} af budgettet). "
-                      "Samlet status: {{ i.status_label }}.")
+    doc.add_paragraph("Budget: {{ i.budget_text }}, heraf forbrugt {{ i.spent_text }} ({{ i.spent_share_text }} af budgettet).")
+    doc.add_paragraph("Samlet status: {{ i.status_label }}.")
     _loop_table(doc, ["Nr.", "Succeskriterium", "Mål", "Faktisk", "Status", "Forklaring"], "for c in i.criteria",
                 ["{{ c.id }}", "{{ c.text }}", "{{ c.target_text }}", "{{ c.actual_text }}",
                  "{% cellbg c.colour %}{{ c.status_label }}", "{{ c.explanation }}{% if c.note %} {{ c.note }}{% endif %}"],
-                [1.1, 5.2, 2.6, 2.0, 2.0, 4.3])
+                [1.1, 5.6, 2.4, 1.9, 1.9, 4.6])
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
 

@@ -1,0 +1,40 @@
+"""Shared fixtures: a private copy of the shipped example in tmp_path, and a CLI runner that works inside it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the Frederiksberg example (config, inputs, templates) in tmp_path, which is the working directory."""
+    root = tmp_path / "kommune"
+    root.mkdir()
+    shutil.copy(REPO / "reportgen.toml", root / "reportgen.toml")
+    shutil.copytree(REPO / "inputs", root / "inputs", ignore=shutil.ignore_patterns("make_example.py", "__pycache__"))
+    shutil.copytree(REPO / "templates", root / "templates", ignore=shutil.ignore_patterns("*.py", "README.md"))
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Invoke the reportgen CLI in-process; stderr is kept apart from stdout."""
+    from reportgen.cli import cli as command
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(command, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def pack_dir(root: Path) -> Path:
+    return root / "outputs" / "integrationspolitikkens-handleplan-2019"
