@@ -66,7 +66,11 @@ def parse_target(value: Any) -> Target:
         raise ValueError(f"{value!r} is not a target{SEP}{TARGET_EXPECTED}")
     op = {"≥": ">=", "≤": "<=", "==": "=", None: ">="}.get(m.group(1), m.group(1))
     try:
-        number = parse_danish_number(m.group(2).replace(".", ",") if re.fullmatch(r"\d+\.\d+%?", m.group(2)) else m.group(2))
+        # Danish rules, except that a dot which cannot be a thousands separator ("12.5%") is read as a decimal point.
+        text = m.group(2).strip()
+        if re.fullmatch(r"\d+\.(\d{1,2}|\d{4,})\s*%?", text):
+            text = text.replace(".", ",")
+        number = parse_danish_number(text)
     except ValueError:
         raise ValueError(f"{str(value)!r} is not a target{SEP}{TARGET_EXPECTED}") from None
     if number.percent:

@@ -1,0 +1,145 @@
+"""The command line contract: help on every command, version, exit codes, error format, the lock, safe output."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import __version__
+from reportgen.cli import cli as command
+from reportgen.outputs import output_lock
+from tests.conftest import REPO, pack_dir
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name, sub in command.commands.items():
+        assert sub.help and "Example:" in sub.help, f"{name} lacks help text with an example"
+        result = CliRunner().invoke(command, [name, "--help"])
+        assert result.exit_code == 0
+        for param in sub.params:
+            if isinstance(param, __import__("click").Option) and param.name != "help":
+                assert param.help, f"{name} --{param.name} lacks help"
+
+
+def test_version_and_help(cli) -> None:
+    assert cli("--version").stdout.strip() == f"reportgen, version {__version__}"
+    result = cli("--help")
+    assert result.exit_code == 0 and "run" in result.stdout and "validate" in result.stdout
+
+
+def test_validate_the_example(example: Path, cli) -> None:
+    result = cli("validate")
+    assert result.exit_code == 0, result.stderr
+    assert "valid (0 errors" in result.stdout
+
+
+def test_unknown_committee_is_invalid_usage(example: Path, cli) -> None:
+    result = cli("run", "--committee", "XYZ")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("reportgen: error: --committee: unknown committee 'XYZ' (one of: AUU, UU, KFU, SU, ÆOU)")
+
+
+def test_bad_date_option_is_invalid_usage(example: Path, cli) -> None:
+    result = cli("run", "--meeting", "10-03-2020")
+    assert result.exit_code == 2 and "is not a date (expected YYYY-MM-DD" in result.stderr
+
+
+def test_missing_config_file(example: Path, cli) -> None:
+    result = cli("run", "--config", "nowhere.toml")
+    assert result.exit_code == 2
+    assert "reportgen: error: nowhere.toml: file not found (an existing reportgen.toml)" in result.stderr
+
+
+def test_config_with_unknown_key(example: Path, cli) -> None:
+    cfg = example / "reportgen.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[privacy]\n", "[privacy]\nmask_names = true\n"), encoding="utf-8")
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert "reportgen: error: reportgen.toml:privacy.mask_names: unknown key 'privacy.mask_names'" in result.stderr
+
+
+def test_meeting_and_dry_run_write_nothing(example: Path, cli) -> None:
+    result = cli("run", "--meeting", "2020-03-10", "--committee", "AUU", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "Would write AUU 2020-03-10 (as of 2020-03-10" in result.stdout
+    assert not (example / "outputs").exists()
+
+
+def test_explicit_today_sets_the_as_of_date(example: Path, cli) -> None:
+    result = cli("run", "--committee", "AUU", "--meeting", "2020-03-10", "--today", "2019-06-30")
+    assert result.exit_code == 0
+    manifest = json.loads((pack_dir(example) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["packs"][0]["as_of"] == "2019-06-30"
+
+
+def test_a_second_run_gets_exit_3_and_is_told_who_holds_the_lock(example: Path, cli) -> None:
+    root = pack_dir(example)
+    with output_lock(root, "reportgen run (cron)"):
+        result = cli("run", "--committee", "AUU")
+    assert result.exit_code == 3
+    assert "another run holds the lock" in result.stderr and "reportgen run (cron)" in result.stderr
+    assert not list(root.glob("*-AUU"))
+    assert cli("run", "--committee", "AUU").exit_code == 0  # released afterwards
+
+
+def test_a_broken_template_writes_nothing_and_keeps_earlier_packs(example: Path, cli) -> None:
+    assert cli("run", "--committee", "UU").exit_code == 0
+    root = pack_dir(example)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".lock" not in p.name}
+    (example / "templates" / "bilag.xlsx").write_bytes(b"not a workbook")
+    result = cli("run", "--committee", "UU")
+    assert result.exit_code == 2
+    assert "templates/bilag.xlsx: cannot open the template" in result.stderr
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".lock" not in p.name}
+    assert after == before
+    assert not list(root.glob(".staging-*"))
+
+
+def test_a_template_with_an_unknown_variable_names_it(example: Path, cli) -> None:
+    from docxtpl import DocxTemplate  # noqa: F401  (the template is edited with python-docx)
+    from docx import Document
+
+    path = example / "templates" / "status.docx"
+    doc = Document(str(path))
+    doc.add_paragraph("{{ udvalgsformand }}")
+    doc.save(str(path))
+    result = cli("run", "--committee", "UU")
+    assert result.exit_code == 2
+    assert "templates/status.docx: the template uses an unknown variable: 'udvalgsformand' is undefined" in result.stderr
+
+
+def test_internal_errors_are_short_unless_debug(example: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.pipeline
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(reportgen.pipeline, "build_packs", boom)
+    result = cli("run")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "reportgen: error: internal error: RuntimeError: disk on fire (run again with --debug for the traceback)"
+    with pytest.raises(RuntimeError):
+        cli("--debug", "run")
+
+
+def test_without_a_config_here_the_shipped_example_runs_into_outputs(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "reportgen", "run", "--committee", "ÆOU"], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "outputs" / "integrationspolitikkens-handleplan-2019" / "2020-12-09-ÆOU").is_dir()
+    assert not (REPO / "outputs" / "integrationspolitikkens-handleplan-2019" / "2020-12-09-ÆOU" / "never").exists()
+
+
+def test_collect_writes_a_sheet_per_contact_that_reads_back(example: Path, cli) -> None:
+    result = cli("collect", "--out", "ark", "--today", "2020-05-01")
+    assert result.exit_code == 0, result.stderr
+    files = sorted((example / "ark").glob("*.xlsx"))
+    assert len(files) == 9
+    from openpyxl import load_workbook
+
+    ws = load_workbook(files[0])["Målinger"]
+    assert [c.value for c in ws[4]] == ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
+    assert ws.cell(row=5, column=3).value == "2020K2"
