@@ -105,16 +105,16 @@ def _read_sheet(rows: list[Row], display: str, sheet: str | None, settings: "Bar
 
 
 def _looks_wide(header: Row) -> bool:
-    periods = 0
+    """A wide header: after 'Kommune'/'Område', at least one period (malformed ones are reported cell by cell)."""
     for cell in header[1:]:
         if is_blank(cell):
             continue
         try:
             parse_period(cell)
-            periods += 1
+            return True
         except ValueError:
-            return False
-    return periods > 0
+            continue
+    return False
 
 
 def _metadata(rows: list[Row], header: int) -> _Meta:

@@ -59,9 +59,9 @@ def parse_danish_number(text: str, *, allow_percent: bool = True) -> ParsedNumbe
         if negative:
             raise ValueError(f"{raw!r} has two minus signs")
         negative, s = True, s[:-1].strip()
-    if _GROUPED_SPACE.match(s):
+    s = _SPACES.sub(" ", s)
+    if _GROUPED_SPACE.match(s):  # spaces only as thousands separators: "1 234,50"
         s = s.replace(" ", ".")
-    s = _SPACES.sub("", s)
     if not _DANISH.match(s):
         raise ValueError(f"{raw!r} is not a number")
     try:
@@ -280,8 +280,10 @@ def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     if is_num.any():
         out[is_num] = values[is_num].astype("float64")
     text = values[~is_num].fillna("").astype(str)
-    s = text.str.strip().str.replace("\u2212", "-", regex=False).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    s = s.str.replace(r"(?i)(kr\.?|dkk)$", "", regex=True)
+    s = text.str.strip().str.replace("\u2212", "-", regex=False).str.replace(r"[\s\u00a0\u202f]+", " ", regex=True)
+    s = s.str.replace(r"(?i)\s*(kr\.?|dkk)$", "", regex=True).str.strip()
+    grouped = s.str.match(r"^[-(]?\s*\d{1,3}(?: \d{3})+(?:,\d+)?\s*[-)]?$")
+    s = s.where(~grouped, s.str.replace(" ", ".", regex=False)).str.replace(r"^([-(])\s+|\s+([-)])$", r"\1\2", regex=True)
     empty = s == ""
     paren = s.str.startswith("(") & s.str.endswith(")")
     s = s.where(~paren, s.str.slice(1, -1))
