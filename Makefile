@@ -16,8 +16,9 @@ $(STAMP): setup.cfg pyproject.toml
 report: $(STAMP)
 	$(BIN)/reportgen run
 
-## Run the whole test suite.
+## Run the whole test suite (type check included).
 test: $(STAMP)
+	$(BIN)/python -m mypy reportgen
 	$(BIN)/python -m pytest -q
 
 typecheck: $(STAMP)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reportgen.plan import (
     BenchmarkCriterion,
@@ -99,6 +99,15 @@ class CriterionResult:
         }
 
 
+class Point(NamedTuple):
+    """A known (non-missing) value of an indicator in one period."""
+
+    period: Period
+    value: Decimal
+    unit: str
+    source: str
+
+
 @dataclass
 class InitiativeResult:
     initiative: Initiative
@@ -152,9 +161,9 @@ class Evaluator:
         rows.sort(key=lambda r: r[0])
         return rows
 
-    def latest(self, indicator: str, **kw: Any) -> tuple[Period, Decimal | None, str, str] | None:
-        s = self.series(indicator, **kw)
-        return s[-1] if s else None
+    def known(self, indicator: str, **kw: Any) -> list[Point]:
+        """The series without missing values."""
+        return [Point(p, v, u, s) for p, v, u, s in self.series(indicator, **kw) if v is not None]
 
     def elapsed(self, deadline: dt.date) -> Decimal:
         start = self.plan.period.start
@@ -322,33 +331,30 @@ class Evaluator:
         return self._result(initiative, c, deadline, target=None, target_text=target_text, actual=count, unit="antal",
                             status=status, explanation=explanation, period=c.period.code, figures=figures)
 
-    def _indicator_point(self, indicator: str, area: int, period: Period | None, until: dt.date) -> tuple[Period, Decimal, str, str] | None:
-        s = self.series(indicator, area=area, until=until)
-        if period is not None:
-            s = [r for r in s if r[0] == period]
-        s = [r for r in s if r[1] is not None]
-        return s[-1] if s else None  # type: ignore[return-value]
+    def _indicator_point(self, indicator: str, area: int, period: Period | None, until: dt.date) -> Point | None:
+        points = [p for p in self.known(indicator, area=area, until=until) if period is None or p.period == period]
+        return points[-1] if points else None
 
     def _benchmark(self, initiative: Initiative, c: BenchmarkCriterion, deadline: dt.date) -> CriterionResult:
         until = self.cutoff(deadline)
         others = [NATIONAL] if c.against == "national" else [registry().resolve(a).code for a in c.against]
         other_name = "på landsplan" if c.against == "national" else "i " + ", ".join(registry().by_code[a].name for a in others)
         target_text = ("højere" if c.better == "higher" else "lavere") + " end " + ("landsgennemsnittet" if c.against == "national" else other_name[2:])
-        home_series = [r for r in self.series(c.indicator, area=self.home, until=until) if r[1] is not None]
         # The latest period in which the municipality and every comparison area all have a value.
-        for period, value, unit, source in reversed(home_series):
-            points = [self._indicator_point(c.indicator, a, period, until) for a in others]
-            if all(points):
+        for period, value, unit, source in reversed(self.known(c.indicator, area=self.home, until=until)):
+            found = [self._indicator_point(c.indicator, a, period, until) for a in others]
+            points = [p for p in found if p is not None]
+            if len(points) == len(others):
                 break
         else:
             return self._no_data(initiative, c, deadline, f"Ingen fælles periode med tal for {self.plan.municipality_name} og {other_name[3:] if c.against != 'national' else 'hele landet'} for '{c.indicator}'.", target_text=target_text)
-        comparison_values = [p[1] for p in points if p]
-        reference = sum(comparison_values, Decimal(0)) / len(comparison_values)
+        # Against several municipalities: their average.
+        reference = sum((p.value for p in points), Decimal(0)) / len(points)
         holds = value > reference if c.better == "higher" else value < reference
         status = self.judge(holds, deadline)
         explanation = f"{by_unit(value, unit)} mod {by_unit(reference, unit)} {other_name} ({period.label_da()})."
         figures = [Figure(self.plan.municipality_name, value, unit, period.code, source, self.home)] + [
-            Figure(registry().by_code[a].name, p[1], unit, p[0].code, p[3], a) for a, p in zip(others, points) if p
+            Figure(registry().by_code[a].name, p.value, unit, p.period.code, p.source, a) for a, p in zip(others, points)
         ]
         return self._result(initiative, c, deadline, target=reference, target_text=target_text, actual=value, unit=unit,
                             status=status, explanation=explanation, period=period.code, figures=figures)
@@ -385,16 +391,16 @@ class Evaluator:
         target_text = ("mindre" if c.better == "smaller" else "større") + f" forskel end i {c.baseline.label_da()}"
 
         def gap_at(period: Period | None, where: int) -> tuple[Period, Decimal, Decimal, Decimal, str, str] | None:
-            a_series = {r[0]: r for r in self.series(c.indicator, area=where, until=until) if r[1] is not None}
-            b_series = {r[0]: r for r in self.series(c.reference, area=where, until=until) if r[1] is not None}
+            a_series = {r.period: r for r in self.known(c.indicator, area=where, until=until)}
+            b_series = {r.period: r for r in self.known(c.reference, area=where, until=until)}
             common = sorted(set(a_series) & set(b_series))
             if period is not None:
                 common = [p for p in common if p == period]
             if not common:
                 return None
             p = common[-1]
-            a, b = a_series[p][1], b_series[p][1]
-            return p, abs(b - a), a, b, a_series[p][2], a_series[p][3]  # type: ignore[operator]
+            a, b = a_series[p].value, b_series[p].value
+            return p, abs(b - a), a, b, a_series[p].unit, a_series[p].source
 
         now = gap_at(None, area)
         base = gap_at(c.baseline, area)

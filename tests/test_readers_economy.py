@@ -110,3 +110,25 @@ def test_filter_matches_projects_case_insensitively_or_accounts() -> None:
     assert filter_mask(postings, ["int19-01"], []).tolist() == [True, True, False, False, False]
     assert filter_mask(postings, [], ["5.46.65"]).tolist() == [False, False, False, True, False]
     assert postings["antal"].tolist() == [1.0] * 5
+
+
+def test_overlapping_exports_are_refused_rather_than_counted_twice(example: Path, cli) -> None:
+    import shutil
+
+    economy = example / "inputs" / "economy"
+    shutil.copy(economy / "oekonomi_2019_2020.csv", economy / "oekonomi_2019_2020_kopi.csv")
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert "inputs/economy/oekonomi_2019_2020_kopi.csv: 434 postings are also in inputs/economy/oekonomi_2019_2020.csv (the exports overlap from" in result.stderr
+    assert "remove the older one from the inputs folder" in result.stderr
+
+
+def test_exports_of_separate_periods_add_up(tmp_path: Path) -> None:
+    from reportgen.sources.economy import read_economy
+
+    first, second = tmp_path / "h1.csv", tmp_path / "h2.csv"
+    first.write_text("dato;konto;projekt;beloeb\n15-01-2019;5.46.60;P;100,00\n", encoding="utf-8")
+    second.write_text("dato;konto;projekt;beloeb\n15-07-2019;5.46.60;P;100,00\n", encoding="utf-8")
+    problems = ProblemLog()
+    postings = read_economy([first, second], ["h1.csv", "h2.csv"], EconomyConfig(), problems)
+    assert problems.errors == [] and postings["beloeb"].sum() == 200

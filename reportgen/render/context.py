@@ -68,7 +68,7 @@ def build_context(
     """The context for one pack. Committee packs hold the committee's initiatives; annual packs hold all."""
     t = guard.text
     selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
-    initiatives = []
+    initiatives: list[dict[str, Any]] = []
     for r in selected:
         i = r.initiative
         where = f"handleplan: indsats {i.id}"

@@ -229,9 +229,28 @@ def read_economy(paths: list[Path], displays: list[str], config: "EconomyConfig"
         except InputError as exc:
             for p in exc.problems:
                 problems.add(p)
+    frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=POSTING_COLUMNS)
+    _check_overlap(frames, problems)
     return pd.concat(frames, ignore_index=True)
+
+
+def _check_overlap(frames: list["pd.DataFrame"], problems: ProblemLog) -> None:
+    """Two exports holding the same postings (an old and a new export of overlapping months) would count them twice."""
+    keyed = []
+    for frame in frames:
+        keys = frame["dato"].astype("int64").astype(str) + "|" + frame["konto"] + "|" + frame["projekt"] + "|" + frame["beloeb"].round(2).astype(str)
+        keyed.append((frame["file"].iloc[0], keys.value_counts(), frame["dato"].min(), frame["dato"].max()))
+    for i, (file_a, counts_a, start_a, end_a) in enumerate(keyed):
+        for file_b, counts_b, start_b, end_b in keyed[i + 1:]:
+            if start_b > end_a or start_a > end_b:
+                continue
+            shared = counts_a.index.intersection(counts_b.index)
+            n = int(counts_a[shared].clip(upper=counts_b[shared]).sum())
+            if n:
+                problems.error(file_b, f"{n} postings are also in {file_a} (the exports overlap from {max(start_a, start_b):%d-%m-%Y} to {min(end_a, end_b):%d-%m-%Y}); they would be counted twice",
+                               "exports that do not overlap: remove the older one from the inputs folder")
 
 
 def filter_mask(postings: "pd.DataFrame", projects: list[str], accounts: list[str]) -> "pd.Series":
