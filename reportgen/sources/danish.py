@@ -267,35 +267,70 @@ _DANISH_PATTERN = r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
 _DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
 
+ARROW_STRING = "string[pyarrow]"
+
+
+def _is_text_column(values: "pd.Series") -> bool:
+    """A column read from CSV (all strings): no per-cell type checks needed."""
+    import pandas as pd
+
+    return isinstance(values.dtype, pd.StringDtype)
+
+
+def _as_arrow_text(values: "pd.Series") -> "pd.Series":
+    """Strings in pyarrow storage, so the .str operations below run vectorised (RE2 regexes, no Python per cell)."""
+    if _is_text_column(values) and values.dtype.storage == "pyarrow":  # type: ignore[union-attr]
+        return values.fillna("")
+    return values.fillna("").astype(str).astype(ARROW_STRING)
+
+
+def _numeric_cells(values: "pd.Series") -> "pd.Series":
+    """Mask of cells that are already numbers (Excel)."""
+    import pandas as pd
+
+    if _is_text_column(values):
+        return pd.Series(False, index=values.index)
+    return values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).astype(bool)
+
+
+def _bool(mask: "pd.Series") -> "pd.Series":
+    return mask.fillna(False).astype(bool)
+
+
 def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     """Parse a column of Danish amounts. Returns (floats with NaN for empty cells, mask of malformed cells).
 
     Cells that are already numbers (from Excel) are taken as they are. The rules are those of
-    ``parse_danish_number``: thousands dots, decimal comma, leading or trailing minus, parentheses.
+    ``parse_danish_number``: thousands dots (or spaces), decimal comma, leading or trailing minus, parentheses.
     """
+    import numpy as np
     import pandas as pd
 
-    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-    out = pd.Series(float("nan"), index=values.index, dtype="float64")
+    is_num = _numeric_cells(values)
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
     if is_num.any():
         out[is_num] = values[is_num].astype("float64")
-    text = values[~is_num].fillna("").astype(str)
-    s = text.str.strip().str.replace("\u2212", "-", regex=False).str.replace(r"[\s\u00a0\u202f]+", " ", regex=True)
-    s = s.str.replace(r"(?i)\s*(kr\.?|dkk)$", "", regex=True).str.strip()
-    grouped = s.str.match(r"^[-(]?\s*\d{1,3}(?: \d{3})+(?:,\d+)?\s*[-)]?$")
-    s = s.where(~grouped, s.str.replace(" ", ".", regex=False)).str.replace(r"^([-(])\s+|\s+([-)])$", r"\1\2", regex=True)
-    empty = s == ""
-    paren = s.str.startswith("(") & s.str.endswith(")")
+    s = _as_arrow_text(values[~is_num])
+    s = s.str.replace("\u2212", "-", regex=False).str.replace("[\\s\u00a0\u202f]+", " ", regex=True)  # Python resolves \u before RE2
+    s = s.str.replace("(?i)\\s*(kr\\.?|dkk)$", "", regex=True).str.strip()
+    empty = _bool(s == "")
+    grouped = _bool(s.str.match(r"^[-(]?\s*\d{1,3}(?: \d{3})+(?:,\d+)?\s*[-)]?$"))
+    if grouped.any():
+        s = s.where(~grouped, s.str.replace(" ", ".", regex=False))
+    # "- 5", "( 5 )", "5 -": drop the spaces next to signs (plain replacements; backreferences would leave RE2)
+    s = s.str.replace(r"^- +", "-", regex=True).str.replace(r"^\( +", "(", regex=True)
+    s = s.str.replace(r" +-$", "-", regex=True).str.replace(r" +\)$", ")", regex=True)
+    paren = _bool(s.str.startswith("(") & s.str.endswith(")"))
     s = s.where(~paren, s.str.slice(1, -1))
-    lead = s.str.startswith("-")
+    lead = _bool(s.str.startswith("-"))
     s = s.where(~lead, s.str.slice(1))
-    trail = s.str.endswith("-")
+    trail = _bool(s.str.endswith("-"))
     s = s.where(~trail, s.str.slice(0, -1))
-    valid = s.str.match(_DANISH_PATTERN) & ~(lead & trail) & ~(paren & (lead | trail))
+    valid = _bool(s.str.match(_DANISH_PATTERN)) & ~(lead & trail) & ~(paren & (lead | trail))
     number = pd.to_numeric(s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False).where(valid), errors="coerce")
-    negative = paren | lead | trail
-    number = number.where(~negative, -number)
-    out[~is_num] = number.astype("float64")
+    number = pd.Series(number.to_numpy(dtype="float64", na_value=np.nan), index=s.index)
+    number = number.where(~(paren | lead | trail), -number)
+    out[~is_num] = number
     bad = pd.Series(False, index=values.index, dtype=bool)
     bad[~is_num] = (~valid & ~empty).to_numpy(dtype=bool)
     return out, bad
@@ -306,29 +341,36 @@ def parse_date_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
 
     Returns (datetime64 with NaT for empty cells, mask of malformed cells).
     """
+    import numpy as np
     import pandas as pd
 
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    is_date = values.map(lambda v: isinstance(v, (dt.date, dt.datetime)))
-    if is_date.any():
-        result[is_date] = pd.to_datetime(values[is_date].map(lambda v: dt.datetime(v.year, v.month, v.day)))
-    is_num = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-    text = values.where(~(is_date | is_num)).fillna("").astype(str).str.strip()
-    serial_text = text.str.fullmatch(r"\d{5}(?:[.,]0+)?")
-    serial = pd.to_numeric(values.where(is_num), errors="coerce").fillna(
-        pd.to_numeric(text.where(serial_text).str.replace(",", ".", regex=False), errors="coerce")
-    )
+    if _is_text_column(values):
+        is_date = pd.Series(False, index=values.index)
+        is_num = is_date
+    else:
+        is_date = values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).astype(bool)
+        if is_date.any():
+            result[is_date] = pd.to_datetime(values[is_date].map(lambda v: dt.datetime(v.year, v.month, v.day)))
+        is_num = _numeric_cells(values)
+    text = _as_arrow_text(values.where(~(is_date | is_num))).str.strip()
+    serial_text = _bool(text.str.fullmatch(r"\d{5}(?:[.,]0+)?"))
+    serial = pd.Series(np.nan, index=values.index, dtype="float64")
+    if is_num.any():
+        serial[is_num] = values[is_num].astype("float64")
+    if serial_text.any():
+        serial[serial_text] = pd.to_numeric(text[serial_text].str.replace(",", ".", regex=False)).to_numpy(dtype="float64")
     ok_serial = serial.between(1, 2958465)
     if ok_serial.any():
         result[ok_serial] = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial[ok_serial].astype("int64"), unit="D")
-    todo = ~(is_date | ok_serial) & (text != "")
+    empty = ~(is_date | is_num) & _bool(text == "")
+    todo = ~(is_date | ok_serial) & ~empty
     for fmt in _DATE_FORMATS:
         if not todo.any():
             break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(text[todo].astype(object), format=fmt, errors="coerce")
         hit = parsed.notna()
         result[parsed[hit].index] = parsed[hit]
         todo[parsed[hit].index] = False
-    empty = ~(is_date | is_num) & (text == "")
     bad = todo | (is_num & ~ok_serial)
-    return result.where(~empty), bad
+    return result.where(~empty), bad.astype(bool)

@@ -77,7 +77,7 @@ def read_postings(path: Path, display: str, config: "EconomyConfig", problems: P
 
     frame = pd.DataFrame({mapping[k]: raw[c] for k, c in present.items() if k in mapping})
     frame["line"] = range(header_line + 1, header_line + 1 + len(frame))
-    frame = frame[~frame.drop(columns="line").apply(lambda col: col.map(_blank)).all(axis=1)]
+    frame = frame[~frame.drop(columns="line").apply(blank_cells).all(axis=1)]
     for optional in ("projekt", "antal", "tekst"):
         if optional not in frame:
             frame[optional] = None
@@ -97,10 +97,10 @@ def read_postings(path: Path, display: str, config: "EconomyConfig", problems: P
     counts, bad_counts = parse_danish_series(frame["antal"]) if frame["antal"].notna().any() else (pd.Series(float("nan"), index=frame.index), pd.Series(False, index=frame.index))
     _report(problems, display, frame, bad_counts, "antal", source["antal"] or "antal", "is not a count", "a whole number")
 
-    accounts = frame["konto"].map(_safe_account)
+    accounts = normalise_accounts(frame["konto"])
     _report(problems, display, frame, accounts.isna(), "konto", source["konto"], "is not an account number", ACCOUNT_EXPECTED)
 
-    projects = frame["projekt"].map(lambda v: "" if _blank(v) else str(v).strip())
+    projects = frame["projekt"].fillna("").astype(str).str.strip() if isinstance(frame["projekt"].dtype, pd.StringDtype) else frame["projekt"].map(lambda v: "" if _blank(v) else str(v).strip())
     return pd.DataFrame(
         {
             "dato": dates,
@@ -112,6 +112,30 @@ def read_postings(path: Path, display: str, config: "EconomyConfig", problems: P
             "line": frame["line"],
         }
     ).reset_index(drop=True)
+
+
+def blank_cells(column: "pd.Series") -> "pd.Series":
+    """Mask of empty cells (vectorised for text columns read from CSV)."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.StringDtype):
+        return (column.fillna("").str.strip() == "").astype(bool)
+    return column.map(_blank).astype(bool)
+
+
+_ACCOUNT_DOTTED = r"\d(?:\.\d{2}){0,2}(?:\.\d{3}){0,3}"
+_ACCOUNT_DIGITS = r"\d{1,14}"
+
+
+def normalise_accounts(column: "pd.Series") -> "pd.Series":
+    """``normalise_account`` for a whole column: digits, or NA where the cell is empty or malformed."""
+    import pandas as pd
+
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column.map(_safe_account)
+    s = column.fillna("").str.replace(" ", "", regex=False)
+    ok = (s.str.fullmatch(_ACCOUNT_DOTTED) | s.str.fullmatch(_ACCOUNT_DIGITS)).fillna(False).astype(bool)
+    return s.str.replace(".", "", regex=False).where(ok).astype(object).where(ok, None)
 
 
 def _blank(value: Any) -> bool:
@@ -184,7 +208,7 @@ def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.Da
         )
     try:
         frame = pd.read_csv(
-            path, sep=separator, encoding=encoding, skiprows=header_index, header=0, dtype=str,
+            path, sep=separator, encoding=encoding, skiprows=header_index, header=0, dtype="string[pyarrow]",
             keep_default_na=False, skip_blank_lines=False, engine="c",
         )
     except UnicodeDecodeError as exc:

@@ -1,0 +1,118 @@
+"""Benchmarks against the targets in the design (section 9). Prints a table; asserts nothing.
+
+    python bench/run.py [--rows 1000000]
+
+Each measurement runs in a fresh subprocess, so peak memory (max RSS) is that step's own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.generate import generate  # noqa: E402
+
+READ_REPORTGEN = """
+import resource, sys, time, json
+from pathlib import Path
+from reportgen.config import EconomyColumns, EconomyConfig
+from reportgen.errors import ProblemLog
+from reportgen.sources.economy import read_postings
+t = time.perf_counter()
+cols = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
+postings = read_postings(Path(sys.argv[1]), "x", EconomyConfig(columns=cols), ProblemLog())
+total = postings.groupby("projekt")["beloeb"].sum()
+print(json.dumps({"s": time.perf_counter() - t, "rows": len(postings), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+READ_NAIVE = """
+import csv, resource, sys, time, json
+from reportgen.sources.danish import parse_danish_number, parse_date
+t = time.perf_counter()
+totals = {}
+rows = 0
+with open(sys.argv[1], encoding="cp1252", newline="") as fh:
+    reader = csv.reader(fh, delimiter=";")
+    for row in reader:
+        if len(row) < 5 or row[0] == "Bogføringsdato":
+            continue
+        parse_date(row[0])
+        totals[row[2]] = totals.get(row[2], 0) + parse_danish_number(row[4]).value
+        rows += 1
+print(json.dumps({"s": time.perf_counter() - t, "rows": rows, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+READ_ENGINE = """
+import resource, sys, time, json
+import pandas as pd
+t = time.perf_counter()
+frame = pd.read_csv(sys.argv[1], sep=";", encoding="cp1252", skiprows=2, dtype=str, engine="c")
+print(json.dumps({"s": time.perf_counter() - t, "rows": len(frame), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def py(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed(cmd: list[str], cwd: Path, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the synthetic economy export (design target: 5000000)")
+    args = parser.parse_args()
+    reportgen = str(Path(sys.executable).parent / "reportgen")
+    rows: list[tuple[str, str, str, str]] = []
+
+    startup = timed([reportgen, "--help"], ROOT, 5)
+    rows.append(("CLI start-up (reportgen --help)", f"{startup:.2f} s", "< 0.3 s", ""))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copy(ROOT / "reportgen.toml", work)
+        shutil.copytree(ROOT / "inputs", work / "inputs")
+        shutil.copytree(ROOT / "templates", work / "templates")
+        pack = timed([reportgen, "-q", "run", "--committee", "AUU"], work, 3)
+        allpacks = timed([reportgen, "-q", "run"], work, 3)
+    rows.append(("Committee pack, example plan (AUU)", f"{pack:.2f} s", "well under 2 s", "whole command"))
+    rows.append(("All five committee packs, example plan", f"{allpacks:.2f} s", "", "whole command"))
+
+    path = generate(args.rows)
+    size_mb = path.stat().st_size / 1e6
+    ours = py(READ_REPORTGEN, str(path))
+    engine = py(READ_ENGINE, str(path))
+    naive_rows = min(args.rows, 200_000)
+    naive_path = generate(naive_rows)
+    naive = py(READ_NAIVE, str(naive_path))
+    naive_rate = naive["rows"] / naive["s"]
+    ours_rate = ours["rows"] / ours["s"]
+    engine_rate = engine["rows"] / engine["s"]
+    rows.append((f"Economy export, {args.rows:,} rows ({size_mb:.0f} MB): reportgen read+aggregate", f"{ours_rate:,.0f} rows/s",
+                 "close to the engine", f"{ours['s']:.1f} s, peak {ours['rss'] / 1024:.0f} MB"))
+    rows.append(("  pandas C engine, raw strings only (ceiling)", f"{engine_rate:,.0f} rows/s", "", f"{engine['s']:.1f} s, peak {engine['rss'] / 1024:.0f} MB"))
+    rows.append((f"  naive csv + per-row parsing ({naive_rows:,} rows)", f"{naive_rate:,.0f} rows/s", "", f"peak {naive['rss'] / 1024:.0f} MB"))
+    rows.append(("  ratio reportgen / naive", f"{ours_rate / naive_rate:.1f}x", "", ""))
+    rows.append(("  ratio reportgen / engine ceiling", f"{ours_rate / engine_rate:.2f}", "", "1.0 = as fast as the engine"))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measurement':<{width}}  {'result':>16}  {'target':<18}  note")
+    for name, result, target, note in rows:
+        print(f"{name:<{width}}  {result:>16}  {target:<18}  {note}")
+
+
+if __name__ == "__main__":
+    main()
