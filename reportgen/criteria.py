@@ -425,8 +425,9 @@ class Evaluator:
             explanation += f"; på landsplan {by_unit(national[3], unit)} mod {by_unit(national[2], unit)}, en forskel på {nat_text}"
             figures += [Figure(f"{c.reference} (hele landet)", national[3], unit, national[0].code, national[5], NATIONAL),
                         Figure(f"{c.indicator} (hele landet)", national[2], unit, national[0].code, national[5], NATIONAL)]
-        return self._result(initiative, c, deadline, target=base[1], target_text=target_text, actual=now[1], unit=unit, status=status,
-                            explanation=explanation + ".", period=now[0].code, figures=figures)
+        # A gap between two shares is in percentage points (unit "pp"), not a share of anything.
+        return self._result(initiative, c, deadline, target=base[1], target_text=target_text, actual=now[1], unit="pp" if unit == "pct" else unit,
+                            status=status, explanation=explanation + ".", period=now[0].code, figures=figures)
 
 
 def sentence(text: str) -> str:

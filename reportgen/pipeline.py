@@ -93,9 +93,10 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
             display = config.display(p)
             rows = int((frame[key] == display).sum()) if not frame.empty else 0
             sources.append({"path": _relative(p, config.base), "kind": kind, "size": p.stat().st_size, "sha256": sha256_of(p), "rows": rows})
-    if not economy_paths:
+    needs_economy = any(i.economy is not None or any(c.kind in ("budget", "economy_count") for c in i.criteria) for i in plan.initiatives)
+    if not economy_paths and needs_economy:
         problems.warning(config.display(config.path), "no economy exports found", "files matching [inputs] economy", column="inputs.economy")
-    if not measurement_paths:
+    if not measurement_paths and any(plan.measures(i) for i in plan.initiatives):
         problems.warning(config.display(config.path), "no measurement sheets found", "files matching [inputs] measurements", column="inputs.measurements")
     missing = [i for i in plan.indicators() if indicators.empty or not (indicators["indicator"] == i).any()]
     for indicator in missing:

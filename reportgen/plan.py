@@ -287,7 +287,8 @@ class Plan(_Strict):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)
+        """The output folder name: municipality and title, so plans of different municipalities never collide."""
+        return slugify(f"{self.municipality_name} {self.title}")
 
     def initiative(self, initiative_id: str) -> Initiative:
         for initiative in self.initiatives:

@@ -37,4 +37,4 @@ def cli() -> Callable[..., Result]:
 
 
 def pack_dir(root: Path) -> Path:
-    return root / "outputs" / "integrationspolitikkens-handleplan-2019"
+    return root / "outputs" / "frederiksberg-integrationspolitikkens-handleplan-2019"

@@ -96,7 +96,7 @@ def test_targets_parse_exactly(text: object, op: str, value: str, percent: bool)
 
 def test_the_shipped_plan_is_valid() -> None:
     plan = load_plan(REPO / PLAN)
-    assert plan.municipality_code == 147 and plan.slug == "integrationspolitikkens-handleplan-2019"
+    assert plan.municipality_code == 147 and plan.slug == "frederiksberg-integrationspolitikkens-handleplan-2019"
 
 
 def test_a_plan_that_is_not_a_mapping(tmp_path: Path) -> None:

@@ -83,8 +83,9 @@ def build_context(
                     "text": t(c.text, where),
                     "kind": c.kind,
                     "target_text": t(c.target_text, where),
-                    "target": _f(c.target),
-                    "actual": _f(c.actual),
+                    # Percentage points are given to Excel as points (34), shares as shares (0.34).
+                    "target": _f(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
+                    "actual": _f(c.actual * 100 if c.unit == "pp" and c.actual is not None else c.actual),
                     "actual_text": actual_text,
                     "unit": c.unit,
                     "status": c.status,

@@ -21,6 +21,7 @@ FMT = {
     "antal": '#,##0',
     "kr": '#,##0 "kr."',
     "pct": '0.0%',
+    "pp": '0.0 "procentpoint"',
     "num": '#,##0.0',
     "date": 'dd-mm-yyyy',
 }
@@ -56,7 +57,7 @@ SUCCESKRITERIER: dict[str, Column] = {
     "Mål": (lambda r: r["target_text"], None),
     "Målværdi": (lambda r: r["target"], "unit"),
     "Faktisk": (lambda r: r["actual"], "unit"),
-    "Enhed": (lambda r: {"pct": "pct.", "kr": "kr.", "antal": "antal", "status": "status"}.get(r["unit"], r["unit"]), None),
+    "Enhed": (lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(r["unit"], r["unit"]), None),
     "Status": (lambda r: r["status_label"], "status"),
     "Forklaring": (lambda r: r["explanation"], None),
     "Periode": (lambda r: r["period"], None),

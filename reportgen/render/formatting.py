@@ -54,6 +54,8 @@ def tal(value: Any, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if _round(d, 1) == _round(d, 0) else 1
     rounded = _round(d, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
 
@@ -102,9 +104,11 @@ def dato(value: Any) -> str:
 
 
 def by_unit(value: Any, unit: str) -> str:
-    """Format a value by its unit: ``pct`` share, ``kr`` amount, otherwise a count."""
+    """Format a value by its unit: ``pct`` share, ``pp`` difference of shares, ``kr`` amount, otherwise a count."""
     if unit == "pct":
         return pct(value)
+    if unit == "pp":
+        return pp(value)
     if unit == "kr":
         return kr(value)
     return tal(value)

@@ -142,27 +142,28 @@ def _unit(text: str) -> str:
     return "antal"
 
 
-def _value(cell: Any, unit: str, config: "BarometerConfig") -> tuple[float | None, str | None]:
-    """(value as stored, None) or (None, error message). Percentages become shares; symbols follow the config."""
+def _value(cell: Any, unit: str, config: "BarometerConfig") -> tuple[float | None, str | None, str]:
+    """(value as stored, error message or None, unit). Percentages become shares with unit ``pct``, whether the file
+    says so (``Enhed: pct``) or the cell does (``38,5%``); symbols follow the config."""
     if is_blank(cell):
-        return None, None
+        return None, None, unit
     if isinstance(cell, bool):
-        return None, f"{cell!r} is not a number"
+        return None, f"{cell!r} is not a number", unit
     if isinstance(cell, (int, float)):
         number = to_decimal(cell)
         percent_sign = False
     else:
         text = str(cell).strip()
         if text in config.symbols:
-            return (0.0 if config.symbols[text] == "zero" else None), None
+            return (0.0 if config.symbols[text] == "zero" else None), None, unit
         try:
             parsed = parse_danish_number(text)
         except ValueError:
-            return None, f"{text!r} is not a number"
+            return None, f"{text!r} is not a number", unit
         number, percent_sign = parsed.value, parsed.percent
     if unit == "pct" or percent_sign:
-        number = number / Decimal(100)
-    return float(number), None
+        return float(number / Decimal(100)), None, "pct"
+    return float(number), None, unit
 
 
 def _area(cell: Any, display: str, sheet: str | None, row: int, column: str, problems: ProblemLog) -> int | None:
@@ -205,11 +206,11 @@ def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, se
         area = _area(row[0], display, sheet, i + 1, "A", problems)
         for j, period in periods.items():
             cell = row[j] if j < len(row) else None
-            value, error = _value(cell, unit, config)
+            value, error, value_unit = _value(cell, unit, config)
             if error:
                 problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(j))
             if area is not None:
-                out.append(_observation(display, indicator, area, period, value, unit))
+                out.append(_observation(display, indicator, area, period, value, value_unit))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
             problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
             break
@@ -261,7 +262,7 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
             except ValueError as exc:
                 periods[raw_period] = None
                 problems.error(display, str(exc), PERIOD_EXPECTED, sheet=sheet, row=i + 1, column=column_letter(period_col))
-        value, error = _value(cell(value_col), unit, config)
+        value, error, value_unit = _value(cell(value_col), unit, config)
         if error:
             problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(value_col))
         indicator = fixed_indicator if indicator_col is None else indicator_key(str(cell(indicator_col) or ""))
@@ -272,7 +273,7 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
             continue
         area, period = areas[raw_area], periods[raw_period]
         if area is not None and period is not None:
-            out.append(_observation(display, indicator, area, period, value, unit))
+            out.append(_observation(display, indicator, area, period, value, value_unit))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
             problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
             break
