@@ -27,6 +27,8 @@ typecheck: $(STAMP)
 ## Regenerate the shipped example inputs and the default templates.
 example: $(STAMP)
 	$(BIN)/python inputs/make_example.py
+	$(BIN)/python examples/kalundborg-2019/make_example.py
+	$(BIN)/python examples/silkeborg-2018/make_example.py
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py
 

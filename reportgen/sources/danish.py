@@ -279,7 +279,7 @@ def _is_text_column(values: "pd.Series") -> bool:
 
 def _as_arrow_text(values: "pd.Series") -> "pd.Series":
     """Strings in pyarrow storage, so the .str operations below run vectorised (RE2 regexes, no Python per cell)."""
-    if _is_text_column(values) and values.dtype.storage == "pyarrow":  # type: ignore[union-attr]
+    if _is_text_column(values) and values.dtype.storage == "pyarrow":
         return values.fillna("")
     return values.fillna("").astype(str).astype(ARROW_STRING)
 
