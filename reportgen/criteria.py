@@ -195,8 +195,8 @@ class Evaluator:
     def evaluate_criterion(self, initiative: Initiative, criterion: Any) -> CriterionResult:
         handler = getattr(self, f"_{criterion.kind}")
         result: CriterionResult = handler(initiative, criterion, self.plan.deadline_of(criterion))
-        if criterion.note and not result.note:
-            result.note = criterion.note
+        if criterion.note:  # the plan's note first, then the contact person's comment
+            result.note = criterion.note + (f" {result.note}" if result.note else "")
         return result
 
     def _result(self, initiative: Initiative, c: Any, deadline: dt.date, **kw: Any) -> CriterionResult:
@@ -221,7 +221,15 @@ class Evaluator:
             explanation += f", forventet {by_unit(c.target.value * self.elapsed(deadline), unit)} på nuværende tidspunkt"
         return self._result(initiative, c, deadline, target=c.target.value, target_text=target_text, actual=value, unit=unit,
                             status=status, explanation=explanation + ".", period=period.code,
+                            note=self.comment(initiative.id, [c.measure], [period.code]),
                             figures=[Figure(c.measure, value, unit, period.code, source, self.home)])
+
+    def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
+        """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
+        o = self.obs
+        rows = o[(o["initiative"] == initiative) & o["indicator"].isin(measures) & o["period"].isin(periods)]
+        texts = [t for t in rows["comment"] if isinstance(t, str) and t.strip()]
+        return " ".join(dict.fromkeys(texts)) or None
 
     def _latest_known(self, measure: str, initiative: str, deadline: dt.date) -> tuple[Period, Decimal, str, str] | None:
         for period, value, unit, source in reversed(self.series(measure, initiative=initiative, until=self.cutoff(deadline))):
@@ -248,6 +256,7 @@ class Evaluator:
         explanation = f"{pct(share)} ({tal(num[1])} af {tal(den[1])}, {period.label_da()}); målet er {target_text}."
         return self._result(initiative, c, deadline, target=c.target.value, target_text=target_text, actual=share, unit="pct", status=status,
                             explanation=explanation, period=period.code,
+                            note=self.comment(initiative.id, [c.numerator, c.denominator], [num[0].code, den[0].code]),
                             figures=[Figure(c.numerator, num[1], "antal", num[0].code, num[3], self.home), Figure(c.denominator, den[1], "antal", den[0].code, den[3], self.home)])
 
     def _qualitative(self, initiative: Initiative, c: QualitativeCriterion, deadline: dt.date) -> CriterionResult:
