@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test typecheck bench example templates clean
+.PHONY: report test typecheck bench example templates office clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m mypy reportgen
 	$(BIN)/python -m pytest -q
+
+## Install LibreOffice (headless) so the tests also open the outputs in a real client. Best effort: needs root and apt.
+office:
+	@if command -v soffice >/dev/null 2>&1; then echo "LibreOffice is installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null) \
+		|| echo "LibreOffice could not be installed; the test that opens the outputs will be skipped"; \
+	else echo "LibreOffice not installed (needs root and apt-get); the test that opens the outputs will be skipped"; fi
 
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy reportgen
