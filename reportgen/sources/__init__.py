@@ -7,10 +7,13 @@ figure is missing or suppressed (never 0), ``unit`` one of ``pct`` (stored as a 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from reportgen.errors import ProblemLog
 
 OBSERVATION_COLUMNS = ["source", "indicator", "area", "period", "value", "unit", "initiative", "label", "comment"]
 
@@ -23,3 +26,18 @@ def observations_frame(rows: Iterable[dict[str, Any]] = ()) -> "pd.DataFrame":
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     frame["area"] = frame["area"].astype("int64")
     return frame
+
+
+def read_each(paths: list[Path], displays: list[str], read_one: Callable[[Path, str], "pd.DataFrame"], problems: "ProblemLog") -> list["pd.DataFrame"]:
+    """Read every file with ``read_one``; a file that cannot be read at all adds its problems and the others go on,
+    so one run reports the problems of every file."""
+    from reportgen.errors import InputError
+
+    frames = []
+    for path, display in zip(paths, displays):
+        try:
+            frames.append(read_one(path, display))
+        except InputError as exc:
+            for problem in exc.problems:
+                problems.add(problem)
+    return frames

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources import observations_frame
+from reportgen.sources import observations_frame, read_each
 from reportgen.sources.danish import NUMBER_EXPECTED, PERIOD_EXPECTED, parse_danish_number, parse_period, to_decimal
 from reportgen.sources.municipalities import registry
 from reportgen.sources.tabular import Row, column_letter, find_header, is_blank, norm_header, read_csv_rows, read_xlsx_sheets
@@ -297,13 +297,7 @@ def _observation(display: str, indicator: str, area: int, period: str, value: fl
 def read_indicators(paths: list[Path], displays: list[str], config: "BarometerConfig", problems: ProblemLog) -> "pd.DataFrame":
     import pandas as pd
 
-    frames = []
-    for path, display in zip(paths, displays):
-        try:
-            frames.append(read_barometer(path, display, config, problems))
-        except InputError as exc:
-            for p in exc.problems:
-                problems.add(p)
+    frames = read_each(paths, displays, lambda path, display: read_barometer(path, display, config, problems), problems)
     if not frames:
         return observations_frame()
     frame = pd.concat(frames, ignore_index=True)

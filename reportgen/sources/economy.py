@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources import observations_frame
+from reportgen.sources import observations_frame, read_each
 from reportgen.sources.danish import DATE_EXPECTED, NUMBER_EXPECTED, parse_danish_series, parse_date_series
 from reportgen.sources.tabular import detect_encoding, find_header, norm_header, read_xlsx_sheets, sniff_separator
 
@@ -246,13 +246,7 @@ def read_economy(paths: list[Path], displays: list[str], config: "EconomyConfig"
     """All economy exports as one postings table."""
     import pandas as pd
 
-    frames = []
-    for path, display in zip(paths, displays):
-        try:
-            frames.append(read_postings(path, display, config, problems))
-        except InputError as exc:
-            for p in exc.problems:
-                problems.add(p)
+    frames = read_each(paths, displays, lambda path, display: read_postings(path, display, config, problems), problems)
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=POSTING_COLUMNS)

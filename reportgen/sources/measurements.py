@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources import observations_frame
+from reportgen.sources import observations_frame, read_each
 from reportgen.sources.danish import PERIOD_EXPECTED, parse_danish_number, parse_period, to_decimal
 from reportgen.sources.tabular import column_letter, find_header, is_blank, iter_data_rows, norm_header, read_xlsx_sheets
 
@@ -130,11 +130,5 @@ def _value(cell: Any) -> tuple[float | None, str | None, str]:
 def read_all_measurements(paths: list[Path], displays: list[str], plan: "Plan", problems: ProblemLog) -> "pd.DataFrame":
     import pandas as pd
 
-    frames = []
-    for path, display in zip(paths, displays):
-        try:
-            frames.append(read_measurements(path, display, plan, problems))
-        except InputError as exc:
-            for p in exc.problems:
-                problems.add(p)
+    frames = read_each(paths, displays, lambda path, display: read_measurements(path, display, plan, problems), problems)
     return pd.concat(frames, ignore_index=True) if frames else observations_frame()
