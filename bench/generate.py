@@ -22,7 +22,7 @@ def generate(rows: int, seed: int = 1) -> Path:
     with tmp.open("w", encoding="cp1252", newline="") as fh:
         fh.write("Posteringsudtræk – syntetiske data\r\n\r\nBogføringsdato;Konto;Projekt;Posteringstekst;Beløb\r\n")
         chunk = []
-        for n in range(rows):
+        for _ in range(rows):
             amount = rng.randint(-50_000, 2_000_000) / 100
             whole, frac = f"{abs(amount):.2f}".split(".")
             text = f"{int(whole):,}".replace(",", ".") + "," + frac + ("-" if amount < 0 else "")

@@ -350,13 +350,14 @@ class Evaluator:
         other_name = "på landsplan" if c.against == "national" else "i " + ", ".join(registry().by_code[a].name for a in others)
         target_text = ("højere" if c.better == "higher" else "lavere") + " end " + ("landsgennemsnittet" if c.against == "national" else other_name[2:])
         # The latest period in which the municipality and every comparison area all have a value.
-        for period, value, unit, source in reversed(self.known(c.indicator, area=self.home, until=until)):
-            found = [self._indicator_point(c.indicator, a, period, until) for a in others]
+        for home in reversed(self.known(c.indicator, area=self.home, until=until)):
+            found = [self._indicator_point(c.indicator, a, home.period, until) for a in others]
             points = [p for p in found if p is not None]
             if len(points) == len(others):
                 break
         else:
             return self._no_data(initiative, c, deadline, f"Ingen fælles periode med tal for {self.plan.municipality_name} og {other_name[3:] if c.against != 'national' else 'hele landet'} for '{c.indicator}'.", target_text=target_text)
+        period, value, unit, source = home
         # Against several municipalities: their average.
         reference = sum((p.value for p in points), Decimal(0)) / len(points)
         holds = value > reference if c.better == "higher" else value < reference

@@ -143,3 +143,22 @@ def test_collect_writes_a_sheet_per_contact_that_reads_back(example: Path, cli) 
     ws = load_workbook(files[0])["Målinger"]
     assert [c.value for c in ws[4]] == ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
     assert ws.cell(row=5, column=3).value == "2020K2"
+
+
+def test_a_broken_word_template_is_named(example: Path, cli) -> None:
+    (example / "templates" / "status.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    result = cli("run", "--committee", "UU")
+    assert result.exit_code == 2
+    assert "templates/status.docx: cannot read the template (" in result.stderr
+    assert not (pack_dir(example) / "2020-12-09-UU").exists()
+
+
+def test_a_template_with_bad_jinja_syntax_is_named(example: Path, cli) -> None:
+    from docx import Document
+
+    path = example / "templates" / "status.docx"
+    doc = Document(str(path))
+    doc.add_paragraph("{{ plan.title ")
+    doc.save(str(path))
+    result = cli("run", "--committee", "UU")
+    assert result.exit_code == 2 and "templates/status.docx: template syntax error:" in result.stderr

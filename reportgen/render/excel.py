@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from reportgen.errors import TemplateError
-from reportgen.render.formatting import STATUS_COLOURS, STATUS_LABELS
+from reportgen.render.formatting import STATUS_COLOURS
 
 log = logging.getLogger(__name__)
 

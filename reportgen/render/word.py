@@ -23,13 +23,20 @@ def jinja_environment() -> Any:
 
 def render_word(template: Path, context: dict[str, Any], target: Path, display: str) -> None:
     """Render ``template`` with ``context`` into ``target`` (the caller makes the write atomic)."""
+    import zipfile
+
     import jinja2
+    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
 
     if not template.is_file():
         raise TemplateError.at(display, "template not found", "a .docx template; see templates/README.md")
+    doc = DocxTemplate(str(template))
     try:
-        doc = DocxTemplate(str(template))
+        doc.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError) as exc:
+        raise TemplateError.at(display, f"cannot read the template ({type(exc).__name__}: {exc})", "a .docx file saved by Word or LibreOffice") from None
+    try:
         doc.render(context, jinja_env=jinja_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateError.at(display, f"the template uses an unknown variable: {exc.message}", "a variable listed in templates/README.md") from None
@@ -37,8 +44,4 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
         raise TemplateError.at(display, f"template syntax error: {exc.message}", "valid jinja2 tags (see templates/README.md)") from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError.at(display, f"the template tried something not allowed: {exc}", "plain variables, filters, loops and conditions") from None
-    except Exception as exc:  # docx/zip errors from a damaged template
-        if isinstance(exc, (KeyError, ValueError, OSError)) or type(exc).__module__.startswith(("docx", "zipfile", "lxml")):
-            raise TemplateError.at(display, f"cannot read the template ({type(exc).__name__}: {exc})", "a .docx file saved by Word or LibreOffice") from None
-        raise
     doc.save(str(target))

@@ -226,7 +226,7 @@ def _read_xlsx(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.D
 
     sheets = read_xlsx_sheets(path, display)
     accept = _header_predicate(config)
-    for name, rows in sheets.items():
+    for rows in sheets.values():
         header_index = find_header(rows, accept)
         if header_index is None:
             continue
