@@ -124,7 +124,8 @@ def run(ctx: click.Context, config_path: str | None, meeting: dt.date | None, co
         for pack in result.packs:
             label = f"årlig status {pack.spec.year}" if pack.spec.kind == "annual" else f"{pack.spec.committee} {pack.spec.meeting}"
             counts = ", ".join(f"{n} {s}" for s, n in pack.summary["criteria"].items() if n)
-            click.echo(f"{verb} {label} (as of {pack.spec.as_of}; {pack.summary['initiatives']} initiatives; criteria: {counts or 'none'}):")
+            n = pack.summary["initiatives"]
+            click.echo(f"{verb} {label} (as of {pack.spec.as_of}; {n} initiative{'' if n == 1 else 's'}; criteria: {counts or 'none'}):")
             for f in pack.files:
                 click.echo(f"  {_shown(f)}")
         if result.manifest:

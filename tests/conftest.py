@@ -10,7 +10,6 @@ from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from reportgen.config import BarometerColumns, BarometerConfig, BarometerFile
 from reportgen.errors import InputError, ProblemLog
 from reportgen.sources.barometer import read_barometer
 from reportgen.sources.municipalities import registry
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA
 
-STATBANK = SHARED / "realdata" / "dst-straf11-2025.csv"
+STATBANK = DATA / "barometer" / "dst-straf11-2025.csv"  # the real export, committed as a fixture
 
 
 def read(name: str, config: BarometerConfig | None = None) -> tuple[dict[tuple[str, int, str], float | None], ProblemLog]:
@@ -91,13 +91,17 @@ def test_symbols_are_configurable(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def statbank() -> dict[tuple[str, int, str], float]:
-    if not STATBANK.is_file():
-        pytest.skip("the real Statbank file is not beside the checkout")
     config = BarometerConfig(files={"dst-straf11*.csv": BarometerFile(columns=BarometerColumns(area="OMRÅDE", indicator="OVERTRÆD", period="TID", value="INDHOLD"))})
     problems = ProblemLog()
     frame = read_barometer(STATBANK, "dst-straf11-2025.csv", config, problems)
     assert problems.problems == [] and len(frame) == 3286
     return {(r.indicator, r.area, r.period): r.value for r in frame.itertuples()}
+
+
+def test_the_committed_copy_is_the_real_export() -> None:
+    import hashlib
+
+    assert hashlib.sha256(STATBANK.read_bytes()).hexdigest() == "5ded9fde0d18e6a2f25612fb89c04f8e76fc90b507dd9ccba3680743cd1e69d1"
 
 
 def test_the_real_statbank_export_gives_frederiksberg_and_national_values(statbank: dict[tuple[str, int, str], float]) -> None:

@@ -202,8 +202,7 @@ class ExcelWriter:
         chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
         chart.height = max(7.5, 0.9 * (last_row - header_row))
         chart.width = 18
-        anchor_col = get_column_letter(max(positions.values()) + 2)
-        ws.add_chart(chart, f"{anchor_col}{header_row}")
+        ws.add_chart(chart, f"{get_column_letter(min(positions.values()))}{last_row + 3}")  # below the table: prints on the page width
 
     def _economy(self, ws: Any, economy: dict[str, Any]) -> None:
         """Budget, spent and spent share per plan year, then spending per month. Aggregates only."""
