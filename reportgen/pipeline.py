@@ -29,13 +29,27 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Inputs:
-    """Everything read for one run: the plan, the observations table and what each file contributed."""
+    """Everything read for one run: the plan, the postings, the other observations and what each file contributed."""
 
     plan: Plan
-    observations: "pd.DataFrame"
+    postings: "pd.DataFrame"
+    indicators_and_measurements: "pd.DataFrame"
     sources: list[dict[str, Any]]
     has_economy: bool
     problems: ProblemLog
+
+    def observations(self, as_of: dt.date) -> "pd.DataFrame":
+        """The observations table as of a date: economy aggregates only from postings dated on or before it (so a
+        pack made again from a later export shows the same figures), everything else as read."""
+        import pandas as pd
+
+        from reportgen.sources.economy import economy_observations
+
+        postings = self.postings
+        if not postings.empty:
+            postings = postings[postings["dato"] <= pd.Timestamp(as_of)]
+        frames = [f for f in (economy_observations(postings, self.plan), self.indicators_and_measurements) if not f.empty]
+        return pd.concat(frames, ignore_index=True) if frames else self.indicators_and_measurements
 
 
 @dataclass
@@ -61,7 +75,7 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
 
     from reportgen.sources import observations_frame
     from reportgen.sources.barometer import read_indicators
-    from reportgen.sources.economy import economy_observations, read_economy
+    from reportgen.sources.economy import read_economy
     from reportgen.sources.measurements import read_all_measurements
 
     problems = problems if problems is not None else ProblemLog()
@@ -102,10 +116,9 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
     for indicator in missing:
         problems.warning(config.display(config.plan_path), f"no data for indicator {indicator!r}; its criteria report 'Mangler data'", "an indicator file that provides it")
     problems.raise_if_errors()
-    economy_obs = economy_observations(postings, plan) if not postings.empty else observations_frame()
-    frames = [f for f in (economy_obs, indicators, measurements) if not f.empty]
-    observations = pd.concat(frames, ignore_index=True) if frames else observations_frame()
-    return Inputs(plan, observations, sources, bool(economy_paths), problems)
+    frames = [f for f in (indicators, measurements) if not f.empty]
+    other = pd.concat(frames, ignore_index=True) if frames else observations_frame()
+    return Inputs(plan, postings, other, sources, bool(economy_paths), problems)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -183,11 +196,13 @@ def build_packs(
     guard = PrivacyGuard()
     warnings = [str(p) for p in inputs.problems.warnings]
     evaluated: dict[dt.date, list[InitiativeResult]] = {}
+    observations: dict[dt.date, "pd.DataFrame"] = {}
     contexts: list[tuple[PackSpec, dict[str, Any]]] = []
     for spec in specs:
         if spec.as_of not in evaluated:
-            evaluated[spec.as_of] = evaluate(plan, inputs.observations, spec.as_of, has_economy=inputs.has_economy)
-        context = build_context(plan, evaluated[spec.as_of], inputs.observations, spec, inputs.sources, guard, generated=now,
+            observations[spec.as_of] = inputs.observations(spec.as_of)
+            evaluated[spec.as_of] = evaluate(plan, observations[spec.as_of], spec.as_of, has_economy=inputs.has_economy)
+        context = build_context(plan, evaluated[spec.as_of], observations[spec.as_of], spec, inputs.sources, guard, generated=now,
                                 min_count=config.model.privacy.min_count)
         if spec.kind == "committee" and not context["initiatives"]:
             warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")

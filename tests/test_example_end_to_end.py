@@ -170,3 +170,18 @@ def test_outputs_open_in_libreoffice(example: Path, cli, tmp_path: Path) -> None
         assert proc.returncode == 0, proc.stderr
         pdf = out / (f.stem + ".pdf")
         assert pdf.is_file() and pdf.stat().st_size > 1000 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_spending_counts_only_postings_up_to_the_as_of_date(example: Path, cli) -> None:
+    """A posting dated after the as-of date (same month) does not change the pack: re-made later, same figures."""
+    def spent_on_initiative_1(*extra: str) -> float:
+        assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10", *extra).exit_code == 0
+        ws = load_workbook(next(pack_dir(example).glob("2020-03-10-AUU/*.xlsx")))["Overblik"]
+        header = [c.value for c in ws[5]]
+        return ws.cell(row=6, column=header.index("Forbrug (kr.)") + 1).value
+
+    before_meeting, end_of_month = spent_on_initiative_1(), spent_on_initiative_1("--today", "2020-03-31")
+    path = example / "inputs" / "economy" / "oekonomi_2019_2020.csv"
+    path.write_bytes(path.read_bytes() + "25-03-2020;5.46.60.001;INT19-01;Efterbogført;99.999,00\r\n".encode("cp1252"))
+    assert spent_on_initiative_1() == before_meeting  # dated after the as-of date (the meeting): not counted
+    assert spent_on_initiative_1("--today", "2020-03-31") == pytest.approx(end_of_month + 99_999)
