@@ -29,7 +29,9 @@ from reportgen.sources.economy import read_postings
 t = time.perf_counter()
 cols = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
 postings = read_postings(Path(sys.argv[1]), "x", EconomyConfig(columns=cols), ProblemLog())
-total = postings.groupby("projekt")["beloeb"].sum()
+from reportgen.plan import load_plan
+from reportgen.sources.economy import economy_observations
+obs = economy_observations(postings, load_plan(Path(sys.argv[2])))  # aggregate per initiative and month, as a run does
 print(json.dumps({"s": time.perf_counter() - t, "rows": len(postings), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 READ_NAIVE = """
@@ -93,7 +95,7 @@ def main() -> None:
 
     path = generate(args.rows)
     size_mb = path.stat().st_size / 1e6
-    ours = py(READ_REPORTGEN, str(path))
+    ours = py(READ_REPORTGEN, str(path), str(ROOT / "inputs" / "handleplan_2019.yaml"))
     engine = py(READ_ENGINE, str(path))
     naive_rows = min(args.rows, 200_000)
     naive_path = generate(naive_rows)

@@ -11,7 +11,7 @@ import io
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from reportgen.errors import InputError, ProblemLog
 from reportgen.sources import observations_frame, read_each
@@ -56,60 +56,125 @@ def _header_predicate(columns: "EconomyConfig") -> Any:
     return accept
 
 
+CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory for exports of millions of rows
+
+
 def read_postings(path: Path, display: str, config: "EconomyConfig", problems: ProblemLog) -> "pd.DataFrame":
-    """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them."""
+    """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them.
+
+    CSV files are read and parsed in chunks, and kept only in compact columns (dates, categorical accounts and
+    projects, floats), so memory stays bounded for exports of millions of rows.
+    """
     import pandas as pd
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raw, header_line = _read_xlsx(path, display, config)
+        header: list[str] = list(raw.columns)
+        chunks: Iterator[pd.DataFrame] = iter([raw])
     else:
-        raw, header_line = _read_csv(path, display, config)
+        chunks, header, header_line = _read_csv(path, display, config)
     cols = config.columns
-    mapping = {norm_header(v): k for k, v in cols.model_dump().items() if v}
-    present = {norm_header(c): c for c in raw.columns}
+    present = {norm_header(c): c for c in header}
     for required in ("dato", "konto", "beloeb"):
         source_name = getattr(cols, required)
         if norm_header(source_name) not in present:
             problems.error(display, f"column {source_name!r} ({required}) not found in the header on line {header_line}",
                            "the column names set in [economy.columns] of reportgen.toml", row=header_line)
-    if problems.errors and any(p.file == display for p in problems.errors):
+    if any(p.file == display for p in problems.errors):
         return pd.DataFrame(columns=POSTING_COLUMNS)
+    reporter = _Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
+    parts = []
+    first_line = header_line + 1
+    pending: pd.DataFrame | None = None
+    for chunk in chunks:  # one chunk of look-ahead: only the last may end with a total row
+        if pending is not None:
+            parts.append(_parse_chunk(pending, first_line, config, reporter, last=False))
+            first_line += len(pending)
+        pending = chunk
+    if pending is not None:
+        parts.append(_parse_chunk(pending, first_line, config, reporter, last=True))
+    reporter.summarise()
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=POSTING_COLUMNS)
+    from pandas.api.types import union_categoricals
 
-    frame = pd.DataFrame({mapping[k]: raw[c] for k, c in present.items() if k in mapping})
-    frame["line"] = range(header_line + 1, header_line + 1 + len(frame))
+    categorical = {c: union_categoricals([p[c] for p in parts]) for c in ("konto", "projekt")}
+    postings = pd.concat([p.drop(columns=["konto", "projekt"]) for p in parts], ignore_index=True)
+    for column, values in categorical.items():
+        postings[column] = pd.Categorical(values)
+    return postings[POSTING_COLUMNS]
+
+
+class _Reporter:
+    """Adds one problem per offending row, up to a limit per column and kind, then one summary line."""
+
+    def __init__(self, problems: ProblemLog, display: str, source_names: dict[str, str]):
+        self.problems = problems
+        self.display = display
+        self.names = source_names
+        self.counts: dict[tuple[str, str], int] = {}
+        self.expected: dict[tuple[str, str], str] = {}
+
+    def report(self, frame: "pd.DataFrame", mask: "pd.Series", canonical: str, what: str, expected: str) -> None:
+        hits = frame.loc[mask.to_numpy(dtype=bool)]
+        if hits.empty:
+            return
+        key = (canonical, what)
+        already = self.counts.get(key, 0)
+        self.counts[key] = already + len(hits)
+        self.expected[key] = expected
+        for _, row in hits.head(max(0, MAX_PROBLEMS_PER_COLUMN - already)).iterrows():
+            value = row.get(canonical)
+            shown = "" if _blank(value) else f"{value!r} "
+            self.problems.error(self.display, f"{shown}{what}", expected, row=int(row["line"]), column=self.names[canonical])
+
+    def summarise(self) -> None:
+        for (canonical, what), n in self.counts.items():
+            if n > MAX_PROBLEMS_PER_COLUMN:
+                column = self.names[canonical]
+                self.problems.error(self.display, f"{n - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}", self.expected[(canonical, what)], column=column)
+
+
+def _parse_chunk(raw: "pd.DataFrame", first_line: int, config: "EconomyConfig", reporter: _Reporter, *, last: bool) -> "pd.DataFrame":
+    import pandas as pd
+
+    mapping = {norm_header(v): k for k, v in config.columns.model_dump().items() if v}
+    frame = pd.DataFrame({mapping[norm_header(c)]: raw[c] for c in raw.columns if norm_header(c) in mapping})
+    frame["line"] = range(first_line, first_line + len(frame))
     frame = frame[~frame.drop(columns="line").apply(blank_cells).all(axis=1)]
     for optional in ("projekt", "antal", "tekst"):
         if optional not in frame:
             frame[optional] = None
-
-    frame = _drop_total_rows(frame, display, problems)
-    source = {k: getattr(cols, k) for k in ("dato", "konto", "beloeb", "antal")}
+    if last:
+        frame = _drop_total_rows(frame, reporter.display, reporter.problems)
 
     dates, bad_dates = parse_date_series(frame["dato"])
-    missing_date = dates.isna() & ~bad_dates
-    _report(problems, display, frame, bad_dates, "dato", source["dato"], "is not a date", DATE_EXPECTED)
-    _report(problems, display, frame, missing_date, "dato", source["dato"], "the posting has no date", DATE_EXPECTED)
-
+    reporter.report(frame, bad_dates, "dato", "is not a date", DATE_EXPECTED)
+    reporter.report(frame, dates.isna() & ~bad_dates, "dato", "the posting has no date", DATE_EXPECTED)
     amounts, bad_amounts = parse_danish_series(frame["beloeb"])
-    _report(problems, display, frame, bad_amounts, "beloeb", source["beloeb"], "is not an amount", NUMBER_EXPECTED)
-    _report(problems, display, frame, amounts.isna() & ~bad_amounts, "beloeb", source["beloeb"], "the posting has no amount", NUMBER_EXPECTED)
-
-    counts, bad_counts = parse_danish_series(frame["antal"]) if frame["antal"].notna().any() else (pd.Series(float("nan"), index=frame.index), pd.Series(False, index=frame.index))
-    _report(problems, display, frame, bad_counts, "antal", source["antal"] or "antal", "is not a count", "a whole number")
-
+    reporter.report(frame, bad_amounts, "beloeb", "is not an amount", NUMBER_EXPECTED)
+    reporter.report(frame, amounts.isna() & ~bad_amounts, "beloeb", "the posting has no amount", NUMBER_EXPECTED)
+    if frame["antal"].notna().any():
+        counts, bad_counts = parse_danish_series(frame["antal"])
+        reporter.report(frame, bad_counts, "antal", "is not a count", "a whole number")
+    else:
+        counts = pd.Series(float("nan"), index=frame.index)
     accounts = normalise_accounts(frame["konto"])
-    _report(problems, display, frame, accounts.isna(), "konto", source["konto"], "is not an account number", ACCOUNT_EXPECTED)
-
-    projects = frame["projekt"].fillna("").astype(str).str.strip() if isinstance(frame["projekt"].dtype, pd.StringDtype) else frame["projekt"].map(lambda v: "" if _blank(v) else str(v).strip())
+    reporter.report(frame, accounts.isna(), "konto", "is not an account number", ACCOUNT_EXPECTED)
+    if isinstance(frame["projekt"].dtype, pd.StringDtype):
+        projects = frame["projekt"].fillna("").str.strip()
+    else:
+        projects = frame["projekt"].map(lambda v: "" if _blank(v) else str(v).strip())
     return pd.DataFrame(
         {
             "dato": dates,
-            "konto": accounts.fillna(""),
-            "projekt": projects,
+            "konto": accounts.fillna("").astype(str).astype("category"),
+            "projekt": projects.astype(str).astype("category"),
             "beloeb": amounts,
             "antal": counts,
-            "file": display,
-            "line": frame["line"],
+            "file": pd.Categorical([reporter.display] * len(frame)),
+            "line": frame["line"].astype("int64"),
         }
     ).reset_index(drop=True)
 
@@ -151,17 +216,6 @@ def _safe_account(value: Any) -> str | None:
         return None
 
 
-def _report(problems: ProblemLog, display: str, frame: "pd.DataFrame", mask: "pd.Series", canonical: str, column: str, what: str, expected: str) -> None:
-    """Add one problem per offending row (up to a limit, then one summary line), naming line and column."""
-    hits = frame.loc[mask.to_numpy(dtype=bool)]
-    for _, row in hits.head(MAX_PROBLEMS_PER_COLUMN).iterrows():
-        value = row.get(canonical)
-        shown = "" if _blank(value) else f"{value!r} "
-        problems.error(display, f"{shown}{what}", expected, row=int(row["line"]), column=column)
-    if len(hits) > MAX_PROBLEMS_PER_COLUMN:
-        problems.error(display, f"{len(hits) - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}", expected, column=column)
-
-
 def _drop_total_rows(frame: "pd.DataFrame", display: str, problems: ProblemLog) -> "pd.DataFrame":
     """A trailing total row (``I alt``, ``Total``, or no date and no account but an amount) is not a posting."""
     text_cols = [c for c in ("dato", "konto", "projekt", "tekst") if c in frame]
@@ -185,7 +239,10 @@ def _drop_total_rows(frame: "pd.DataFrame", display: str, problems: ProblemLog) 
     return frame.drop(index=drop)
 
 
-def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.DataFrame", int]:
+def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple[Iterator["pd.DataFrame"], list[str], int]:
+    """(chunks of raw text cells below the header, the header's cells, the header's line number)."""
+    import csv
+
     import pandas as pd
 
     with path.open("rb") as fh:
@@ -196,9 +253,9 @@ def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.Da
     except (UnicodeDecodeError, LookupError) as exc:
         raise InputError.at(display, f"cannot decode the file as {encoding} ({exc})", "UTF-8, UTF-8 with BOM or Windows-1252 text") from None
     separator = config.separator or sniff_separator(sample)
-    import csv
-
-    sample_rows = list(csv.reader(io.StringIO(sample), delimiter=separator))[:-1] or list(csv.reader(io.StringIO(sample), delimiter=separator))
+    sample_rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
+    if len(head) == 65536:
+        sample_rows = sample_rows[:-1]  # the last line of a cut sample may be incomplete
     header_index = find_header(sample_rows, _header_predicate(config))
     if header_index is None:
         raise InputError.at(
@@ -206,19 +263,26 @@ def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.Da
             f"no header row with the columns {config.columns.dato!r} and {config.columns.beloeb!r} in the first 30 rows",
             "the column names set in [economy.columns] of reportgen.toml",
         )
-    try:
-        frame = pd.read_csv(
-            path, sep=separator, encoding=encoding, skiprows=header_index, header=0, dtype="string[pyarrow]",
-            keep_default_na=False, skip_blank_lines=False, engine="c",
-        )
-    except UnicodeDecodeError as exc:
-        raise InputError.at(display, f"cannot decode the file as {encoding} ({exc.reason})", "one encoding for the whole file: UTF-8 or Windows-1252") from None
-    except pd.errors.ParserError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        row = header_index + int(m.group(1)) if m else None
-        raise InputError.at(display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, header_index + 1
+    header = [c.strip() for c in sample_rows[header_index]]
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        try:
+            reader = pd.read_csv(
+                path, sep=separator, encoding=encoding, skiprows=header_index, header=0, dtype="string[pyarrow]",
+                keep_default_na=False, skip_blank_lines=False, engine="c", chunksize=CHUNK_ROWS,
+            )
+            with reader:
+                for chunk in reader:
+                    chunk.columns = [str(c).strip() for c in chunk.columns]
+                    yield chunk
+        except UnicodeDecodeError as exc:
+            raise InputError.at(display, f"cannot decode the file as {encoding} ({exc.reason})", "one encoding for the whole file: UTF-8 or Windows-1252") from None
+        except pd.errors.ParserError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            row = header_index + int(m.group(1)) if m else None
+            raise InputError.at(display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row) from None
+
+    return chunks(), header, header_index + 1
 
 
 def _read_xlsx(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.DataFrame", int]:
@@ -256,9 +320,11 @@ def read_economy(paths: list[Path], displays: list[str], config: "EconomyConfig"
 
 def _check_overlap(frames: list["pd.DataFrame"], problems: ProblemLog) -> None:
     """Two exports holding the same postings (an old and a new export of overlapping months) would count them twice."""
+    import pandas as pd
+
     keyed = []
     for frame in frames:
-        keys = frame["dato"].astype("int64").astype(str) + "|" + frame["konto"] + "|" + frame["projekt"] + "|" + frame["beloeb"].round(2).astype(str)
+        keys = pd.util.hash_pandas_object(frame[["dato", "konto", "projekt"]].assign(beloeb=frame["beloeb"].round(2)), index=False)
         keyed.append((frame["file"].iloc[0], keys.value_counts(), frame["dato"].min(), frame["dato"].max()))
     for i, (file_a, counts_a, start_a, end_a) in enumerate(keyed):
         for file_b, counts_b, start_b, end_b in keyed[i + 1:]:
@@ -291,7 +357,7 @@ def economy_observations(postings: "pd.DataFrame", plan: "Plan") -> "pd.DataFram
     rows: list[dict[str, Any]] = []
     if postings.empty:
         return observations_frame()
-    month = postings["dato"].dt.strftime("%YM%m")
+    month = postings["dato"].dt.year * 100 + postings["dato"].dt.month  # 201903; formatted once per group below
     for initiative in plan.initiatives:
         if initiative.economy is None:
             continue
@@ -300,18 +366,23 @@ def economy_observations(postings: "pd.DataFrame", plan: "Plan") -> "pd.DataFram
             continue
         selected = postings[mask]
         grouped = selected.groupby(month[mask])
-        for period, amount in grouped["beloeb"].sum().items():
-            rows.append(_obs("forbrug", period, amount, "kr", initiative.id, plan))
-        for period, n in grouped.size().items():
-            rows.append(_obs("posteringer", period, n, "antal", initiative.id, plan))
+        for key, amount in grouped["beloeb"].sum().items():
+            rows.append(_obs("forbrug", _month_code(key), amount, "kr", initiative.id, plan))
+        for key, n in grouped.size().items():
+            rows.append(_obs("posteringer", _month_code(key), n, "antal", initiative.id, plan))
     for initiative in plan.initiatives:
         for criterion in initiative.criteria:
             if criterion.kind != "economy_count":
                 continue
             mask = filter_mask(postings, [], criterion.accounts)
-            for period, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
-                rows.append(_obs(f"economy_count:{criterion.id}", period, n, "antal", initiative.id, plan))
+            for key, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
+                rows.append(_obs(f"economy_count:{criterion.id}", _month_code(key), n, "antal", initiative.id, plan))
     return observations_frame(rows)
+
+
+def _month_code(key: Any) -> str:
+    """201903 -> "2019M03" (the canonical month period)."""
+    return f"{int(key) // 100}M{int(key) % 100:02d}"
 
 
 def grant_counts(postings: "pd.DataFrame") -> "pd.Series":
