@@ -78,6 +78,15 @@ class OutputConfig(_Strict):
 class PrivacyConfig(_Strict):
     min_count: int = Field(0, ge=0)
 
+    @field_validator("min_count")
+    @classmethod
+    def _not_yet(cls, value: int) -> int:
+        # Refused rather than ignored: a secretariat that asks for suppression must never get unsuppressed figures.
+        if value:
+            raise ValueError("small-number suppression is not available in this version of reportgen; set min_count = 0 "
+                             "and check the packs for small counts by hand before publishing")
+        return value
+
 
 class ScheduleConfig(_Strict):
     lead_days: int = Field(5, ge=0)
@@ -235,6 +244,6 @@ def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
                 problems.append(Problem(display, f"missing key {key!r}", "the key is required", column=key))
             else:
                 msg = str(e["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(display, f"{key}: {msg}", "", column=key))
+                problems.append(Problem(display, msg, "", column=key))
         raise InputError(problems) from None
     return Config(model, path, output_root=output_root)

@@ -162,3 +162,12 @@ def test_a_template_with_bad_jinja_syntax_is_named(example: Path, cli) -> None:
     doc.save(str(path))
     result = cli("run", "--committee", "UU")
     assert result.exit_code == 2 and "templates/status.docx: template syntax error:" in result.stderr
+
+
+def test_small_number_suppression_is_refused_until_it_is_applied(example: Path, cli) -> None:
+    cfg = example / "reportgen.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("min_count = 0", "min_count = 3"), encoding="utf-8")
+    result = cli("run")
+    assert result.exit_code == 2
+    assert "reportgen: error: reportgen.toml:privacy.min_count: small-number suppression is not available" in result.stderr
+    assert not (example / "outputs").exists()
