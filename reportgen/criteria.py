@@ -133,6 +133,8 @@ class Evaluator:
         self.has_economy = has_economy
         self.home = plan.municipality_code
         self._periods: dict[str, Period] = {}
+        # One pass over the table: each criterion then looks only at its own indicator's rows.
+        self._by_indicator = {key: rows for key, rows in observations.groupby("indicator", sort=False)} if not observations.empty else {}
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def period(self, code: str) -> Period:
@@ -145,10 +147,10 @@ class Evaluator:
 
     def series(self, indicator: str, *, area: int | None = None, initiative: str | None = None, until: dt.date | None = None) -> list[tuple[Period, Decimal | None, str, str]]:
         """(period, value, unit, source) sorted by period, for periods started by ``until``."""
-        o = self.obs
-        mask = o["indicator"] == indicator
-        if area is not None:
-            mask &= o["area"] == area
+        o = self._by_indicator.get(indicator)
+        if o is None:
+            return []
+        mask = o["area"] == area if area is not None else o["area"].notna()
         if initiative is not None:
             mask &= o["initiative"] == initiative
         rows = []
@@ -226,8 +228,11 @@ class Evaluator:
 
     def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
         """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
-        o = self.obs
-        rows = o[(o["initiative"] == initiative) & o["indicator"].isin(measures) & o["period"].isin(periods)]
+        frames = [self._by_indicator[m] for m in measures if m in self._by_indicator]
+        if not frames:
+            return None
+        o = frames[0] if len(frames) == 1 else pd_concat(frames)
+        rows = o[(o["initiative"] == initiative) & o["period"].isin(periods)]
         texts = [t for t in rows["comment"] if isinstance(t, str) and t.strip()]
         return " ".join(dict.fromkeys(texts)) or None
 
@@ -260,8 +265,8 @@ class Evaluator:
                             figures=[Figure(c.numerator, num[1], "antal", num[0].code, num[3], self.home), Figure(c.denominator, den[1], "antal", den[0].code, den[3], self.home)])
 
     def _qualitative(self, initiative: Initiative, c: QualitativeCriterion, deadline: dt.date) -> CriterionResult:
-        o = self.obs
-        rows = o[(o["indicator"] == c.measure) & (o["initiative"] == initiative.id)]
+        o = self._by_indicator.get(c.measure, self.obs.iloc[0:0])
+        rows = o[o["initiative"] == initiative.id]
         entries = sorted(((self.period(r.period), r) for r in rows.itertuples(index=False) if self.period(r.period).start <= self.cutoff(deadline)), key=lambda t: t[0])
         if not entries:
             return self._no_data(initiative, c, deadline, f"Kontaktpersonen har ikke indberettet status for '{c.measure}'.", target_text="vurderes af kontaktpersonen", unit="status")
@@ -438,6 +443,12 @@ class Evaluator:
         # A gap between two shares is in percentage points (unit "pp"), not a share of anything.
         return self._result(initiative, c, deadline, target=base[1], target_text=target_text, actual=now[1], unit="pp" if unit == "pct" else unit,
                             status=status, explanation=explanation + ".", period=now[0].code, figures=figures)
+
+
+def pd_concat(frames: list["pd.DataFrame"]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
 
 
 def sentence(text: str) -> str:

@@ -56,6 +56,15 @@ class AreaRegistry:
 
     def lookup(self, value: object) -> Area | None:
         """Return the area for a name or code, or None if unknown."""
+        if isinstance(value, str):
+            return self._lookup_name(value)
+        return self._lookup(value)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one registry per process; names repeat across every sheet
+    def _lookup_name(self, value: str) -> Area | None:
+        return self._lookup(value)
+
+    def _lookup(self, value: object) -> Area | None:
         if isinstance(value, bool) or value is None:
             return None
         if isinstance(value, float) and value.is_integer():
