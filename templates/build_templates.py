@@ -86,6 +86,15 @@ def build_word(target: Path, *, annual: bool) -> None:
 
     doc.add_paragraph("{%p for g in goals %}")
     doc.add_paragraph("Målsætning: {{ g.title }}", style="Heading 1")
+    if annual:  # the annual follow-up: the barometer trends each goal's criteria follow, before its initiatives
+        doc.add_paragraph("{%p if g.barometer %}")
+        doc.add_paragraph("Udviklingen i de indikatorer, målsætningen følges med:")
+        doc.add_paragraph("{%p for s in g.barometer %}")
+        doc.add_paragraph("{{ s.title }}", style="Heading 3")
+        _loop_table(doc, ["Periode", "{{ s.home_name }}", "Hele landet"], "for p in s.points",
+                    ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"], [4, 4, 4])
+        doc.add_paragraph("{%p endfor %}")
+        doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
     doc.add_paragraph("Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
@@ -98,11 +107,11 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
 
-    doc.add_paragraph("Integrationsbarometeret", style="Heading 1")
+    doc.add_paragraph("Integrationsbarometeret" if not annual else "Alle indikatorer", style="Heading 1")
     doc.add_paragraph("{%p if barometer %}")
     doc.add_paragraph("Udviklingen i kommunen sammenlignet med hele landet.")
     doc.add_paragraph("{%p for s in barometer %}")
-    doc.add_paragraph("{{ s.indicator }}", style="Heading 2")
+    doc.add_paragraph("{{ s.title }}", style="Heading 2")
     _loop_table(doc, ["Periode", "{{ s.home_name }}", "Hele landet"], "for p in s.points",
                 ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"], [4, 4, 4])
     doc.add_paragraph("Kilde: {{ s.source }}")
@@ -125,7 +134,7 @@ SHEET_HEADERS = {
     "Overblik": ["Indsats", "Titel", "Målsætning", "Udvalg", "Kontakt", "Status", "Kriterier", "Opfyldt", "Budget (kr.)", "Forbrug (kr.)", "Forbrug (pct.)"],
     "Succeskriterier": ["Indsats", "Indsatstitel", "Kriterie", "Succeskriterie", "Type", "Mål", "Målværdi", "Faktisk", "Enhed", "Status", "Forklaring", "Periode", "Frist", "Bemærkning"],
     "Økonomi": ["Indsats", "Titel"],
-    "Barometer": ["Indikator", "Periode", "Kommune", "Hele landet", "Enhed", "Kilde"],
+    "Barometer": ["Indikator", "Titel", "Periode", "Kommune", "Hele landet", "Enhed", "Kilde"],
     "Datagrundlag": ["Fil", "Type", "Størrelse (bytes)", "Rækker", "SHA-256"],
 }
 WIDTHS = {"Titel": 45, "Indsatstitel": 40, "Succeskriterie": 60, "Forklaring": 60, "Målsætning": 30, "Kontakt": 30, "Fil": 50, "SHA-256": 66, "Mål": 22, "Bemærkning": 40, "Kilde": 40, "Indikator": 26}

@@ -33,6 +33,9 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
     assert result.stderr == ""  # no warnings for a complete example
     text, rows = word(examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.docx")
     assert "Kalundborg Kommune" in text and "Årlig status 2019" in text
+    # the barometer trends per goal, under each goal's heading, by the indicators' titles
+    goal = text.index("Målsætning: Beskæftigelse")
+    assert text.index("Andel flygtninge og familiesammenførte med 3 års ophold, der er i arbejde", goal) < text.index("Indsats B: Beskæftigelse", goal)
     gap = rows["U.1"]
     assert gap[3] == "34 procentpoint"
     assert gap[5].startswith("92 pct. mod 58 pct.: en forskel på 34 procentpoint i 2017")
@@ -48,7 +51,11 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
             assert row[4] != "Mangler data", criterion.id
     # the barometer section shows the municipality against the country, e.g. youth education 56 pct. of Danish young people
     barometer = load_workbook(examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx")["Barometer"]
-    values = {(r[0], r[1]): (r[2], r[3]) for r in barometer.iter_rows(min_row=2, values_only=True)}
+    head = [c.value for c in barometer[1]]
+    ind, per, home, nat = (head.index(n) for n in ("Indikator", "Periode", "Kommune", "Hele landet"))
+    values = {(r[ind], r[per]): (r[home], r[nat]) for r in barometer.iter_rows(min_row=2, values_only=True)}
+    titles = {r[ind]: r[head.index("Titel")] for r in barometer.iter_rows(min_row=2, values_only=True)}
+    assert titles["karakter2_dansk"] == "Andel med mindst 2 i dansk ved 9. klasses afgangsprøve, elever med dansk oprindelse"
     assert values[("ungdomsuddannelse_dansk", "2017")] == (pytest.approx(0.56), pytest.approx(0.74))
     assert values[("karakter2_dansk", "2017")] == (pytest.approx(0.92), pytest.approx(0.97))
     criteria = load_workbook(examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx")["Succeskriterier"]

@@ -124,8 +124,11 @@ def build_context(
             }
         )
     counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
+    barometer = barometer_series(plan, observations, spec)
+    by_indicator = {b["indicator"]: b for b in barometer}
     goals = [
-        {"key": key, "title": t(title, "handleplan: mål"), "initiatives": [i for i in initiatives if i["goal_key"] == key]}
+        {"key": key, "title": t(title, "handleplan: mål"), "initiatives": [i for i in initiatives if i["goal_key"] == key],
+         "barometer": [by_indicator[k] for k in goal_indicators(plan, key) if k in by_indicator]}
         for key, title in plan.goals.items()
     ]
     committee_name = plan.committees.get(spec.committee or "", "")
@@ -158,7 +161,7 @@ def build_context(
         "status_counts": [{"status": s, "label": STATUS_LABELS[s], "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER],
         "overall_status": worst_status([i["status"] for i in initiatives]) if initiatives else "no_data",
         "economy": economy_rows(plan, selected, observations, spec),
-        "barometer": barometer_series(plan, observations, spec),
+        "barometer": barometer,
         "sources": [{**s, "path": t(s["path"], "datagrundlag")} for s in sources],
         "privacy_min_count": min_count,
     }
@@ -211,9 +214,23 @@ def barometer_series(plan: "Plan", observations: "pd.DataFrame", spec: PackSpec)
             home, national = val(plan.municipality_code), val(NATIONAL)
             points.append({"period": p, "period_text": parse_period(p).label_da(), "home": home, "national": national,
                            "home_text": by_unit(home, unit), "national_text": by_unit(national, unit)})
-        out.append({"indicator": indicator, "unit": unit, "points": points,
+        titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()] if "title" in rows else []
+        out.append({"indicator": indicator, "title": titles[0] if titles else indicator, "unit": unit, "points": points,
                     "home_name": registry().by_code[plan.municipality_code].name, "source": str(rows["source"].iloc[0])})
     return out
+
+
+def goal_indicators(plan: "Plan", goal: str) -> list[str]:
+    """The indicators the criteria of a goal's initiatives follow (for the barometer trends per goal)."""
+    keys: list[str] = []
+    for initiative in plan.initiatives:
+        if initiative.goal != goal:
+            continue
+        for criterion in initiative.criteria:
+            for key in (getattr(criterion, "reference", None), getattr(criterion, "indicator", None)):
+                if key and key not in keys:
+                    keys.append(key)
+    return keys
 
 
 __all__ = ["PackSpec", "build_context", "tal"]

@@ -66,6 +66,7 @@ SUCCESKRITERIER: dict[str, Column] = {
 }
 BAROMETER: dict[str, Column] = {
     "Indikator": (lambda r: r["indicator"], None),
+    "Titel": (lambda r: r["title"], None),
     "Periode": (lambda r: r["period"], None),
     "Kommune": (lambda r: r["home"], "unit"),
     "Hele landet": (lambda r: r["national"], "unit"),
@@ -158,7 +159,7 @@ class ExcelWriter:
         ]
         self._fill(wb["Succeskriterier"], SUCCESKRITERIER, criteria)
         self._economy(wb["Økonomi"], context["economy"])
-        points = [{**p, "indicator": s["indicator"], "unit": s["unit"], "source": s["source"]} for s in context["barometer"] for p in s["points"]]
+        points = [{**p, "indicator": s["indicator"], "title": s["title"], "unit": s["unit"], "source": s["source"]} for s in context["barometer"] for p in s["points"]]
         self._fill(wb["Barometer"], BAROMETER, points)
         self._fill(wb["Datagrundlag"], DATAGRUNDLAG, context["sources"])
         wb.properties.title = f"{context['plan']['title']} – {context['pack']['title']}"

@@ -3,7 +3,8 @@
 ``source, indicator, area, period, value, unit, initiative, label, comment`` — ``area`` is the kommunekode (0 is
 Hele landet), ``period`` the canonical period code (see ``danish.Period``), ``value`` a float that stays NaN when the
 figure is missing or suppressed (never 0), ``unit`` one of ``pct`` (stored as a share), ``antal``, ``kr``.
-``label`` and ``comment`` carry the text of qualitative measurements.
+``label`` and ``comment`` carry the text of qualitative measurements; ``title`` is an indicator's name as its file
+gives it (a title row, or the label in a long layout's indicator column), for headings in the reports.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
     from reportgen.errors import ProblemLog
 
-OBSERVATION_COLUMNS = ["source", "indicator", "area", "period", "value", "unit", "initiative", "label", "comment"]
+OBSERVATION_COLUMNS = ["source", "indicator", "area", "period", "value", "unit", "initiative", "label", "comment", "title"]
 
 
 def observations_frame(rows: Iterable[dict[str, Any]] = ()) -> "pd.DataFrame":

@@ -50,6 +50,11 @@ def indicator_key(label: str) -> str:
 class _Meta:
     indicator: str | None = None
     unit: str | None = None
+    title: str | None = None
+
+
+METADATA_KEYS = {"indikator", "indicator", "enhed", "unit", "kilde", "source", "note", "udtrukket", "periode"}
+TITLE_PREFIXES = ("integrationsbarometer – ", "integrationsbarometer - ", "integrationsbarometer: ", "jobindsats: ", "jobindsats.dk – ")
 
 
 def file_settings(path: Path, config: "BarometerConfig") -> "BarometerFile | None":
@@ -121,6 +126,13 @@ def _metadata(rows: list[Row], header: int) -> _Meta:
     meta = _Meta()
     for row in rows[:header]:
         cells = [c for c in row if not is_blank(c)]
+        is_metadata = isinstance(cells[0], str) and norm_header(cells[0].partition(":")[0]) in METADATA_KEYS if cells else False
+        if meta.title is None and len(cells) == 1 and isinstance(cells[0], str) and not is_metadata:
+            title = cells[0].strip()
+            for prefix in TITLE_PREFIXES:
+                if title.casefold().startswith(prefix):
+                    title = title[len(prefix):]
+            meta.title = title[:1].upper() + title[1:]
         for i, cell in enumerate(cells):
             text = str(cell)
             key, sep, rest = text.partition(":")
@@ -210,7 +222,7 @@ def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, se
             if error:
                 problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(j))
             if area is not None:
-                out.append(_observation(display, indicator, area, period, value, value_unit))
+                out.append(_observation(display, indicator, area, period, value, value_unit, meta.title))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
             problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
             break
@@ -265,7 +277,8 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
         value, error, value_unit = _value(cell(value_col), unit, config)
         if error:
             problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(value_col))
-        indicator = fixed_indicator if indicator_col is None else indicator_key(str(cell(indicator_col) or ""))
+        label = None if indicator_col is None else str(cell(indicator_col) or "").strip()
+        indicator = fixed_indicator if label is None else indicator_key(label)
         if fixed_indicator and indicator_col is not None:
             indicator = f"{fixed_indicator}_{indicator}" if indicator != fixed_indicator else indicator
         if not indicator:
@@ -273,14 +286,14 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
             continue
         area, period = areas[raw_area], periods[raw_period]
         if area is not None and period is not None:
-            out.append(_observation(display, indicator, area, period, value, value_unit))
+            out.append(_observation(display, indicator, area, period, value, value_unit, label or meta.title))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
             problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
             break
     return out
 
 
-def _observation(display: str, indicator: str, area: int, period: str, value: float | None, unit: str) -> dict[str, Any]:
+def _observation(display: str, indicator: str, area: int, period: str, value: float | None, unit: str, title: str | None = None) -> dict[str, Any]:
     return {
         "source": display,
         "indicator": indicator,
@@ -291,6 +304,7 @@ def _observation(display: str, indicator: str, area: int, period: str, value: fl
         "initiative": None,
         "label": None,
         "comment": None,
+        "title": title,
     }
 
 
