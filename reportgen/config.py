@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -229,7 +230,8 @@ def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
     except UnicodeDecodeError:
         raise InputError.at(display, "not UTF-8 text", "a TOML file saved as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"\(at line (\d+)", str(exc))  # Python 3.11 has no exc.lineno
+        line = int(found.group(1)) if found else None
         message = str(exc).split(" (at line")[0]
         raise InputError.at(display, f"invalid TOML: {message}", "valid TOML", row=line) from None
     try:
