@@ -141,7 +141,7 @@ def edit_config(root: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("[output]\n", "[output\n", "reportgen.toml:37: invalid TOML"),
+        ("[output]\n", "[output\n", "reportgen.toml:24: invalid TOML"),
         ("municipality = 147", "municipality = 101", "reportgen.toml:municipality: municipality 101 differs from the plan's (147)"),
         ('committee = "AUU"\ndate = 2019-09-10', 'committee = "BIU"\ndate = 2019-09-10', "committee 'BIU' is not in the plan (one of: AUU, UU, KFU, SU, ÆOU)"),
         ("municipality = 147", 'municipality = "Frederiksborg"', "reportgen.toml:municipality: 'Frederiksborg' is not a Danish municipality"),
