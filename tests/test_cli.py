@@ -171,3 +171,37 @@ def test_small_number_suppression_is_refused_until_it_is_applied(example: Path, 
     assert result.exit_code == 2
     assert "reportgen: error: reportgen.toml:privacy.min_count: small-number suppression is not available" in result.stderr
     assert not (example / "outputs").exists()
+
+
+def test_collected_sheets_read_back_without_problems_once_filled(example: Path, cli) -> None:
+    from openpyxl import load_workbook
+
+    from reportgen.errors import ProblemLog
+    from reportgen.plan import load_plan
+    from reportgen.sources.measurements import read_measurements
+
+    assert cli("collect", "--out", "ark", "--today", "2020-05-01").exit_code == 0
+    plan = load_plan(example / "inputs" / "handleplan_2019.yaml")
+    for path in sorted((example / "ark").glob("*.xlsx")):
+        wb = load_workbook(path)
+        ws = wb["Målinger"]
+        for row in ws.iter_rows(min_row=5):
+            row[3].value = 7
+        wb.save(path)
+        problems = ProblemLog()
+        frame = read_measurements(path, path.name, plan, problems)
+        assert problems.problems == [] and len(frame) > 0 and set(frame["period"]) == {"2020K2"}
+    expected = {(i.id, m) for i in plan.initiatives for m in plan.measures(i)}
+    seen = set()
+    for path in (example / "ark").glob("*.xlsx"):
+        seen |= {(str(r[0]), r[1]) for r in load_workbook(path)["Målinger"].iter_rows(min_row=5, values_only=True)}
+    assert seen == expected  # exactly the measurements the criteria need, once each
+
+
+def test_without_a_meeting_each_committee_gets_its_next_meeting(example: Path, cli) -> None:
+    result = cli("run", "--dry-run", "--today", "2020-03-12")
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if line.startswith("Would write")]
+    assert lines[0].startswith("Would write AUU 2020-09-08 (as of 2020-03-12")
+    assert any(line.startswith("Would write KFU 2020-03-16") for line in lines)
+    assert len(lines) == 5
