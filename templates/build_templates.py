@@ -51,6 +51,17 @@ def _loop_table(doc, names: list[str], loop: str, cells: list[str], widths: list
     return table
 
 
+def _barometer_series(doc, variable: str, heading: str, *, source: bool) -> None:
+    """For each series in ``variable``: its title, a table of the municipality against the country, the source."""
+    doc.add_paragraph("{%p for s in " + variable + " %}")
+    doc.add_paragraph("{{ s.title }}", style=heading)
+    _loop_table(doc, ["Periode", "{{ s.home_name }}", "Hele landet"], "for p in s.points",
+                ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"], [4, 4, 4])
+    if source:
+        doc.add_paragraph("Kilde: {{ s.source }}")
+    doc.add_paragraph("{%p endfor %}")
+
+
 def build_word(target: Path, *, annual: bool) -> None:
     doc = Document()
     section = doc.sections[0]
@@ -89,11 +100,7 @@ def build_word(target: Path, *, annual: bool) -> None:
     if annual:  # the annual follow-up: the barometer trends each goal's criteria follow, before its initiatives
         doc.add_paragraph("{%p if g.barometer %}")
         doc.add_paragraph("Udviklingen i de indikatorer, målsætningen følges med:")
-        doc.add_paragraph("{%p for s in g.barometer %}")
-        doc.add_paragraph("{{ s.title }}", style="Heading 3")
-        _loop_table(doc, ["Periode", "{{ s.home_name }}", "Hele landet"], "for p in s.points",
-                    ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"], [4, 4, 4])
-        doc.add_paragraph("{%p endfor %}")
+        _barometer_series(doc, "g.barometer", "Heading 3", source=False)
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
@@ -110,12 +117,7 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("Integrationsbarometeret" if not annual else "Alle indikatorer", style="Heading 1")
     doc.add_paragraph("{%p if barometer %}")
     doc.add_paragraph("Udviklingen i kommunen sammenlignet med hele landet.")
-    doc.add_paragraph("{%p for s in barometer %}")
-    doc.add_paragraph("{{ s.title }}", style="Heading 2")
-    _loop_table(doc, ["Periode", "{{ s.home_name }}", "Hele landet"], "for p in s.points",
-                ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"], [4, 4, 4])
-    doc.add_paragraph("Kilde: {{ s.source }}")
-    doc.add_paragraph("{%p endfor %}")
+    _barometer_series(doc, "barometer", "Heading 2", source=True)
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("Der er ikke indlæst tal fra Integrationsbarometeret.")
     doc.add_paragraph("{%p endif %}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from openpyxl import Workbook
@@ -16,13 +17,18 @@ from tests.conftest import REPO
 STANDARD = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
 
 
-def economy_error(path: Path) -> str:
+def errors_of(read: Callable[[ProblemLog], object]) -> str:
+    """What a reader reports: the InputError it raises, or the errors it collected."""
     problems = ProblemLog()
     try:
-        read_postings(path, path.name, EconomyConfig(columns=STANDARD), problems)
+        read(problems)
     except InputError as exc:
         return str(exc)
     return "\n".join(str(p) for p in problems.errors)
+
+
+def economy_error(path: Path) -> str:
+    return errors_of(lambda problems: read_postings(path, path.name, EconomyConfig(columns=STANDARD), problems))
 
 
 def test_a_csv_row_with_too_many_fields(tmp_path: Path) -> None:
@@ -66,12 +72,7 @@ def test_more_bad_rows_than_are_listed_end_with_a_count(tmp_path: Path) -> None:
 
 
 def barometer_error(path: Path, config: BarometerConfig | None = None) -> str:
-    problems = ProblemLog()
-    try:
-        read_barometer(path, path.name, config or BarometerConfig(), problems)
-    except InputError as exc:
-        return str(exc)
-    return "\n".join(str(p) for p in problems.errors)
+    return errors_of(lambda problems: read_barometer(path, path.name, config or BarometerConfig(), problems))
 
 
 def test_a_wide_table_without_an_indicator_key(tmp_path: Path) -> None:
