@@ -14,7 +14,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})[-\s]?(\d{4})(?!\d)")
-CPR_MASK = "XXXXXX-XXXX"
+CPR_MASK = "******-****"
 
 
 def is_cpr(digits: str) -> bool:
