@@ -79,7 +79,15 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
     from reportgen.sources.measurements import read_all_measurements
 
     problems = problems if problems is not None else ProblemLog()
-    plan = load_plan(config.plan_path, config.display(config.plan_path))
+    try:
+        plan: Plan | None = load_plan(config.plan_path, config.display(config.plan_path))
+    except InputError as exc:  # still read the inputs that do not need the plan, to report their problems too
+        for problem in exc.problems:
+            problems.add(problem)
+        plan = None
+    if plan is None:
+        _read_without_plan(config, problems)
+        raise InputError(problems.errors)
     if config.model.municipality is not None:
         from reportgen.sources.municipalities import registry
 
@@ -119,6 +127,17 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
     frames = [f for f in (indicators, measurements) if not f.empty]
     other = pd.concat(frames, ignore_index=True) if frames else observations_frame()
     return Inputs(plan, postings, other, sources, bool(economy_paths), problems)
+
+
+def _read_without_plan(config: Config, problems: ProblemLog) -> None:
+    """Read the economy exports and indicator files only for their problems (the plan itself is invalid)."""
+    from reportgen.sources.barometer import read_indicators
+    from reportgen.sources.economy import read_economy
+
+    economy_paths = config.expand(config.model.inputs.economy)
+    barometer_paths = [p for p in config.expand(config.model.inputs.barometer) if p not in set(economy_paths)]
+    read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
+    read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -129,3 +129,13 @@ def test_empty_observations_give_no_data_for_every_kind() -> None:
     results = evaluate(PLAN, observations_frame(), dt.date(2019, 6, 30), has_economy=False)
     statuses = {c.status for r in results for c in r.criteria}
     assert statuses == {"no_data"}
+
+
+def test_an_invalid_plan_does_not_hide_problems_in_the_other_inputs(example: Path, cli) -> None:
+    plan = example / "inputs" / "handleplan_2019.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("pool: 1700000", "pool: mange"), encoding="utf-8")
+    (example / "inputs" / "barometer" / "ekstra.csv").write_text("Indikator: x\nKommune;2019\nFrederiksborg;1\n", encoding="utf-8")
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert "inputs/handleplan_2019.yaml:" in result.stderr and "pool" in result.stderr
+    assert "inputs/barometer/ekstra.csv:3:A: unknown area 'Frederiksborg'" in result.stderr
