@@ -117,3 +117,31 @@ def test_periods_order_by_end_date() -> None:
     assert sorted([parse_period(p) for p in ["2019", "2019K4", "2019M11", "2018"]]) == [
         Period("Y", 2018), Period("M", 2019, 11), Period("Y", 2019), Period("Q", 2019, 4)]
     assert Period("Q", 2019, 3).label_da() == "3. kvt. 2019"
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)),
+       st.sampled_from(["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y 00:00:00"]))
+def test_the_vectorised_date_parser_agrees_with_the_scalar_one(day: dt.date, fmt: str) -> None:
+    from reportgen.sources.danish import parse_date_series
+
+    text = day.strftime(fmt)
+    parsed, bad = parse_date_series(pd.Series([text], dtype="string[pyarrow]"))
+    assert not bad.iloc[0] and parsed.iloc[0].date() == parse_date(text) == day
+
+
+@given(st.integers(1, 31), st.integers(1, 12), st.integers(1990, 2030))
+def test_impossible_dates_are_rejected_by_both_parsers(d: int, m: int, y: int) -> None:
+    from reportgen.sources.danish import parse_date_series
+
+    text = f"{d:02d}-{m:02d}-{y}"
+    try:
+        expected: dt.date | None = dt.date(y, m, d)
+    except ValueError:
+        expected = None
+    parsed, bad = parse_date_series(pd.Series([text], dtype="string[pyarrow]"))
+    assert bool(bad.iloc[0]) is (expected is None)
+    if expected is None:
+        with pytest.raises(ValueError):
+            parse_date(text)
+    else:
+        assert parsed.iloc[0].date() == expected

@@ -264,7 +264,28 @@ def period_of_date(d: dt.date, freq: str = "M") -> Period:
 # --- vectorised forms for large exports ----------------------------------------------------------------------------
 
 _DANISH_PATTERN = r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
-_DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+# The same forms as parse_date: 31-12-2019, 31.12.2019, 31/12/2019, 2019-12-31, 20191231 (an optional time is ignored).
+_DATE_PATTERNS_RE2 = (
+    r"^(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>\d{4})" + _TIME + "$",
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME + "$",
+    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$",
+)
+
+
+def _dates_from_components(text: "pd.Series", pattern: str) -> "pd.Series":
+    """Dates from day, month and year captured by one RE2 pass; impossible dates (31-02-2019) become NaT.
+
+    (pyarrow's own strptime would silently roll 31-02-2019 over to 3 March.)
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fields = pc.extract_regex(pa.array(text.astype(ARROW_STRING), type=pa.string()), pattern)
+    parts = {name: pc.cast(pc.struct_field(fields, name), pa.int32()).to_numpy(zero_copy_only=False) for name in ("y", "m", "d")}
+    dates = pd.to_datetime(pd.DataFrame({"year": parts["y"], "month": parts["m"], "day": parts["d"]}), errors="coerce")
+    return pd.Series(dates.to_numpy(), index=text.index)
 
 
 ARROW_STRING = "string[pyarrow]"
@@ -297,6 +318,16 @@ def _bool(mask: "pd.Series") -> "pd.Series":
     return mask.fillna(False).astype(bool)
 
 
+# One RE2 pass per amount: optional "(", sign, digits grouped by dots or spaces (or not at all), decimals, trailing
+# sign, ")", and an optional "kr."/"DKK". The rules are those of parse_danish_number (property-tested against it).
+_WS = r"[\s\x{00a0}\x{202f}]*"
+_AMOUNT_RE2 = (
+    r"^" + _WS + r"(?P<open>\()?" + _WS + r"(?P<lead>[-\x{2212}])?" + _WS
+    + r"(?P<int>\d{1,3}(?:\.\d{3})+|\d{1,3}(?:[ \x{00a0}\x{202f}]\d{3})+|\d+)(?:,(?P<frac>\d+))?"
+    + _WS + r"(?P<trail>-)?" + _WS + r"(?P<close>\))?" + _WS + r"(?i:kr\.?|dkk)?" + _WS + r"$"
+)
+
+
 def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     """Parse a column of Danish amounts. Returns (floats with NaN for empty cells, mask of malformed cells).
 
@@ -305,34 +336,36 @@ def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     is_num = _numeric_cells(values)
     out = pd.Series(np.nan, index=values.index, dtype="float64")
     if is_num.any():
         out[is_num] = values[is_num].astype("float64")
-    s = _as_arrow_text(values[~is_num])
-    s = s.str.replace("\u2212", "-", regex=False).str.replace("[\\s\u00a0\u202f]+", " ", regex=True)  # Python resolves \u before RE2
-    s = s.str.replace("(?i)\\s*(kr\\.?|dkk)$", "", regex=True).str.strip()
-    empty = _bool(s == "")
-    grouped = _bool(s.str.match(r"^[-(]?\s*\d{1,3}(?: \d{3})+(?:,\d+)?\s*[-)]?$"))
-    if grouped.any():
-        s = s.where(~grouped, s.str.replace(" ", ".", regex=False))
-    # "- 5", "( 5 )", "5 -": drop the spaces next to signs (plain replacements; backreferences would leave RE2)
-    s = s.str.replace(r"^- +", "-", regex=True).str.replace(r"^\( +", "(", regex=True)
-    s = s.str.replace(r" +-$", "-", regex=True).str.replace(r" +\)$", ")", regex=True)
-    paren = _bool(s.str.startswith("(") & s.str.endswith(")"))
-    s = s.where(~paren, s.str.slice(1, -1))
-    lead = _bool(s.str.startswith("-"))
-    s = s.where(~lead, s.str.slice(1))
-    trail = _bool(s.str.endswith("-"))
-    s = s.where(~trail, s.str.slice(0, -1))
-    valid = _bool(s.str.match(_DANISH_PATTERN)) & ~(lead & trail) & ~(paren & (lead | trail))
-    number = pd.to_numeric(s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False).where(valid), errors="coerce")
-    number = pd.Series(number.to_numpy(dtype="float64", na_value=np.nan), index=s.index)
-    number = number.where(~(paren | lead | trail), -number)
-    out[~is_num] = number
+    text = _as_arrow_text(values[~is_num])
+    arr = pa.array(text, type=pa.string())
+    fields = pc.extract_regex(arr, _AMOUNT_RE2)
+    matched = fields.is_valid()
+
+    def group(name: str) -> "pa.Array":
+        return pc.struct_field(fields, name)
+
+    def present(name: str) -> "np.ndarray":
+        g = group(name)
+        return pc.fill_null(pc.greater(pc.utf8_length(g), 0), False).to_numpy(zero_copy_only=False)
+
+    digits = pc.replace_substring_regex(group("int"), r"[. \x{00a0}\x{202f}]", "")
+    frac = pc.if_else(pc.greater(pc.utf8_length(group("frac")), 0), group("frac"), "0")
+    number = pc.cast(pc.binary_join_element_wise(digits, frac, "."), pa.float64()).to_numpy(zero_copy_only=False)
+    opened, closed, lead, trail = present("open"), present("close"), present("lead"), present("trail")
+    paren = opened & closed
+    valid = matched.to_numpy(zero_copy_only=False) & (opened == closed) & ~(lead & trail) & ~(paren & (lead | trail))
+    number = np.where(paren | lead | trail, -number, number)
+    empty = pc.equal(pc.utf8_trim_whitespace(arr), "").to_numpy(zero_copy_only=False)
+    out[~is_num] = np.where(valid, number, np.nan)
     bad = pd.Series(False, index=values.index, dtype=bool)
-    bad[~is_num] = (~valid & ~empty).to_numpy(dtype=bool)
+    bad[~is_num] = ~valid & ~empty
     return out, bad
 
 
@@ -365,10 +398,10 @@ def parse_date_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
         result[ok_serial] = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial[ok_serial].astype("int64"), unit="D")
     empty = ~(is_date | is_num) & _bool(text == "")
     todo = ~(is_date | ok_serial) & ~empty
-    for fmt in _DATE_FORMATS:
+    for pattern in _DATE_PATTERNS_RE2:
         if not todo.any():
             break
-        parsed = pd.to_datetime(text[todo].astype(object), format=fmt, errors="coerce")
+        parsed = _dates_from_components(text[todo], pattern)
         hit = parsed.notna()
         result[parsed[hit].index] = parsed[hit]
         todo[parsed[hit].index] = False
