@@ -33,7 +33,7 @@ from reportgen.plan import (
     Target,
     TrendCriterion,
 )
-from reportgen.render.formatting import STATUS_ORDER, by_unit, kr, pct, pp, signed_pp, tal
+from reportgen.render.formatting import STATUS_LABELS, STATUS_ORDER, by_unit, dato, kr, pct, pp, signed_pp, tal
 from reportgen.sources.danish import Period, parse_period, to_decimal
 from reportgen.sources.municipalities import NATIONAL, registry
 
@@ -228,12 +228,12 @@ class Evaluator:
 
     def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
         """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
-        frames = [self._by_indicator[m] for m in measures if m in self._by_indicator]
-        if not frames:
-            return None
-        o = frames[0] if len(frames) == 1 else pd_concat(frames)
-        rows = o[(o["initiative"] == initiative) & o["period"].isin(periods)]
-        texts = [t for t in rows["comment"] if isinstance(t, str) and t.strip()]
+        texts = []
+        for measure in measures:
+            o = self._by_indicator.get(measure)
+            if o is not None:
+                rows = o[(o["initiative"] == initiative) & o["period"].isin(periods)]
+                texts += [t for t in rows["comment"] if isinstance(t, str) and t.strip()]
         return " ".join(dict.fromkeys(texts)) or None
 
     def _latest_known(self, measure: str, initiative: str, deadline: dt.date) -> tuple[Period, Decimal, str, str] | None:
@@ -281,8 +281,6 @@ class Evaluator:
         status = label
         if status in ("on_track", "behind") and self.as_of > deadline:
             status = "not_met"
-        from reportgen.render.formatting import STATUS_LABELS
-
         explanation = f"Kontaktpersonen vurderer: {STATUS_LABELS[label].lower()} ({period.label_da()})."
         return self._result(initiative, c, deadline, target=None, target_text="vurderes af kontaktpersonen", actual=None, unit="status",
                             status=status, explanation=explanation, period=period.code, note=comment,
@@ -310,7 +308,7 @@ class Evaluator:
             status = "on_track"  # within budget so far; only judged met once the period is over
         else:
             status = self.judge(holds, deadline, progress_ok=False)
-        explanation = f"Forbrugt {kr(spent)} af {kr(budget)}" + (f" ({pct(share)})" if share is not None else "") + f" pr. {_date_da(self.cutoff(deadline))}."
+        explanation = f"Forbrugt {kr(spent)} af {kr(budget)}" + (f" ({pct(share)})" if share is not None else "") + f" pr. {dato(self.cutoff(deadline))}."
         return self._result(initiative, c, deadline, target=c.target.value, target_text=target_text, actual=spent, unit="kr",
                             status=status, explanation=explanation, period=None,
                             figures=[Figure("forbrug", spent, "kr", None, "økonomi", self.home), Figure("budget", budget, "kr", None, "handleplan", self.home)])
@@ -445,22 +443,10 @@ class Evaluator:
                             status=status, explanation=explanation + ".", period=now[0].code, figures=figures)
 
 
-def pd_concat(frames: list["pd.DataFrame"]) -> "pd.DataFrame":
-    import pandas as pd
-
-    return pd.concat(frames, ignore_index=True)
-
-
 def sentence(text: str) -> str:
     """End a Danish explanation with exactly one full stop ("mindst 50 pct." stays as it is)."""
     text = text.rstrip()
     return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _date_da(d: dt.date) -> str:
-    from reportgen.render.formatting import dato
-
-    return dato(d)
 
 
 def evaluate(plan: Plan, observations: "pd.DataFrame", as_of: dt.date, *, has_economy: bool = True) -> list[InitiativeResult]:

@@ -99,12 +99,7 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
             problems.error(config.display(config.path), f"committee {code!r} is not in the plan", "one of: " + ", ".join(plan.committees), column="meetings/committees")
 
     sources: list[dict[str, Any]] = []
-    inputs = config.model.inputs
-    economy_paths = config.expand(inputs.economy)
-    barometer_paths = config.expand(inputs.barometer)
-    measurement_paths = config.expand(inputs.measurements)
-    economy_paths_set = set(economy_paths)
-    barometer_paths = [p for p in barometer_paths if p not in economy_paths_set and p.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".txt")]
+    economy_paths, barometer_paths, measurement_paths = _input_paths(config)
 
     postings = read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
     indicators = read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
@@ -129,13 +124,21 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
     return Inputs(plan, postings, other, sources, bool(economy_paths), problems)
 
 
+def _input_paths(config: Config) -> tuple[list[Path], list[Path], list[Path]]:
+    """The economy exports, indicator files and measurement sheets the config's globs select. A file matched as an
+    economy export is not also read as an indicator file; indicator files are spreadsheets or CSV."""
+    inputs = config.model.inputs
+    economy = config.expand(inputs.economy)
+    barometer = [p for p in config.expand(inputs.barometer) if p not in set(economy) and p.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".txt")]
+    return economy, barometer, config.expand(inputs.measurements)
+
+
 def _read_without_plan(config: Config, problems: ProblemLog) -> None:
     """Read the economy exports and indicator files only for their problems (the plan itself is invalid)."""
     from reportgen.sources.barometer import read_indicators
     from reportgen.sources.economy import read_economy
 
-    economy_paths = config.expand(config.model.inputs.economy)
-    barometer_paths = [p for p in config.expand(config.model.inputs.barometer) if p not in set(economy_paths)]
+    economy_paths, barometer_paths, _ = _input_paths(config)
     read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
     read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
 

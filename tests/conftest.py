@@ -37,3 +37,11 @@ def cli() -> Callable[..., Result]:
 
 def pack_dir(root: Path) -> Path:
     return root / "outputs" / "frederiksberg-integrationspolitikkens-handleplan-2019"
+
+
+def edit_config(root: Path, old: str, new: str) -> None:
+    """Replace text in the example's reportgen.toml (the text must be there)."""
+    path = root / "reportgen.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from reportgen import __version__
 from reportgen.cli import cli as command
 from reportgen.outputs import output_lock
-from tests.conftest import REPO, pack_dir
+from tests.conftest import REPO, edit_config, pack_dir
 
 
 def test_every_command_has_help_with_an_example() -> None:
@@ -55,8 +55,7 @@ def test_missing_config_file(example: Path, cli) -> None:
 
 
 def test_config_with_unknown_key(example: Path, cli) -> None:
-    cfg = example / "reportgen.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[privacy]\n", "[privacy]\nmask_names = true\n"), encoding="utf-8")
+    edit_config(example, "[privacy]\n", "[privacy]\nmask_names = true\n")
     result = cli("validate")
     assert result.exit_code == 2
     assert "reportgen: error: reportgen.toml:privacy.mask_names: unknown key 'privacy.mask_names'" in result.stderr
@@ -99,14 +98,17 @@ def test_a_broken_template_writes_nothing_and_keeps_earlier_packs(example: Path,
     assert not list(root.glob(".staging-*"))
 
 
-def test_a_template_with_an_unknown_variable_names_it(example: Path, cli) -> None:
-    from docxtpl import DocxTemplate  # noqa: F401  (the template is edited with python-docx)
+def add_to_status_template(example: Path, text: str) -> None:
     from docx import Document
 
     path = example / "templates" / "status.docx"
     doc = Document(str(path))
-    doc.add_paragraph("{{ udvalgsformand }}")
+    doc.add_paragraph(text)
     doc.save(str(path))
+
+
+def test_a_template_with_an_unknown_variable_names_it(example: Path, cli) -> None:
+    add_to_status_template(example, "{{ udvalgsformand }}")
     result = cli("run", "--committee", "UU")
     assert result.exit_code == 2
     assert "templates/status.docx: the template uses an unknown variable: 'udvalgsformand' is undefined" in result.stderr
@@ -154,19 +156,13 @@ def test_a_broken_word_template_is_named(example: Path, cli) -> None:
 
 
 def test_a_template_with_bad_jinja_syntax_is_named(example: Path, cli) -> None:
-    from docx import Document
-
-    path = example / "templates" / "status.docx"
-    doc = Document(str(path))
-    doc.add_paragraph("{{ plan.title ")
-    doc.save(str(path))
+    add_to_status_template(example, "{{ plan.title ")
     result = cli("run", "--committee", "UU")
     assert result.exit_code == 2 and "templates/status.docx: template syntax error:" in result.stderr
 
 
 def test_small_number_suppression_is_refused_until_it_is_applied(example: Path, cli) -> None:
-    cfg = example / "reportgen.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("min_count = 0", "min_count = 3"), encoding="utf-8")
+    edit_config(example, "min_count = 0", "min_count = 3")
     result = cli("run")
     assert result.exit_code == 2
     assert "reportgen: error: reportgen.toml:privacy.min_count: small-number suppression is not available" in result.stderr

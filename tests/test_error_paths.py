@@ -12,7 +12,7 @@ from reportgen.errors import InputError, ProblemLog
 from reportgen.sources.barometer import read_barometer, read_indicators
 from reportgen.sources.economy import read_postings
 from reportgen.sources.measurements import read_measurements
-from tests.conftest import REPO
+from tests.conftest import REPO, edit_config
 
 STANDARD = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
 
@@ -130,13 +130,6 @@ def test_a_measurement_sheet_without_its_header(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_measurements(path, "m.xlsx", load_plan(REPO / "inputs" / "handleplan_2019.yaml"), ProblemLog())
     assert str(info.value) == "m.xlsx:Målinger: no header row with the columns Indsats, Måling, Periode, Værdi (the header Indsats, Måling, Periode, Værdi, Kommentar)"
-
-
-def edit_config(root: Path, old: str, new: str) -> None:
-    path = root / "reportgen.toml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

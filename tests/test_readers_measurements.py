@@ -139,3 +139,13 @@ def test_an_invalid_plan_does_not_hide_problems_in_the_other_inputs(example: Pat
     assert result.exit_code == 2
     assert "inputs/handleplan_2019.yaml:" in result.stderr and "pool" in result.stderr
     assert "inputs/barometer/ekstra.csv:3:A: unknown area 'Frederiksborg'" in result.stderr
+
+
+def test_with_an_invalid_plan_the_same_input_files_are_read(example: Path, cli) -> None:
+    """A stray PDF beside the indicator files is ignored whether or not the plan is valid."""
+    (example / "inputs" / "barometer" / "vejledning.pdf").write_bytes(b"%PDF-1.4")
+    assert cli("validate").exit_code == 0
+    plan = example / "inputs" / "handleplan_2019.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("pool: 1700000", "pool: mange"), encoding="utf-8")
+    result = cli("validate")
+    assert result.exit_code == 2 and "vejledning.pdf" not in result.stderr

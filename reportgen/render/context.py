@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen import __version__
 from reportgen.criteria import InitiativeResult, worst_status
 from reportgen.privacy import PrivacyGuard
-from reportgen.render.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, by_unit, dato, kr, pct, tal
+from reportgen.render.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, by_unit, dato, kr, pct
 from reportgen.sources.danish import parse_period
 from reportgen.sources.municipalities import NATIONAL, registry
 
@@ -232,5 +232,3 @@ def goal_indicators(plan: "Plan", goal: str) -> list[str]:
                     keys.append(key)
     return keys
 
-
-__all__ = ["PackSpec", "build_context", "tal"]
