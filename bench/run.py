@@ -23,20 +23,22 @@ from bench.generate import generate  # noqa: E402
 READ_REPORTGEN = """
 import resource, sys, time, json
 from pathlib import Path
-from reportgen.config import EconomyColumns, EconomyConfig
+from reportgen.readers.economy import EconomyColumns
+from reportgen.readers.economy import EconomySettings as EconomyConfig
 from reportgen.errors import ProblemLog
-from reportgen.sources.economy import read_postings
+from reportgen.readers.economy import read_postings
 t = time.perf_counter()
 cols = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
 postings = read_postings(Path(sys.argv[1]), "x", EconomyConfig(columns=cols), ProblemLog())
 from reportgen.plan import load_plan
-from reportgen.sources.economy import economy_observations
+from reportgen.evaluate.economy import economy_observations
 obs = economy_observations(postings, load_plan(Path(sys.argv[2])))  # aggregate per initiative and month, as a run does
 print(json.dumps({"s": time.perf_counter() - t, "rows": len(postings), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 READ_NAIVE = """
 import csv, resource, sys, time, json
-from reportgen.sources.danish import parse_danish_number, parse_date
+from reportgen.domain.numbers import parse_danish_number
+from reportgen.readers.danish import parse_date
 t = time.perf_counter()
 totals = {}
 rows = 0

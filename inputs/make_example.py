@@ -25,10 +25,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from reportgen.collect import build_workbook, measurement_rows  # noqa: E402
+from reportgen.render.measurement_sheet import build_workbook, measurement_rows  # noqa: E402
 from reportgen.outputs import atomic_write_bytes  # noqa: E402
 from reportgen.plan import load_plan  # noqa: E402
-from reportgen.sources.municipalities import registry  # noqa: E402
+from reportgen.domain.areas import registry  # noqa: E402
 
 QUARTERS = [f"{y}K{q}" for y in (2019, 2020) for q in (1, 2, 3, 4)]
 
@@ -213,7 +213,7 @@ def main() -> None:
     atomic_write_bytes(HERE / "economy" / "oekonomi_2019_2020.csv", make_economy(plan, rng))
     atomic_write_bytes(HERE / "barometer" / "integrationsbarometer.xlsx", make_barometer(rng))
     values = measurement_values(plan)
-    from reportgen.plan import slugify
+    from reportgen.domain.danish_text import slugify
 
     for contact, rows in measurement_rows(plan).items():
         mine = {k: v for k, v in values.items() if any(r["initiative"] == k[0] and r["measure"] == k[1] for r in rows)}

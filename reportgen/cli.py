@@ -66,8 +66,35 @@ def _run_guarded(ctx: click.Context, action: Callable[[], int | None]) -> None:
     ctx.exit(code)
 
 
+def shipped_example() -> Path | None:
+    """The example config that ships with a source checkout (Frederiksberg 2019), if present."""
+    from reportgen.config import CONFIG_NAME
+
+    candidate = Path(__file__).resolve().parent.parent / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def find_config(explicit: str | Path | None, cwd: Path | None = None) -> tuple[Path, bool]:
+    """Which config to use: ``--config``, else ``./reportgen.toml``, else the shipped example.
+
+    Returns the path and whether it is the shipped example run from elsewhere (then outputs go to ``./outputs``).
+    """
+    from reportgen.config import CONFIG_NAME
+
+    cwd = cwd or Path.cwd()
+    if explicit:
+        return Path(explicit), False
+    local = cwd / CONFIG_NAME
+    if local.is_file():
+        return local, False
+    example = shipped_example()
+    if example is None:
+        raise InputError.at(CONFIG_NAME, "no configuration found", "a reportgen.toml in the working directory or --config FILE")
+    return example, example.parent.resolve() != cwd.resolve()
+
+
 def _load(config_path: str | None) -> Any:
-    from reportgen.config import find_config, load_config
+    from reportgen.config import load_config
 
     path, elsewhere = find_config(config_path)
     if elsewhere:
@@ -190,13 +217,13 @@ def collect(ctx: click.Context, config_path: str | None, out_dir: str | None, to
     """
 
     def action() -> int:
-        from reportgen.collect import write_collection_sheets
+        from reportgen.pipeline import collect_sheets
         from reportgen.plan import load_plan
 
         config = _load(config_path)
         plan = load_plan(config.plan_path, config.display(config.plan_path))
         target = Path(out_dir) if out_dir else config.output_dir / plan.slug / "maalinger-skabeloner"
-        files = write_collection_sheets(plan, target, today=today or dt.date.today(), dry_run=dry_run)
+        files = collect_sheets(plan, target, today=today or dt.date.today(), dry_run=dry_run)
         if not ctx.obj.get("quiet"):
             for f in files:
                 click.echo(("Would write " if dry_run else "Wrote ") + _shown(f))

@@ -1,6 +1,8 @@
-"""``reportgen.toml``: the municipality's configuration (DESIGN §8).
+"""``reportgen.toml``: the municipality's configuration.
 
 Relative paths are relative to the config file. Unknown keys are errors that name the key and list the known ones.
+The ``[economy]`` and ``[barometer]`` sections are validated straight into the readers' own settings dataclasses
+(``EconomySettings``, ``BarometerSettings``), so the readers never see the config models.
 """
 from __future__ import annotations
 
@@ -11,72 +13,35 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from reportgen.domain.areas import registry
+from reportgen.domain.models import StrictModel
 from reportgen.errors import InputError, Problem
-from reportgen.sources.municipalities import registry
+from reportgen.readers.economy import EconomySettings
+from reportgen.readers.indicators import BarometerSettings
 
 CONFIG_NAME = "reportgen.toml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class InputsConfig(_Strict):
+class InputsConfig(StrictModel):
     economy: list[str] = ["inputs/economy/*.csv", "inputs/economy/*.xlsx"]
     barometer: list[str] = ["inputs/barometer/*"]
     measurements: list[str] = ["inputs/maalinger/*.xlsx"]
 
 
-class EconomyColumns(_Strict):
-    """Canonical column name = the column's name in the municipality's export."""
-
-    dato: str = "dato"
-    konto: str = "konto"
-    projekt: str | None = "projekt"
-    tekst: str | None = "tekst"
-    beloeb: str = "beloeb"
-    antal: str | None = "antal"
-
-
-class EconomyConfig(_Strict):
-    columns: EconomyColumns = EconomyColumns()
-    encoding: str | None = None  # detected when not given
-    separator: str | None = None  # detected when not given
-
-
-class BarometerColumns(_Strict):
-    area: str | None = None
-    indicator: str | None = None
-    period: str | None = None
-    value: str | None = None
-
-
-class BarometerFile(_Strict):
-    indicator: str | None = None
-    columns: BarometerColumns | None = None
-    unit: Literal["pct", "antal", "kr"] | None = None
-    sheet: str | None = None
-
-
-class BarometerConfig(_Strict):
-    files: dict[str, BarometerFile] = {}
-    symbols: dict[str, Literal["missing", "zero"]] = {"..": "missing", "...": "missing", "-": "zero"}
-
-
-class TemplatesConfig(_Strict):
+class TemplatesConfig(StrictModel):
     status: str = "templates/status.docx"
     appendix: str = "templates/bilag.xlsx"
     annual: str = "templates/aarsstatus.docx"
     annual_appendix: str = "templates/aarsstatus.xlsx"
 
 
-class OutputConfig(_Strict):
+class OutputConfig(StrictModel):
     dir: str = "outputs"
 
 
-class PrivacyConfig(_Strict):
+class PrivacyConfig(StrictModel):
     min_count: int = Field(0, ge=0)
 
     @field_validator("min_count")
@@ -89,7 +54,7 @@ class PrivacyConfig(_Strict):
         return value
 
 
-class ScheduleConfig(_Strict):
+class ScheduleConfig(StrictModel):
     lead_days: int = Field(5, ge=0)
     annual: str = "01-15"
     timezone: str = "Europe/Copenhagen"
@@ -105,16 +70,16 @@ class ScheduleConfig(_Strict):
         return value
 
 
-class Meeting(_Strict):
+class Meeting(StrictModel):
     committee: str
     date: dt.date
 
 
-class CommitteeConfig(_Strict):
+class CommitteeConfig(StrictModel):
     recipients: list[str] = []
 
 
-class SmtpConfig(_Strict):
+class SmtpConfig(StrictModel):
     host: str = "localhost"
     port: int = 25
     security: Literal["none", "starttls", "ssl"] = "none"
@@ -126,12 +91,12 @@ class SmtpConfig(_Strict):
     timeout: float = Field(30, gt=0)
 
 
-class ConfigModel(_Strict):
+class ConfigModel(StrictModel):
     municipality: Union[int, str, None] = None
     plan: str
     inputs: InputsConfig = InputsConfig()
-    economy: EconomyConfig = EconomyConfig()
-    barometer: BarometerConfig = BarometerConfig()
+    economy: EconomySettings = EconomySettings()
+    barometer: BarometerSettings = BarometerSettings()
     templates: TemplatesConfig = TemplatesConfig()
     output: OutputConfig = OutputConfig()
     privacy: PrivacyConfig = PrivacyConfig()
@@ -195,29 +160,6 @@ class Config:
         return list(found)
 
 
-def shipped_example() -> Path | None:
-    """The example config that ships with a source checkout (Frederiksberg 2019), if present."""
-    candidate = Path(__file__).resolve().parent.parent / CONFIG_NAME
-    return candidate if candidate.is_file() else None
-
-
-def find_config(explicit: str | Path | None, cwd: Path | None = None) -> tuple[Path, bool]:
-    """Which config to use: ``--config``, else ``./reportgen.toml``, else the shipped example.
-
-    Returns the path and whether it is the shipped example run from elsewhere (then outputs go to ``./outputs``).
-    """
-    cwd = cwd or Path.cwd()
-    if explicit:
-        return Path(explicit), False
-    local = cwd / CONFIG_NAME
-    if local.is_file():
-        return local, False
-    example = shipped_example()
-    if example is None:
-        raise InputError.at(CONFIG_NAME, "no configuration found", "a reportgen.toml in the working directory or --config FILE")
-    return example, example.parent.resolve() != cwd.resolve()
-
-
 def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
     path = Path(path)
     display = os.path.relpath(path) if path.is_absolute() else str(path)
@@ -240,7 +182,7 @@ def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
         problems = []
         for e in exc.errors():
             key = ".".join(str(p) for p in e["loc"])
-            if e["type"] == "extra_forbidden":
+            if e["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
                 problems.append(Problem(display, f"unknown key {key!r}", "see the reportgen.toml reference in README.md", column=key))
             elif e["type"] == "missing":
                 problems.append(Problem(display, f"missing key {key!r}", "the key is required", column=key))

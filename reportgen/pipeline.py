@@ -14,12 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.config import Config
-from reportgen.criteria import InitiativeResult, evaluate
+from reportgen.domain.areas import registry
+from reportgen.domain.danish_text import slugify
+from reportgen.domain.observations import observations_frame
+from reportgen.domain.packs import PackSpec
+from reportgen.domain.periods import period_of_date
 from reportgen.errors import InputError, Problem, ProblemLog, UsageError
-from reportgen.outputs import Staging, archive_stamp, output_lock, sha256_of, write_manifest
-from reportgen.plan import Plan, load_plan
+from reportgen.evaluate import InitiativeResult, evaluate
+from reportgen.evaluate.economy import economy_observations
+from reportgen.outputs import Staging, archive_stamp, atomic_write_bytes, output_lock, sha256_of, write_manifest
+from reportgen.plan import BudgetCriterion, EconomyCountCriterion, Plan, load_plan
 from reportgen.privacy import PrivacyGuard
-from reportgen.render.context import PackSpec, build_context
+from reportgen.readers.economy import read_economy
+from reportgen.readers.indicators import read_indicators
+from reportgen.readers.measurements import MeasurementSettings, read_all_measurements
+from reportgen.readers.measurements import read_measurements as read_measurement_sheet
+from reportgen.render.context import build_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,8 +52,6 @@ class Inputs:
         """The observations table as of a date: economy aggregates only from postings dated on or before it (so a
         pack made again from a later export shows the same figures), everything else as read."""
         import pandas as pd
-
-        from reportgen.sources.economy import economy_observations
 
         postings = self.postings
         if not postings.empty:
@@ -70,47 +78,37 @@ class RunResult:
 
 
 def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
-    """Load the plan and read every input; collect every problem, then raise InputError if any is an error."""
-    import pandas as pd
+    """Load the plan and read every input; collect every problem, then raise InputError if any is an error.
 
-    from reportgen.sources import observations_frame
-    from reportgen.sources.barometer import read_indicators
-    from reportgen.sources.economy import read_economy
-    from reportgen.sources.measurements import read_all_measurements
+    An invalid plan does not stop the reading: every input is still read (measurement sheets without checking their
+    keys against the plan), so one run reports the problems of every file."""
+    import pandas as pd
 
     problems = problems if problems is not None else ProblemLog()
     try:
         plan: Plan | None = load_plan(config.plan_path, config.display(config.plan_path))
-    except InputError as exc:  # still read the inputs that do not need the plan, to report their problems too
+    except InputError as exc:
         for problem in exc.problems:
             problems.add(problem)
         plan = None
-    if plan is None:
-        _read_without_plan(config, problems)
-        raise InputError(problems.errors)
-    if config.model.municipality is not None:
-        from reportgen.sources.municipalities import registry
+    if plan is not None:
+        _check_config_against_plan(config, plan, problems)
 
-        if registry().resolve(config.model.municipality).code != plan.municipality_code:
-            problems.error(config.display(config.path), f"municipality {config.model.municipality!r} differs from the plan's ({plan.municipality!r})",
-                           "the same municipality in reportgen.toml and the plan", column="municipality")
-    for code in [m.committee for m in config.model.meetings] + list(config.model.committees):
-        if code not in plan.committees:
-            problems.error(config.display(config.path), f"committee {code!r} is not in the plan", "one of: " + ", ".join(plan.committees), column="meetings/committees")
-
-    sources: list[dict[str, Any]] = []
     economy_paths, barometer_paths, measurement_paths = _input_paths(config)
-
     postings = read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
     indicators = read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
-    measurements = read_all_measurements(measurement_paths, [config.display(p) for p in measurement_paths], plan, problems)
+    settings = measurement_settings(plan) if plan is not None else MeasurementSettings(area=0)
+    measurements = read_all_measurements(measurement_paths, [config.display(p) for p in measurement_paths], settings, problems)
+    if plan is None:
+        raise InputError(problems.errors)
 
+    sources: list[dict[str, Any]] = []
     for kind, paths, frame, key in (("økonomi", economy_paths, postings, "file"), ("barometer", barometer_paths, indicators, "source"), ("målinger", measurement_paths, measurements, "source")):
         for p in paths:
             display = config.display(p)
             rows = int((frame[key] == display).sum()) if not frame.empty else 0
             sources.append({"path": _relative(p, config.base), "kind": kind, "size": p.stat().st_size, "sha256": sha256_of(p), "rows": rows})
-    needs_economy = any(i.economy is not None or any(c.kind in ("budget", "economy_count") for c in i.criteria) for i in plan.initiatives)
+    needs_economy = any(i.economy is not None or any(isinstance(c, (BudgetCriterion, EconomyCountCriterion)) for c in i.criteria) for i in plan.initiatives)
     if not economy_paths and needs_economy:
         problems.warning(config.display(config.path), "no economy exports found", "files matching [inputs] economy", column="inputs.economy")
     if not measurement_paths and any(plan.measures(i) for i in plan.initiatives):
@@ -124,6 +122,27 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
     return Inputs(plan, postings, other, sources, bool(economy_paths), problems)
 
 
+def measurement_settings(plan: Plan) -> MeasurementSettings:
+    """What a measurement sheet may contain: the plan's initiatives and the measurement keys their criteria read."""
+    return MeasurementSettings(area=plan.municipality_code, keys=plan.measurement_keys())
+
+
+def read_measurements(path: Path, display: str, plan: Plan, problems: ProblemLog) -> "pd.DataFrame":
+    """Read one measurement sheet, checking its initiative ids and measurement keys against the plan."""
+    return read_measurement_sheet(path, display, measurement_settings(plan), problems)
+
+
+def _check_config_against_plan(config: Config, plan: Plan, problems: ProblemLog) -> None:
+    """The config's municipality and committees must be the plan's."""
+    if config.model.municipality is not None:
+        if registry().resolve(config.model.municipality).code != plan.municipality_code:
+            problems.error(config.display(config.path), f"municipality {config.model.municipality!r} differs from the plan's ({plan.municipality!r})",
+                           "the same municipality in reportgen.toml and the plan", column="municipality")
+    for code in [m.committee for m in config.model.meetings] + list(config.model.committees):
+        if code not in plan.committees:
+            problems.error(config.display(config.path), f"committee {code!r} is not in the plan", "one of: " + ", ".join(plan.committees), column="meetings/committees")
+
+
 def _input_paths(config: Config) -> tuple[list[Path], list[Path], list[Path]]:
     """The economy exports, indicator files and measurement sheets the config's globs select. A file matched as an
     economy export is not also read as an indicator file; indicator files are spreadsheets or CSV."""
@@ -131,16 +150,6 @@ def _input_paths(config: Config) -> tuple[list[Path], list[Path], list[Path]]:
     economy = config.expand(inputs.economy)
     barometer = [p for p in config.expand(inputs.barometer) if p not in set(economy) and p.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".txt")]
     return economy, barometer, config.expand(inputs.measurements)
-
-
-def _read_without_plan(config: Config, problems: ProblemLog) -> None:
-    """Read the economy exports and indicator files only for their problems (the plan itself is invalid)."""
-    from reportgen.sources.barometer import read_indicators
-    from reportgen.sources.economy import read_economy
-
-    economy_paths, barometer_paths, _ = _input_paths(config)
-    read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
-    read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -315,3 +324,17 @@ def validate(config: Config) -> list[Problem]:
             if p not in problems.problems:
                 problems.add(p)
     return problems.problems
+
+
+def collect_sheets(plan: Plan, folder: Path, *, today: dt.date, dry_run: bool = False) -> list[Path]:
+    """Write a pre-filled measurement sheet per contact person into ``folder`` (for the quarter of ``today``)."""
+    from reportgen.render.measurement_sheet import build_workbook, measurement_rows
+
+    period = period_of_date(today, "Q").code
+    written = []
+    for contact, rows in measurement_rows(plan).items():
+        target = folder / f"maalinger-{slugify(contact)}.xlsx"
+        if not dry_run:
+            atomic_write_bytes(target, build_workbook(plan, contact, rows, period))
+        written.append(target)
+    return written

@@ -174,7 +174,7 @@ def test_collected_sheets_read_back_without_problems_once_filled(example: Path, 
 
     from reportgen.errors import ProblemLog
     from reportgen.plan import load_plan
-    from reportgen.sources.measurements import read_measurements
+    from reportgen.pipeline import read_measurements
 
     assert cli("collect", "--out", "ark", "--today", "2020-05-01").exit_code == 0
     plan = load_plan(example / "inputs" / "handleplan_2019.yaml")

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from reportgen.criteria import CriterionResult, evaluate, worst_status
+from reportgen.domain.status import worst_status
+from reportgen.evaluate import CriterionResult, evaluate
 from reportgen.plan import load_plan
-from reportgen.sources import observations_frame
+from reportgen.domain.observations import observations_frame
 
 D = dt.date
 START, END = D(2019, 1, 1), D(2020, 12, 31)

@@ -10,7 +10,9 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.sources.danish import Period, parse_danish_number, parse_danish_series, parse_date, parse_period
+from reportgen.domain.numbers import parse_danish_number
+from reportgen.domain.periods import Period, parse_period
+from reportgen.readers.danish import parse_danish_series, parse_date
 
 amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False, allow_infinity=False)
 
@@ -122,7 +124,7 @@ def test_periods_order_by_end_date() -> None:
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)),
        st.sampled_from(["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y 00:00:00"]))
 def test_the_vectorised_date_parser_agrees_with_the_scalar_one(day: dt.date, fmt: str) -> None:
-    from reportgen.sources.danish import parse_date_series
+    from reportgen.readers.danish import parse_date_series
 
     text = day.strftime(fmt)
     parsed, bad = parse_date_series(pd.Series([text], dtype="string[pyarrow]"))
@@ -131,7 +133,7 @@ def test_the_vectorised_date_parser_agrees_with_the_scalar_one(day: dt.date, fmt
 
 @given(st.integers(1, 31), st.integers(1, 12), st.integers(1990, 2030))
 def test_impossible_dates_are_rejected_by_both_parsers(d: int, m: int, y: int) -> None:
-    from reportgen.sources.danish import parse_date_series
+    from reportgen.readers.danish import parse_date_series
 
     text = f"{d:02d}-{m:02d}-{y}"
     try:

@@ -7,11 +7,15 @@ from typing import Callable
 import pytest
 from openpyxl import Workbook
 
-from reportgen.config import BarometerColumns, BarometerConfig, BarometerFile, EconomyColumns, EconomyConfig
+from reportgen.readers.economy import EconomyColumns
+from reportgen.readers.economy import EconomySettings as EconomyConfig
+from reportgen.readers.indicators import BarometerColumns
+from reportgen.readers.indicators import BarometerFileSettings as BarometerFile
+from reportgen.readers.indicators import BarometerSettings as BarometerConfig
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources.barometer import read_barometer, read_indicators
-from reportgen.sources.economy import read_postings
-from reportgen.sources.measurements import read_measurements
+from reportgen.readers.indicators import read_barometer, read_indicators
+from reportgen.readers.economy import read_postings
+from reportgen.pipeline import read_measurements
 from tests.conftest import REPO, edit_config
 
 STANDARD = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import BarometerColumns, BarometerConfig, BarometerFile
+from reportgen.readers.indicators import BarometerColumns
+from reportgen.readers.indicators import BarometerFileSettings as BarometerFile
+from reportgen.readers.indicators import BarometerSettings as BarometerConfig
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources.barometer import read_barometer
-from reportgen.sources.municipalities import registry
+from reportgen.readers.indicators import read_barometer
+from reportgen.domain.areas import registry
 from tests.conftest import DATA
 
 STATBANK = DATA / "barometer" / "dst-straf11-2025.csv"  # the real export, committed as a fixture

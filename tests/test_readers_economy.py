@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import EconomyColumns, EconomyConfig
+from reportgen.readers.economy import EconomyColumns
+from reportgen.readers.economy import EconomySettings as EconomyConfig
 from reportgen.errors import ProblemLog
-from reportgen.sources.economy import account_matches, filter_mask, normalise_account, read_postings
+from reportgen.domain.accounts import account_matches, normalise_account
+from reportgen.evaluate.economy import filter_mask
+from reportgen.readers.economy import read_postings
 from tests.conftest import DATA
 
 STANDARD = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
@@ -124,7 +127,7 @@ def test_overlapping_exports_are_refused_rather_than_counted_twice(example: Path
 
 
 def test_exports_of_separate_periods_add_up(tmp_path: Path) -> None:
-    from reportgen.sources.economy import read_economy
+    from reportgen.readers.economy import read_economy
 
     first, second = tmp_path / "h1.csv", tmp_path / "h2.csv"
     first.write_text("dato;konto;projekt;beloeb\n15-01-2019;5.46.60;P;100,00\n", encoding="utf-8")

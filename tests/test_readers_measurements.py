@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from reportgen.criteria import evaluate
+from reportgen.evaluate import evaluate
 from reportgen.errors import InputError, ProblemLog
 from reportgen.plan import load_plan
-from reportgen.sources import observations_frame
-from reportgen.sources.measurements import read_measurements
+from reportgen.domain.observations import observations_frame
+from reportgen.pipeline import read_measurements
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "inputs" / "handleplan_2019.yaml")
@@ -109,8 +109,8 @@ initiatives:
 
 
 def test_a_suppressed_value_stays_missing_and_the_criterion_reports_no_data(tmp_path: Path) -> None:
-    from reportgen.config import BarometerConfig
-    from reportgen.sources.barometer import read_barometer
+    from reportgen.readers.indicators import BarometerSettings as BarometerConfig
+    from reportgen.readers.indicators import read_barometer
     from tests.conftest import DATA
 
     plan_path = tmp_path / "plan.yaml"

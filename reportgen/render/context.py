@@ -3,51 +3,28 @@
 Every text that reaches a document is taken from here, and every text here has passed the privacy guard
 (CPR masking). Numbers stay numbers (floats) so Excel gets real values; Danish text forms sit beside them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
-from reportgen.criteria import InitiativeResult, worst_status
+from reportgen.domain.areas import NATIONAL, registry
+from reportgen.domain.danish_text import by_unit, dato, kr, pct
+from reportgen.domain.packs import PackSpec
+from reportgen.domain.periods import parse_period
+from reportgen.domain.status import STATUS_ORDER, Status
+from reportgen.evaluate.economy import ECONOMY_SOURCE
+from reportgen.evaluate.results import InitiativeResult
+from reportgen.plan import Plan
+from reportgen.plan.model import indicators_of
 from reportgen.privacy import PrivacyGuard
-from reportgen.render.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, by_unit, dato, kr, pct
-from reportgen.sources.danish import parse_period
-from reportgen.sources.municipalities import NATIONAL, registry
+from reportgen.render.formatting import STATUS_COLOURS
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from reportgen.plan import Plan
-
-
-@dataclass
-class PackSpec:
-    """What one pack is: a committee's status before a meeting, or the annual follow-up for a year."""
-
-    kind: str  # "committee" | "annual"
-    as_of: dt.date
-    committee: str | None = None
-    meeting: dt.date | None = None
-    year: int | None = None
-
-    @property
-    def folder(self) -> str:
-        if self.kind == "annual":
-            return f"aarsstatus-{self.year}"
-        assert self.meeting is not None
-        return f"{self.meeting.isoformat()}-{self.committee}"
-
-    @property
-    def stem(self) -> str:
-        return self.folder if self.kind == "annual" else f"{self.committee}-{self.meeting}"
-
-    def file_names(self) -> tuple[str, str]:
-        if self.kind == "annual":
-            return f"aarsstatus-{self.year}.docx", f"aarsstatus-{self.year}.xlsx"
-        return f"status-{self.stem}.docx", f"bilag-{self.stem}.xlsx"
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -55,9 +32,9 @@ def _f(value: Decimal | None) -> float | None:
 
 
 def build_context(
-    plan: "Plan",
+    plan: Plan,
     results: list[InitiativeResult],
-    observations: "pd.DataFrame",
+    observations: pd.DataFrame,
     spec: PackSpec,
     sources: list[dict[str, Any]],
     guard: PrivacyGuard,
@@ -74,8 +51,8 @@ def build_context(
         where = f"handleplan: indsats {i.id}"
         criteria = []
         for c in r.criteria:
-            actual_text = by_unit(c.actual, c.unit) if c.unit != "status" else STATUS_LABELS[c.status]
-            if c.status == "no_data" and c.actual is None:
+            actual_text = by_unit(c.actual, c.unit) if c.unit != "status" else c.status.label
+            if c.status == Status.NO_DATA and c.actual is None:
                 actual_text = "–"
             criteria.append(
                 {
@@ -88,8 +65,8 @@ def build_context(
                     "actual": _f(c.actual * 100 if c.unit == "pp" and c.actual is not None else c.actual),
                     "actual_text": actual_text,
                     "unit": c.unit,
-                    "status": c.status,
-                    "status_label": STATUS_LABELS[c.status],
+                    "status": str(c.status),
+                    "status_label": c.status.label,
                     "colour": STATUS_COLOURS[c.status],
                     "explanation": t(c.explanation, where),
                     "note": t(c.note, f"målingsark: indsats {i.id}, kriterie {c.criterion_id}") if c.note else "",
@@ -109,8 +86,8 @@ def build_context(
                 "committee_codes": list(i.committees),
                 "committees_text": t(", ".join(plan.committees[code] for code in i.committees), where),
                 "contact": t(i.contact, where),
-                "status": r.status,
-                "status_label": STATUS_LABELS[r.status],
+                "status": str(r.status),
+                "status_label": r.status.label,
                 "colour": STATUS_COLOURS[r.status],
                 "budget": _f(r.budget),
                 "budget_text": kr(r.budget) if r.budget else "–",
@@ -120,7 +97,7 @@ def build_context(
                 "spent_share": _f(spent_share),
                 "spent_share_text": pct(spent_share) if spent_share is not None else "–",
                 "criteria": criteria,
-                "criteria_met": sum(1 for c in r.criteria if c.status == "met"),
+                "criteria_met": sum(1 for c in r.criteria if c.status == Status.MET),
             }
         )
     counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
@@ -158,8 +135,8 @@ def build_context(
         "version": __version__,
         "initiatives": initiatives,
         "goals": [g for g in goals if g["initiatives"]],
-        "status_counts": [{"status": s, "label": STATUS_LABELS[s], "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER],
-        "overall_status": worst_status([i["status"] for i in initiatives]) if initiatives else "no_data",
+        "status_counts": [{"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER],
+        "overall_status": str(Status.worst(i["status"] for i in initiatives)),
         "economy": economy_rows(plan, selected, observations, spec),
         "barometer": barometer,
         "sources": [{**s, "path": t(s["path"], "datagrundlag")} for s in sources],
@@ -167,7 +144,7 @@ def build_context(
     }
 
 
-def economy_rows(plan: "Plan", selected: list[InitiativeResult], observations: "pd.DataFrame", spec: PackSpec) -> dict[str, Any]:
+def economy_rows(plan: Plan, selected: list[InitiativeResult], observations: pd.DataFrame, spec: PackSpec) -> dict[str, Any]:
     """Per initiative: budget, spent and spent share per plan year, and spending by month. Aggregates only."""
     o = observations[(observations["indicator"] == "forbrug")]
     months: set[str] = set()
@@ -192,12 +169,12 @@ def economy_rows(plan: "Plan", selected: list[InitiativeResult], observations: "
     return {"years": years, "months": sorted(months, key=lambda m: parse_period(m)), "rows": rows}
 
 
-def barometer_series(plan: "Plan", observations: "pd.DataFrame", spec: PackSpec) -> list[dict[str, Any]]:
+def barometer_series(plan: Plan, observations: pd.DataFrame, spec: PackSpec) -> list[dict[str, Any]]:
     """For each indicator the plan's criteria use: the municipality's and the national values over time."""
     out = []
     o = observations
     indicators = list(plan.indicators())
-    loaded = o.loc[o["initiative"].isna() & (o["source"] != "økonomi"), "indicator"]
+    loaded = o.loc[o["initiative"].isna() & (o["source"] != ECONOMY_SOURCE), "indicator"]
     indicators += [i for i in dict.fromkeys(loaded) if i not in indicators]
     for indicator in indicators:
         rows = o[(o["indicator"] == indicator) & (o["area"].isin([plan.municipality_code, NATIONAL]))]
@@ -220,15 +197,15 @@ def barometer_series(plan: "Plan", observations: "pd.DataFrame", spec: PackSpec)
     return out
 
 
-def goal_indicators(plan: "Plan", goal: str) -> list[str]:
-    """The indicators the criteria of a goal's initiatives follow (for the barometer trends per goal)."""
+def goal_indicators(plan: Plan, goal: str) -> list[str]:
+    """The indicators the criteria of a goal's initiatives follow (for the barometer trends per goal); a gap's
+    reference comes before the indicator measured against it."""
     keys: list[str] = []
     for initiative in plan.initiatives:
         if initiative.goal != goal:
             continue
         for criterion in initiative.criteria:
-            for key in (getattr(criterion, "reference", None), getattr(criterion, "indicator", None)):
-                if key and key not in keys:
+            for key in reversed(indicators_of(criterion)):
+                if key not in keys:
                     keys.append(key)
     return keys
-

@@ -1,121 +1,36 @@
-"""Danish number, money, percentage and date formats for everything a council member reads.
+"""What the renderers add to the Danish text formats: status colours and the template filters.
 
-Rounding rule for display (documented in templates/README.md): values are rounded half away from zero
-(``ROUND_HALF_UP`` on the decimal value) only when shown; comparisons in the criteria engine use the exact values.
-Percentages are stored as shares (0.385) and shown as ``38,5 pct.``; whole numbers show no decimals.
+The formats themselves (``tal``, ``kr``, ``pct``, ``pp``, ``dato``) are in ``reportgen.domain.danish_text``, shared
+with the criteria engine's sentences, so a figure reads the same in an explanation and in a table.
 """
+
 from __future__ import annotations
 
-import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable
 from typing import Any
 
-from reportgen.sources.danish import to_decimal
+from reportgen.domain.danish_text import dato, kr, pct, pp, tal
+from reportgen.domain.status import Status
 
-LOCALE = "da_DK"
-MISSING = "–"
-
-STATUS_LABELS = {
-    "met": "Opfyldt",
-    "on_track": "På vej",
-    "behind": "Bagud",
-    "not_met": "Ikke opfyldt",
-    "no_data": "Mangler data",
-}
 STATUS_COLOURS = {  # fill colours (RRGGBB) used in Word and Excel
-    "met": "C6EFCE",
-    "on_track": "E2F0D9",
-    "behind": "FFEB9C",
-    "not_met": "FFC7CE",
-    "no_data": "D9D9D9",
+    Status.MET: "C6EFCE",
+    Status.ON_TRACK: "E2F0D9",
+    Status.BEHIND: "FFEB9C",
+    Status.NOT_MET: "FFC7CE",
+    Status.NO_DATA: "D9D9D9",
 }
-STATUS_ORDER = ["not_met", "behind", "on_track", "met", "no_data"]  # worst first
-
-
-def _dec(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    return to_decimal(value)
-
-
-def _round(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def tal(value: Any, decimals: int | None = None) -> str:
-    """``1234567`` -> ``1.234.567``; ``38.5`` -> ``38,5``. ``decimals=None`` shows up to one decimal when needed."""
-    from babel.numbers import format_decimal
-
-    d = _dec(value)
-    if d is None:
-        return MISSING
-    if decimals is None:
-        decimals = 0 if _round(d, 1) == _round(d, 0) else 1
-    rounded = _round(d, decimals)
-    if rounded == 0:
-        rounded = abs(rounded)  # never "-0"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
-
-
-def kr(value: Any) -> str:
-    """``1234567`` -> ``1.234.567 kr.`` (whole kroner)."""
-    text = tal(value, 0)
-    return text if text == MISSING else f"{text} kr."
-
-
-def pct(value: Any, decimals: int | None = None) -> str:
-    """A share ``0.385`` -> ``38,5 pct.``."""
-    d = _dec(value)
-    if d is None:
-        return MISSING
-    return f"{tal(d * 100, decimals)} pct."
-
-
-def pp(value: Any) -> str:
-    """A difference of shares ``0.34`` -> ``34 procentpoint`` (signless; the caller says which way)."""
-    d = _dec(value)
-    if d is None:
-        return MISSING
-    return f"{tal(abs(d) * 100)} procentpoint"
-
-
-def signed_pp(value: Any) -> str:
-    d = _dec(value)
-    if d is None:
-        return MISSING
-    sign = "+" if d > 0 else ("-" if d < 0 else "±")
-    return f"{sign}{tal(abs(d) * 100)} procentpoint"
-
-
-def dato(value: Any) -> str:
-    """``2020-03-12`` -> ``12. marts 2020``."""
-    from babel.dates import format_date
-
-    if value is None:
-        return MISSING
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return format_date(value, format="d. MMMM y", locale=LOCALE)
-
-
-def by_unit(value: Any, unit: str) -> str:
-    """Format a value by its unit: ``pct`` share, ``pp`` difference of shares, ``kr`` amount, otherwise a count."""
-    if unit == "pct":
-        return pct(value)
-    if unit == "pp":
-        return pp(value)
-    if unit == "kr":
-        return kr(value)
-    return tal(value)
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS[status]
+    """``met`` -> ``Opfyldt``."""
+    return Status(status).label
 
 
-FILTERS = {"kr": kr, "pct": pct, "tal": tal, "dato": dato, "pp": pp, "status": status_label}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "kr": kr,
+    "pct": pct,
+    "tal": tal,
+    "dato": dato,
+    "pp": pp,
+    "status": status_label,
+}

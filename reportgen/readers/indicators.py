@@ -1,4 +1,4 @@
-"""Integrationsbarometer, Statistics Denmark (Statbank) and Jobindsats spreadsheets (DESIGN §3.2).
+"""Integrationsbarometer, Statistics Denmark (Statbank) and Jobindsats spreadsheets.
 
 Two layouts:
 
@@ -15,21 +15,63 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from reportgen.domain.areas import registry
+from reportgen.domain.numbers import NUMBER_EXPECTED, parse_danish_number, to_decimal
+from reportgen.domain.observations import observations_frame
+from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources import observations_frame, read_each
-from reportgen.sources.danish import NUMBER_EXPECTED, PERIOD_EXPECTED, parse_danish_number, parse_period, to_decimal
-from reportgen.sources.municipalities import registry
-from reportgen.sources.tabular import Row, column_letter, find_header, is_blank, norm_header, read_csv_rows, read_xlsx_sheets
+from reportgen.readers import read_each
+from reportgen.readers.tables import Row, column_letter, find_header, is_blank, norm_header, read_csv_rows, read_xlsx_sheets
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from reportgen.config import BarometerConfig, BarometerFile
+Symbol = Literal["missing", "zero"]
+Unit = Literal["pct", "antal", "kr"]
+
+
+@dataclass(frozen=True)
+class BarometerColumns:
+    """The columns of a long-layout file, by their names in the file, where they are not the usual ones."""
+
+    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+
+    area: str | None = None
+    indicator: str | None = None
+    period: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class BarometerFileSettings:
+    """Settings for the files matching one glob: the indicator key, the unit, the sheet, odd column names."""
+
+    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+
+    indicator: str | None = None
+    columns: BarometerColumns | None = None
+    unit: Unit | None = None
+    sheet: str | None = None
+
+
+def _default_symbols() -> dict[str, Symbol]:
+    return {"..": "missing", "...": "missing", "-": "zero"}
+
+
+@dataclass(frozen=True)
+class BarometerSettings:
+    """Per-file settings (by glob) and the meaning of Statistics Denmark's symbols."""
+
+    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+
+    files: dict[str, BarometerFileSettings] = field(default_factory=dict)
+    symbols: dict[str, Symbol] = field(default_factory=_default_symbols)
+
 
 AREA_NAMES = {"kommune", "omraade", "omrade", "area", "kommunenavn", "kommunekode", "geografi", "region"}
 PERIOD_NAMES = {"periode", "tid", "aar", "kvartal", "maaned", "period", "time", "year"}
@@ -57,14 +99,14 @@ METADATA_KEYS = {"indikator", "indicator", "enhed", "unit", "kilde", "source", "
 TITLE_PREFIXES = ("integrationsbarometer – ", "integrationsbarometer - ", "integrationsbarometer: ", "jobindsats: ", "jobindsats.dk – ")
 
 
-def file_settings(path: Path, config: "BarometerConfig") -> "BarometerFile | None":
+def file_settings(path: Path, config: BarometerSettings) -> BarometerFileSettings | None:
     for pattern, settings in config.files.items():
         if fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(str(path), pattern):
             return settings
     return None
 
 
-def read_barometer(path: Path, display: str, config: "BarometerConfig", problems: ProblemLog) -> "pd.DataFrame":
+def read_barometer(path: Path, display: str, config: BarometerSettings, problems: ProblemLog) -> "pd.DataFrame":
     """Read one indicator file (all its sheets) into observations."""
     settings = file_settings(path, config)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -86,7 +128,7 @@ def read_barometer(path: Path, display: str, config: "BarometerConfig", problems
     return observations_frame(out)
 
 
-def _read_sheet(rows: list[Row], display: str, sheet: str | None, settings: "BarometerFile | None", config: "BarometerConfig", problems: ProblemLog) -> list[dict[str, Any]]:
+def _read_sheet(rows: list[Row], display: str, sheet: str | None, settings: BarometerFileSettings | None, config: BarometerSettings, problems: ProblemLog) -> list[dict[str, Any]]:
     columns = settings.columns if settings else None
     if columns and (columns.area or columns.value):
         wanted = {norm_header(c) for c in (columns.area, columns.period, columns.value, columns.indicator) if c}
@@ -154,7 +196,7 @@ def _unit(text: str) -> str:
     return "antal"
 
 
-def _value(cell: Any, unit: str, config: "BarometerConfig") -> tuple[float | None, str | None, str]:
+def _value(cell: Any, unit: str, config: BarometerSettings) -> tuple[float | None, str | None, str]:
     """(value as stored, error message or None, unit). Percentages become shares with unit ``pct``, whether the file
     says so (``Enhed: pct``) or the cell does (``38,5%``); symbols follow the config."""
     if is_blank(cell):
@@ -193,7 +235,7 @@ def _is_footnote(row: Row) -> bool:
     return isinstance(first, str) and not rest and (len(first) > 30 or first.lower().startswith(("kilde", "note", "anm", "*", "fodnote", "¹", "1)", "a)")))
 
 
-def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, settings: "BarometerFile | None", config: "BarometerConfig", problems: ProblemLog) -> list[dict[str, Any]]:
+def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, settings: BarometerFileSettings | None, config: BarometerSettings, problems: ProblemLog) -> list[dict[str, Any]]:
     meta = _metadata(rows, header)
     indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
     if not indicator:
@@ -239,7 +281,7 @@ def _pick(header: list[str], configured: str | None, names: set[str]) -> int | N
     return None
 
 
-def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, settings: "BarometerFile | None", config: "BarometerConfig", problems: ProblemLog) -> list[dict[str, Any]]:
+def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, settings: BarometerFileSettings | None, config: BarometerSettings, problems: ProblemLog) -> list[dict[str, Any]]:
     names = [norm_header(c) for c in rows[header]]
     columns = settings.columns if settings and settings.columns else None
     area_col = _pick(names, columns.area if columns else None, AREA_NAMES)
@@ -308,7 +350,7 @@ def _observation(display: str, indicator: str, area: int, period: str, value: fl
     }
 
 
-def read_indicators(paths: list[Path], displays: list[str], config: "BarometerConfig", problems: ProblemLog) -> "pd.DataFrame":
+def read_indicators(paths: list[Path], displays: list[str], config: BarometerSettings, problems: ProblemLog) -> "pd.DataFrame":
     import pandas as pd
 
     frames = read_each(paths, displays, lambda path, display: read_barometer(path, display, config, problems), problems)

@@ -1,40 +1,45 @@
-"""Measurement sheets filled in by initiative owners (DESIGN §3.3).
+"""Measurement sheets filled in by initiative owners.
 
 One sheet ``Målinger`` with the columns ``Indsats, Måling, Periode, Værdi, Kommentar`` (a title above the header is
-fine). Initiative ids and measurement keys are checked against the plan; an unknown one is an error naming the sheet
-and row, with the nearest valid key suggested. ``Værdi`` is a number (cumulative count, or a percentage) or, for
-qualitative criteria, a status word (``Opfyldt``, ``På vej``, ``Bagud``, ``Ikke opfyldt``).
+fine). ``Værdi`` is a number (cumulative count, or a percentage) or, for qualitative criteria, a status word
+(``Opfyldt``, ``På vej``, ``Bagud``, ``Ikke opfyldt``).
+
+The reader does not know the plan. Its settings carry the vocabulary the sheet may use (initiative id -> the
+measurement keys its criteria read), which the pipeline takes from the plan; an unknown id or key is an error naming
+the sheet, row and column, with the nearest valid key suggested. Without a vocabulary (the plan itself is invalid)
+the sheet is still read, so its other problems are reported too.
 """
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.domain.numbers import parse_danish_number, to_decimal
+from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
+from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
+from reportgen.domain.observations import observations_frame
+from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
+from reportgen.domain.status import STATUS_WORDS
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources import observations_frame, read_each
-from reportgen.sources.danish import PERIOD_EXPECTED, parse_danish_number, parse_period, to_decimal
-from reportgen.sources.tabular import column_letter, find_header, is_blank, iter_data_rows, norm_header, read_xlsx_sheets
+from reportgen.readers import read_each
+from reportgen.readers.tables import column_letter, find_header, is_blank, iter_data_rows, norm_header, read_xlsx_sheets
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from reportgen.plan import Plan
 
-SHEET = "Målinger"
-COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
-STATUS_WORDS = {
-    "opfyldt": "met",
-    "nået": "met",
-    "på vej": "on_track",
-    "i gang": "on_track",
-    "bagud": "behind",
-    "forsinket": "behind",
-    "ikke opfyldt": "not_met",
-    "ikke nået": "not_met",
-    "mangler data": "no_data",
-}
+@dataclass(frozen=True)
+class MeasurementSettings:
+    """``keys``: initiative id -> the measurement keys its criteria read (None: accept any); ``area``: the
+    municipality's kommunekode, recorded on every observation."""
+
+    area: int
+    keys: Mapping[str, Sequence[str]] | None = field(default=None)
 
 
 def _suggest(value: str, options: list[str]) -> str:
@@ -42,7 +47,8 @@ def _suggest(value: str, options: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def read_measurements(path: Path, display: str, plan: "Plan", problems: ProblemLog) -> "pd.DataFrame":
+def read_measurements(path: Path, display: str, settings: MeasurementSettings, problems: ProblemLog) -> "pd.DataFrame":
+    """Read one measurement sheet into observations; problems with single rows are added to ``problems``."""
     sheets = read_xlsx_sheets(path, display)
     if SHEET not in sheets:
         raise InputError.at(display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS))
@@ -53,8 +59,7 @@ def read_measurements(path: Path, display: str, plan: "Plan", problems: ProblemL
         raise InputError.at(display, "no header row with the columns " + ", ".join(COLUMNS[:4]), "the header " + ", ".join(COLUMNS), sheet=SHEET)
     names = [norm_header(c) for c in rows[header]]
     col = {c: names.index(norm_header(c)) if norm_header(c) in names else None for c in COLUMNS}
-    initiatives = {i.id: i for i in plan.initiatives}
-    measures = {i.id: plan.measures(i) for i in plan.initiatives}
+    measures = settings.keys
     out: list[dict[str, Any]] = []
     for line, row in iter_data_rows(rows, header):
         def cell(name: str) -> Any:
@@ -66,13 +71,13 @@ def read_measurements(path: Path, display: str, plan: "Plan", problems: ProblemL
 
         raw_initiative = cell("Indsats")
         initiative_id = _as_id(raw_initiative)
-        if initiative_id not in initiatives:
-            problems.error(display, f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(initiatives))}",
-                           "an initiative id from the plan: " + ", ".join(initiatives), **where("Indsats"))
+        if measures is not None and initiative_id not in measures:
+            problems.error(display, f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(measures))}",
+                           "an initiative id from the plan: " + ", ".join(measures), **where("Indsats"))
             continue
         measure = str(cell("Måling") or "").strip()
-        if measure not in measures[initiative_id]:
-            known = measures[initiative_id]
+        if measures is not None and measure not in measures[initiative_id]:
+            known = list(measures[initiative_id])
             problems.error(display, f"initiative {initiative_id} has no measurement {measure!r}{_suggest(measure, known)}",
                            "one of: " + (", ".join(known) if known else "(this initiative's criteria read no measurements)"), **where("Måling"))
             continue
@@ -90,7 +95,7 @@ def read_measurements(path: Path, display: str, plan: "Plan", problems: ProblemL
             {
                 "source": display,
                 "indicator": measure,
-                "area": plan.municipality_code,
+                "area": settings.area,
                 "period": period,
                 "value": value,
                 "unit": unit,
@@ -117,7 +122,7 @@ def _value(cell: Any) -> tuple[float | None, str | None, str]:
         return float(to_decimal(cell)), None, "antal"
     text = str(cell).strip()
     if text.casefold() in STATUS_WORDS:
-        return None, STATUS_WORDS[text.casefold()], "status"
+        return None, str(STATUS_WORDS[text.casefold()]), "status"
     try:
         parsed = parse_danish_number(text)
     except ValueError:
@@ -127,8 +132,8 @@ def _value(cell: Any) -> tuple[float | None, str | None, str]:
     return float(parsed.value), None, "antal"
 
 
-def read_all_measurements(paths: list[Path], displays: list[str], plan: "Plan", problems: ProblemLog) -> "pd.DataFrame":
+def read_all_measurements(paths: list[Path], displays: list[str], settings: MeasurementSettings, problems: ProblemLog) -> "pd.DataFrame":
     import pandas as pd
 
-    frames = read_each(paths, displays, lambda path, display: read_measurements(path, display, plan, problems), problems)
+    frames = read_each(paths, displays, lambda path, display: read_measurements(path, display, settings, problems), problems)
     return pd.concat(frames, ignore_index=True) if frames else observations_frame()

@@ -1,54 +1,61 @@
-"""Jobcentre economy exports (DESIGN §3.1): posting-level CSV or XLSX from the municipal finance system.
+"""Jobcentre economy exports: posting-level CSV or XLSX from the municipal finance system.
 
-``read_postings`` returns the postings in canonical columns (``dato, konto, projekt, beloeb, antal`` plus the file and
-line they came from). The free-text column is never kept: it may hold personal data and no output needs it.
-``economy_observations`` aggregates postings per initiative (the plan's economy filters) into observations, the only
-form in which economy data leaves this module.
+``read_postings`` returns the postings in the canonical columns of ``reportgen.domain.observations.POSTING_COLUMNS``
+(``dato, konto, projekt, beloeb, antal`` plus the file and line they came from). The free-text column is never kept:
+it may hold personal data and no output needs it. Aggregation per initiative is the evaluation layer's work.
 """
+
 from __future__ import annotations
 
-import io
-import logging
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
+from reportgen.domain.accounts import ACCOUNT_EXPECTED, ACCOUNT_PATTERNS, normalise_account
+from reportgen.domain.numbers import NUMBER_EXPECTED
+from reportgen.domain.observations import POSTING_COLUMNS, empty_postings
 from reportgen.errors import InputError, ProblemLog
-from reportgen.sources import observations_frame, read_each
-from reportgen.sources.danish import DATE_EXPECTED, NUMBER_EXPECTED, parse_danish_series, parse_date_series
-from reportgen.sources.tabular import detect_encoding, find_header, norm_header, read_xlsx_sheets, sniff_separator
+from reportgen.readers import read_each
+from reportgen.readers.danish import DATE_EXPECTED, parse_danish_series, parse_date_series
+from reportgen.readers.tables import ENCODING_EXPECTED, find_header, norm_header, read_xlsx_sheets, sniff_csv
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from reportgen.config import EconomyConfig
-    from reportgen.plan import Plan
 
-log = logging.getLogger(__name__)
+@dataclass(frozen=True)
+class EconomyColumns:
+    """Canonical column name = the column's name in the municipality's export."""
 
-POSTING_COLUMNS = ["dato", "konto", "projekt", "beloeb", "antal", "file", "line"]
+    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+
+    dato: str = "dato"
+    konto: str = "konto"
+    projekt: str | None = "projekt"
+    tekst: str | None = "tekst"
+    beloeb: str = "beloeb"
+    antal: str | None = "antal"
+
+
+@dataclass(frozen=True)
+class EconomySettings:
+    """How to read the municipality's exports: column names, and encoding/separator when not detected."""
+
+    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+
+    columns: EconomyColumns = field(default_factory=EconomyColumns)
+    encoding: str | None = None
+    separator: str | None = None
+
+
 TOTAL_WORDS = re.compile(r"^(i ?alt|total|totalt|sum|samlet|ialt)\b", re.IGNORECASE)
 MAX_PROBLEMS_PER_COLUMN = 20
-ACCOUNT_EXPECTED = "an account such as 5.46.61, 5.46.61.001 or 54661001"
 
 
-def normalise_account(value: Any) -> str:
-    """An account number as its digits: ``5.46.61`` -> ``54661``, ``54661001`` stays. Raises ValueError if malformed."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    s = str(value).strip().replace(" ", "")
-    if re.fullmatch(r"\d(\.\d{2}){0,2}(\.\d{3}){0,3}", s) or re.fullmatch(r"\d{1,14}", s):
-        return s.replace(".", "")
-    raise ValueError(f"{value!r} is not an account number")
-
-
-def account_matches(account_digits: str, filters: list[str]) -> bool:
-    """A posting's account matches a filter when the filter's complete levels are a prefix of it."""
-    return any(account_digits.startswith(normalise_account(f)) for f in filters)
-
-
-def _header_predicate(columns: "EconomyConfig") -> Any:
-    wanted = {norm_header(columns.columns.dato), norm_header(columns.columns.beloeb)}
+def _header_predicate(settings: EconomySettings) -> Callable[[list[str]], bool]:
+    wanted = {norm_header(settings.columns.dato), norm_header(settings.columns.beloeb)}
 
     def accept(cells: list[str]) -> bool:
         return wanted <= set(cells)
@@ -59,7 +66,7 @@ def _header_predicate(columns: "EconomyConfig") -> Any:
 CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory for exports of millions of rows
 
 
-def read_postings(path: Path, display: str, config: "EconomyConfig", problems: ProblemLog) -> "pd.DataFrame":
+def read_postings(path: Path, display: str, settings: EconomySettings, problems: ProblemLog) -> "pd.DataFrame":
     """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them.
 
     CSV files are read and parsed in chunks, and kept only in compact columns (dates, categorical accounts and
@@ -68,12 +75,12 @@ def read_postings(path: Path, display: str, config: "EconomyConfig", problems: P
     import pandas as pd
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw, header_line = _read_xlsx(path, display, config)
+        raw, header_line = _read_xlsx(path, display, settings)
         header: list[str] = list(raw.columns)
         chunks: Iterator[pd.DataFrame] = iter([raw])
     else:
-        chunks, header, header_line = _read_csv(path, display, config)
-    cols = config.columns
+        chunks, header, header_line = _read_csv(path, display, settings)
+    cols = settings.columns
     present = {norm_header(c): c for c in header}
     for required in ("dato", "konto", "beloeb"):
         source_name = getattr(cols, required)
@@ -81,22 +88,22 @@ def read_postings(path: Path, display: str, config: "EconomyConfig", problems: P
             problems.error(display, f"column {source_name!r} ({required}) not found in the header on line {header_line}",
                            "the column names set in [economy.columns] of reportgen.toml", row=header_line)
     if any(p.file == display for p in problems.errors):
-        return pd.DataFrame(columns=POSTING_COLUMNS)
+        return empty_postings()
     reporter = _Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
     parts = []
     first_line = header_line + 1
     pending: pd.DataFrame | None = None
     for chunk in chunks:  # one chunk of look-ahead: only the last may end with a total row
         if pending is not None:
-            parts.append(_parse_chunk(pending, first_line, config, reporter, last=False))
+            parts.append(_parse_chunk(pending, first_line, settings, reporter, last=False))
             first_line += len(pending)
         pending = chunk
     if pending is not None:
-        parts.append(_parse_chunk(pending, first_line, config, reporter, last=True))
+        parts.append(_parse_chunk(pending, first_line, settings, reporter, last=True))
     reporter.summarise()
     parts = [p for p in parts if not p.empty]
     if not parts:
-        return pd.DataFrame(columns=POSTING_COLUMNS)
+        return empty_postings()
     from pandas.api.types import union_categoricals
 
     categorical = {c: union_categoricals([p[c] for p in parts]) for c in ("konto", "projekt")}
@@ -136,10 +143,10 @@ class _Reporter:
                 self.problems.error(self.display, f"{n - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}", self.expected[(canonical, what)], column=column)
 
 
-def _parse_chunk(raw: "pd.DataFrame", first_line: int, config: "EconomyConfig", reporter: _Reporter, *, last: bool) -> "pd.DataFrame":
+def _parse_chunk(raw: "pd.DataFrame", first_line: int, settings: EconomySettings, reporter: _Reporter, *, last: bool) -> "pd.DataFrame":
     import pandas as pd
 
-    mapping = {norm_header(v): k for k, v in config.columns.model_dump().items() if v}
+    mapping = {norm_header(v): k for k, v in asdict(settings.columns).items() if v}
     frame = pd.DataFrame({mapping[norm_header(c)]: raw[c] for c in raw.columns if norm_header(c) in mapping})
     frame["line"] = range(first_line, first_line + len(frame))
     frame = frame[~frame.drop(columns="line").apply(blank_cells).all(axis=1)]
@@ -188,10 +195,6 @@ def blank_cells(column: "pd.Series") -> "pd.Series":
     return column.map(_blank).astype(bool)
 
 
-_ACCOUNT_DOTTED = r"\d(?:\.\d{2}){0,2}(?:\.\d{3}){0,3}"
-_ACCOUNT_DIGITS = r"\d{1,14}"
-
-
 def normalise_accounts(column: "pd.Series") -> "pd.Series":
     """``normalise_account`` for a whole column: digits, or NA where the cell is empty or malformed."""
     import pandas as pd
@@ -199,7 +202,7 @@ def normalise_accounts(column: "pd.Series") -> "pd.Series":
     if not isinstance(column.dtype, pd.StringDtype):
         return column.map(_safe_account)
     s = column.fillna("").str.replace(" ", "", regex=False)
-    ok = (s.str.fullmatch(_ACCOUNT_DOTTED) | s.str.fullmatch(_ACCOUNT_DIGITS)).fillna(False).astype(bool)
+    ok = (s.str.fullmatch(ACCOUNT_PATTERNS[0]) | s.str.fullmatch(ACCOUNT_PATTERNS[1])).fillna(False).astype(bool)
     return s.str.replace(".", "", regex=False).where(ok).astype(object).where(ok, None)
 
 
@@ -239,28 +242,17 @@ def _drop_total_rows(frame: "pd.DataFrame", display: str, problems: ProblemLog) 
     return frame.drop(index=drop)
 
 
-def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple[Iterator["pd.DataFrame"], list[str], int]:
+def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iterator["pd.DataFrame"], list[str], int]:
     """(chunks of raw text cells below the header, the header's cells, the header's line number)."""
-    import csv
-
     import pandas as pd
 
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-    encoding = config.encoding or detect_encoding(head)
-    try:
-        sample = head.decode(encoding, errors="strict" if len(head) < 65536 else "ignore")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError.at(display, f"cannot decode the file as {encoding} ({exc})", "UTF-8, UTF-8 with BOM or Windows-1252 text") from None
-    separator = config.separator or sniff_separator(sample)
-    sample_rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
-    if len(head) == 65536:
-        sample_rows = sample_rows[:-1]  # the last line of a cut sample may be incomplete
-    header_index = find_header(sample_rows, _header_predicate(config))
+    fmt = sniff_csv(path, display, encoding=settings.encoding, separator=settings.separator)
+    encoding, separator, sample_rows = fmt.encoding, fmt.separator, fmt.sample_rows
+    header_index = find_header(sample_rows, _header_predicate(settings))
     if header_index is None:
         raise InputError.at(
             display,
-            f"no header row with the columns {config.columns.dato!r} and {config.columns.beloeb!r} in the first 30 rows",
+            f"no header row with the columns {settings.columns.dato!r} and {settings.columns.beloeb!r} in the first 30 rows",
             "the column names set in [economy.columns] of reportgen.toml",
         )
     header = [c.strip() for c in sample_rows[header_index]]
@@ -285,11 +277,11 @@ def _read_csv(path: Path, display: str, config: "EconomyConfig") -> tuple[Iterat
     return chunks(), header, header_index + 1
 
 
-def _read_xlsx(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.DataFrame", int]:
+def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple["pd.DataFrame", int]:
     import pandas as pd
 
     sheets = read_xlsx_sheets(path, display)
-    accept = _header_predicate(config)
+    accept = _header_predicate(settings)
     for rows in sheets.values():
         header_index = find_header(rows, accept)
         if header_index is None:
@@ -301,19 +293,19 @@ def _read_xlsx(path: Path, display: str, config: "EconomyConfig") -> tuple["pd.D
         return frame, header_index + 1
     raise InputError.at(
         display,
-        f"no sheet has a header row with the columns {config.columns.dato!r} and {config.columns.beloeb!r}",
+        f"no sheet has a header row with the columns {settings.columns.dato!r} and {settings.columns.beloeb!r}",
         "the column names set in [economy.columns] of reportgen.toml",
     )
 
 
-def read_economy(paths: list[Path], displays: list[str], config: "EconomyConfig", problems: ProblemLog) -> "pd.DataFrame":
+def read_economy(paths: list[Path], displays: list[str], settings: EconomySettings, problems: ProblemLog) -> "pd.DataFrame":
     """All economy exports as one postings table."""
     import pandas as pd
 
-    frames = read_each(paths, displays, lambda path, display: read_postings(path, display, config, problems), problems)
+    frames = read_each(paths, displays, lambda path, display: read_postings(path, display, settings, problems), problems)
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame(columns=POSTING_COLUMNS)
+        return empty_postings()
     _check_overlap(frames, problems)
     return pd.concat(frames, ignore_index=True)
 
@@ -335,75 +327,3 @@ def _check_overlap(frames: list["pd.DataFrame"], problems: ProblemLog) -> None:
             if n:
                 problems.error(file_b, f"{n} postings are also in {file_a} (the exports overlap from {max(start_a, start_b):%d-%m-%Y} to {min(end_a, end_b):%d-%m-%Y}); they would be counted twice",
                                "exports that do not overlap: remove the older one from the inputs folder")
-
-
-def filter_mask(postings: "pd.DataFrame", projects: list[str], accounts: list[str]) -> "pd.Series":
-    """Postings matching any of the projects or any account prefix."""
-    import pandas as pd
-
-    mask = pd.Series(False, index=postings.index)
-    if projects:
-        mask |= postings["projekt"].str.casefold().isin([p.casefold() for p in projects])
-    for account in accounts:
-        mask |= postings["konto"].str.startswith(normalise_account(account))
-    return mask
-
-
-def economy_observations(postings: "pd.DataFrame", plan: "Plan") -> "pd.DataFrame":
-    """Spending per initiative and month (``forbrug``, kr.) and posting/grant counts (``posteringer``, ``antal``).
-
-    Aggregates only: no posting-level rows leave this function.
-    """
-    rows: list[dict[str, Any]] = []
-    if postings.empty:
-        return observations_frame()
-    month = postings["dato"].dt.year * 100 + postings["dato"].dt.month  # 201903; formatted once per group below
-    for initiative in plan.initiatives:
-        if initiative.economy is None:
-            continue
-        mask = filter_mask(postings, initiative.economy.projects, initiative.economy.accounts)
-        if not mask.any():
-            continue
-        selected = postings[mask]
-        grouped = selected.groupby(month[mask])
-        for key, amount in grouped["beloeb"].sum().items():
-            rows.append(_obs("forbrug", _month_code(key), amount, "kr", initiative.id, plan))
-        for key, n in grouped.size().items():
-            rows.append(_obs("posteringer", _month_code(key), n, "antal", initiative.id, plan))
-    for initiative in plan.initiatives:
-        for criterion in initiative.criteria:
-            if criterion.kind != "economy_count":
-                continue
-            mask = filter_mask(postings, [], criterion.accounts)
-            for key, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
-                rows.append(_obs(f"economy_count:{criterion.id}", _month_code(key), n, "antal", initiative.id, plan))
-    return observations_frame(rows)
-
-
-def _month_code(key: Any) -> str:
-    """201903 -> "2019M03" (the canonical month period)."""
-    return f"{int(key) // 100}M{int(key) % 100:02d}"
-
-
-def grant_counts(postings: "pd.DataFrame") -> "pd.Series":
-    """Grants per posting: the ``antal`` column where the export has it, else one per posting with a reversal
-    (negative amount) cancelling one."""
-    import numpy as np
-    import pandas as pd
-
-    fallback = pd.Series(np.sign(postings["beloeb"].to_numpy()), index=postings.index)
-    return postings["antal"].astype("float64").fillna(fallback)
-
-
-def _obs(indicator: str, period: str, value: float, unit: str, initiative: str, plan: "Plan") -> dict[str, Any]:
-    return {
-        "source": "økonomi",
-        "indicator": indicator,
-        "area": plan.municipality_code,
-        "period": period,
-        "value": float(value),
-        "unit": unit,
-        "initiative": initiative,
-        "label": None,
-        "comment": None,
-    }

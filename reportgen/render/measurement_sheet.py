@@ -1,18 +1,18 @@
 """Pre-filled measurement sheets (``reportgen collect``): one workbook per contact person, listing exactly the
-measurements their initiatives' criteria need, in the layout the measurement reader expects (DESIGN §3.3)."""
+measurements their initiatives' criteria need, in the layout the measurement reader expects."""
+
 from __future__ import annotations
 
-import datetime as dt
 import io
-from pathlib import Path
 from typing import Any
 
-from reportgen.outputs import atomic_write_bytes
-from reportgen.plan import Plan, QualitativeCriterion, slugify
-from reportgen.sources.danish import period_of_date
-from reportgen.sources.measurements import COLUMNS, SHEET
+from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
+from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
+from reportgen.domain.status import REPORTABLE_STATUSES
+from reportgen.plan import Plan, QualitativeCriterion
+from reportgen.plan.model import measures_of
 
-STATUS_CHOICES = ["Opfyldt", "På vej", "Bagud", "Ikke opfyldt"]
+STATUS_CHOICES = [s.label for s in REPORTABLE_STATUSES]
 
 
 def measurement_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
@@ -20,7 +20,7 @@ def measurement_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for initiative in plan.initiatives:
         for measure in plan.measures(initiative):
-            using = [c for c in initiative.criteria if measure in (getattr(c, "measure", None), getattr(c, "numerator", None), getattr(c, "denominator", None))]
+            using = [c for c in initiative.criteria if measure in measures_of(c)]
             out.setdefault(initiative.contact, []).append(
                 {
                     "initiative": initiative.id,
@@ -88,14 +88,3 @@ def build_workbook(plan: Plan, contact: str, rows: list[dict[str, Any]], period:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def write_collection_sheets(plan: Plan, folder: Path, *, today: dt.date, dry_run: bool = False) -> list[Path]:
-    period = period_of_date(today, "Q").code
-    written = []
-    for contact, rows in measurement_rows(plan).items():
-        target = folder / f"maalinger-{slugify(contact)}.xlsx"
-        if not dry_run:
-            atomic_write_bytes(target, build_workbook(plan, contact, rows, period))
-        written.append(target)
-    return written

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from reportgen.domain.danish_text import fold_danish
+
 NATIONAL = 0
 
 
@@ -37,8 +39,7 @@ class Area:
 
 
 def _normalise(name: str) -> str:
-    s = name.casefold().strip()
-    s = s.replace("å", "aa").replace("ø", "oe").replace("æ", "ae")
+    s = fold_danish(name)
     s = re.sub(r"\b(regions)?kommune\b", "", s)
     return re.sub(r"[^a-z0-9]", "", s)
 

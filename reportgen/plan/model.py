@@ -1,7 +1,7 @@
-"""The action plan (handleplan): its YAML shape, validation and the domain objects the criteria engine uses.
+"""The action plan (handleplan): its shape, field by field, and the objects the criteria engine uses.
 
-Key names are the contract (DESIGN §4): staff write these files, so every problem is reported with the file, line,
-field, what is wrong and what was expected, and an unknown key is an error rather than silently ignored.
+Key names are the contract: staff write these files, so every field says what it accepts, and an unknown key is an
+error rather than silently ignored (``StrictModel``). Loading, line numbers and cross-checks are in ``loading``.
 """
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from reportgen.errors import InputError, Problem
-from reportgen.sources.danish import Period, parse_danish_number, parse_period
-from reportgen.sources.municipalities import registry
-from reportgen.yamlpos import dotted, line_of, load_with_lines
+from reportgen.domain.areas import registry
+from reportgen.domain.danish_text import slugify
+from reportgen.domain.models import StrictModel
+from reportgen.domain.numbers import parse_danish_number
+from reportgen.domain.periods import Period, parse_period
 
 SEP = "||"  # separates "what is wrong" from "what was expected" inside validator messages
 KEY = re.compile(r"^[a-z0-9_æøå]+$")
@@ -113,11 +114,7 @@ Id = Annotated[str, BeforeValidator(_id)]
 # --- criteria -----------------------------------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class _CriterionBase(_Strict):
+class _CriterionBase(StrictModel):
     id: Id
     text: str = Field(min_length=1)
     deadline: dt.date | None = None
@@ -213,7 +210,7 @@ CRITERION_KINDS = ("count", "ratio", "benchmark", "trend", "gap", "budget", "eco
 # --- plan ---------------------------------------------------------------------------------------------------------
 
 
-class EconomyFilter(_Strict):
+class EconomyFilter(StrictModel):
     projects: list[str] = []
     accounts: list[str] = []
 
@@ -224,7 +221,7 @@ class EconomyFilter(_Strict):
         return self
 
 
-class Initiative(_Strict):
+class Initiative(StrictModel):
     id: Id
     title: str = Field(min_length=1)
     goal: str
@@ -247,7 +244,7 @@ class Initiative(_Strict):
         return sum(self.budget.values(), Decimal(0))
 
 
-class PlanPeriod(_Strict):
+class PlanPeriod(StrictModel):
     start: dt.date
     end: dt.date
 
@@ -258,7 +255,7 @@ class PlanPeriod(_Strict):
         return self
 
 
-class Plan(_Strict):
+class Plan(StrictModel):
     title: str = Field(min_length=1)
     municipality: Union[int, str]
     period: PlanPeriod
@@ -290,150 +287,51 @@ class Plan(_Strict):
         """The output folder name: municipality and title, so plans of different municipalities never collide."""
         return slugify(f"{self.municipality_name} {self.title}")
 
-    def initiative(self, initiative_id: str) -> Initiative:
-        for initiative in self.initiatives:
-            if initiative.id == initiative_id:
-                return initiative
-        raise KeyError(initiative_id)
-
-    def deadline_of(self, criterion: Any) -> dt.date:
+    def deadline_of(self, criterion: Criterion) -> dt.date:
+        """The criterion's deadline, by default the end of the plan period."""
         return criterion.deadline or self.period.end
 
     def measures(self, initiative: Initiative) -> list[str]:
         """The measurement keys the initiative's criteria read from the measurement sheets, in order."""
         out: list[str] = []
         for c in initiative.criteria:
-            for key in (getattr(c, "measure", None), getattr(c, "numerator", None), getattr(c, "denominator", None)):
-                if key and key not in out:
+            for key in measures_of(c):
+                if key not in out:
                     out.append(key)
         return out
 
+    def measurement_keys(self) -> dict[str, list[str]]:
+        """Initiative id -> the measurement keys its criteria read (what a measurement sheet may contain)."""
+        return {i.id: self.measures(i) for i in self.initiatives}
+
     def indicators(self) -> list[str]:
+        """The indicator keys the criteria follow, in order."""
         out: list[str] = []
         for initiative in self.initiatives:
             for c in initiative.criteria:
-                for key in (getattr(c, "indicator", None), getattr(c, "reference", None)):
-                    if key and key not in out:
+                for key in indicators_of(c):
+                    if key not in out:
                         out.append(key)
         return out
 
 
-def slugify(text: str) -> str:
-    s = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-") or "plan"
+def measures_of(criterion: Criterion) -> list[str]:
+    """The measurement-sheet keys a criterion reads."""
+    match criterion:
+        case CountCriterion() | QualitativeCriterion():
+            return [criterion.measure]
+        case RatioCriterion():
+            return [criterion.numerator, criterion.denominator]
+        case _:
+            return []
 
 
-# --- loading ------------------------------------------------------------------------------------------------------
-
-
-def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Remove the discriminator tag pydantic puts into locations inside ``criteria[i]``."""
-    out: list[Any] = []
-    for i, part in enumerate(loc):
-        if (
-            i >= 2
-            and part in CRITERION_KINDS
-            and isinstance(loc[i - 1], int)
-            and loc[i - 2] == "criteria"
-        ):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _problem_from_pydantic(error: Any, display: str, lines: dict[tuple[object, ...], int], model_fields: dict[tuple[str, ...], list[str]]) -> Problem:
-    loc = _strip_tags(tuple(error["loc"]))
-    kind = error["type"]
-    field = dotted(loc) or "(top level)"
-    if kind == "extra_forbidden":
-        parent = tuple(p for p in loc[:-1] if not isinstance(p, int))
-        allowed = model_fields.get(parent)
-        expected = "one of: " + ", ".join(allowed) if allowed else "a known key"
-        return Problem(display, f"unknown key {loc[-1]!r}", expected, row=line_of(lines, loc), column=dotted(loc[:-1]) or None)
-    if kind == "missing":
-        return Problem(display, f"missing field {loc[-1]!r}", "the field is required", row=line_of(lines, loc[:-1]), column=dotted(loc[:-1]) or None)
-    if kind == "union_tag_invalid":
-        return Problem(display, f"unknown criterion kind {error['input'].get('kind') if isinstance(error['input'], dict) else error['input']!r}", "one of: " + ", ".join(CRITERION_KINDS), row=line_of(lines, loc + ("kind",)), column=field)
-    if kind == "union_tag_not_found":
-        return Problem(display, "criterion has no 'kind'", "one of: " + ", ".join(CRITERION_KINDS), row=line_of(lines, loc), column=field)
-    message = str(error["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if message.startswith(prefix):
-            message = message[len(prefix):]
-    what, _, expected = message.partition(SEP)
-    if not expected and (kind.endswith("_parsing") or kind.endswith("_type") or kind.startswith("too_")):
-        expected = what
-        what = f"{error.get('input')!r} is not valid"
-    return Problem(display, f"{field}: {what}" if field not in what else what, expected, row=line_of(lines, loc), column=None)
-
-
-def _allowed_keys() -> dict[tuple[str, ...], list[str]]:
-    criterion_keys = sorted({k for m in (CountCriterion, RatioCriterion, BenchmarkCriterion, TrendCriterion, GapCriterion, BudgetCriterion, EconomyCountCriterion, QualitativeCriterion) for k in m.model_fields})
-    return {
-        (): list(Plan.model_fields),
-        ("period",): list(PlanPeriod.model_fields),
-        ("initiatives",): list(Initiative.model_fields),
-        ("initiatives", "economy"): list(EconomyFilter.model_fields),
-        ("initiatives", "criteria"): criterion_keys,
-    }
-
-
-def load_plan(path: Path, display: str | None = None) -> Plan:
-    """Load and validate a plan file; raise InputError listing every problem found."""
-    display = display or str(path)
-    data, lines = load_with_lines(path, display)
-    if not isinstance(data, dict):
-        raise InputError.at(display, "the plan is not a mapping of keys", "title, municipality, period, committees, goals, initiatives", row=1)
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as exc:
-        allowed = _allowed_keys()
-        raise InputError([_problem_from_pydantic(e, display, lines, allowed) for e in exc.errors()]) from None
-    problems = _cross_check(plan, display, lines)
-    if problems:
-        raise InputError(problems)
-    return plan
-
-
-def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int]) -> list[Problem]:
-    """What a schema cannot say: references between parts of the plan, unique ids, sensible deadlines."""
-    problems: list[Problem] = []
-
-    def add(loc: tuple[object, ...], what: str, expected: str) -> None:
-        problems.append(Problem(display, what, expected, row=line_of(lines, loc), column=dotted(loc)))
-
-    seen_initiatives: set[str] = set()
-    seen_criteria: set[str] = set()
-    for i, initiative in enumerate(plan.initiatives):
-        loc: tuple[object, ...] = ("initiatives", i)
-        if initiative.id in seen_initiatives:
-            add(loc + ("id",), f"initiative id {initiative.id!r} is used twice", "a unique id per initiative")
-        seen_initiatives.add(initiative.id)
-        if initiative.goal not in plan.goals:
-            add(loc + ("goal",), f"unknown goal {initiative.goal!r}", "one of the goals: " + ", ".join(plan.goals))
-        for j, code in enumerate(initiative.committees):
-            if code not in plan.committees:
-                add(loc + ("committees", j), f"unknown committee {code!r}", "one of the committees: " + ", ".join(plan.committees))
-        for year in initiative.budget:
-            if not plan.period.start.year <= year <= plan.period.end.year:
-                add(loc + ("budget", year), f"budget year {year} is outside the plan period", f"a year from {plan.period.start.year} to {plan.period.end.year}")
-        for k, criterion in enumerate(initiative.criteria):
-            cloc = loc + ("criteria", k)
-            if criterion.id in seen_criteria:
-                add(cloc + ("id",), f"criterion id {criterion.id!r} is used twice", "a unique id per criterion")
-            seen_criteria.add(criterion.id)
-            if criterion.deadline and criterion.deadline < plan.period.start:
-                add(cloc + ("deadline",), f"deadline {criterion.deadline} is before the plan starts", f"a date on or after {plan.period.start}")
-            if isinstance(criterion, BudgetCriterion):
-                if not initiative.budget:
-                    add(cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}")
-                if initiative.economy is None:
-                    add(cloc, "a budget criterion needs the initiative's economy filter", "economy: {projects: [...], accounts: [...]}")
-            if isinstance(criterion, BenchmarkCriterion) and criterion.against != "national":
-                for m, other in enumerate(criterion.against):
-                    area = registry().lookup(other)
-                    if area is None or not area.is_municipality:
-                        add(cloc + ("against", m), f"{other!r} is not a Danish municipality", "'national' or a list of kommunekoder or names")
-            if isinstance(criterion, RatioCriterion) and not criterion.target.percent and criterion.target.value > 1:
-                add(cloc + ("target",), f"ratio target {criterion.target.value} is above 1", "a share written as a percentage such as '>= 80%'")
-    return problems
+def indicators_of(criterion: Criterion) -> list[str]:
+    """The indicator keys a criterion follows."""
+    match criterion:
+        case GapCriterion():
+            return [criterion.indicator, criterion.reference]
+        case BenchmarkCriterion() | TrendCriterion():
+            return [criterion.indicator]
+        case _:
+            return []

@@ -1,5 +1,5 @@
-"""Reading raw rows from the spreadsheets and CSV files staff receive: encoding and separator detection, Excel sheets,
-header rows below title rows. Readers build on these and never open files themselves.
+"""Opening the tables staff receive: CSV encoding and separator detection, Excel sheets as rows, header rows below
+title rows. Every reader opens its files through these functions.
 """
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from reportgen.domain.danish_text import fold_danish
 from reportgen.errors import InputError
 
 SEPARATORS = ";,\t"
@@ -51,17 +54,46 @@ def sniff_separator(sample: str) -> str:
     return best
 
 
+SAMPLE_BYTES = 65536
+ENCODING_EXPECTED = "UTF-8, UTF-8 with BOM or Windows-1252 text"
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a CSV file is written, decided from its first ``SAMPLE_BYTES``: encoding, separator, and the complete
+    rows of that sample (for finding the header)."""
+
+    encoding: str
+    separator: str
+    sample_rows: list[Row]
+
+
+def sniff_csv(path: Path, display: str, *, encoding: str | None = None, separator: str | None = None) -> CsvFormat:
+    """Detect a CSV file's encoding and separator (unless given) and read the rows of its first block."""
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    enc = encoding or detect_encoding(head)
+    cut = len(head) == SAMPLE_BYTES
+    try:
+        sample = head.decode(enc, errors="ignore" if cut else "strict")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError.at(display, f"cannot decode the file as {enc} ({exc})", ENCODING_EXPECTED) from None
+    sep = separator or sniff_separator(sample)
+    rows = list(csv.reader(io.StringIO(sample), delimiter=sep))
+    if cut:
+        rows = rows[:-1]  # the last line of a cut sample may be incomplete
+    return CsvFormat(enc, sep, rows)
+
+
 def read_csv_rows(path: Path, display: str, *, encoding: str | None = None, separator: str | None = None) -> tuple[list[Row], str, str]:
     """All rows of a (small) CSV file as lists of stripped strings; returns rows, encoding and separator."""
-    data = path.read_bytes()
-    enc = encoding or detect_encoding(data[:65536])
+    fmt = sniff_csv(path, display, encoding=encoding, separator=separator)
     try:
-        text = data.decode(enc)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError.at(display, f"cannot decode the file as {enc} ({exc})", "UTF-8, UTF-8 with BOM or Windows-1252 text") from None
-    sep = separator or sniff_separator(text[:20000])
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=sep)]
-    return rows, enc, sep
+        text = path.read_bytes().decode(fmt.encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError.at(display, f"cannot decode the file as {fmt.encoding} ({exc})", ENCODING_EXPECTED) from None
+    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=fmt.separator)]
+    return rows, fmt.encoding, fmt.separator
 
 
 def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
@@ -92,8 +124,7 @@ def is_blank(value: Any) -> bool:
 
 def norm_header(value: Any) -> str:
     """Header cells compared case-insensitively, without surrounding spaces, punctuation or Danish letters."""
-    s = str(value or "").casefold().strip()
-    s = s.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    s = fold_danish(str(value or ""))
     return re.sub(r"[^a-z0-9]", "", s)
 
 

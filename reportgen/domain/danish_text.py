@@ -1,0 +1,120 @@
+"""Danish text: number, money, percentage and date formats for everything a council member reads, and the one
+function that folds Danish letters for matching names and making file names.
+
+Rounding rule for display: values are rounded half away from zero (``ROUND_HALF_UP`` on the decimal value) only when
+shown; the criteria engine compares exact values. Percentages are stored as shares (0.385) and shown as
+``38,5 pct.``; whole numbers show no decimals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from reportgen.domain.numbers import to_decimal
+
+LOCALE = "da_DK"
+MISSING = "–"
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def fold_danish(text: str) -> str:
+    """Case-folded text with æ, ø, å written as ae, oe, aa: ``Københavns`` -> ``koebenhavns``."""
+    return text.casefold().strip().translate(_FOLD)
+
+
+def slugify(text: str) -> str:
+    """A file or folder name: ``Integrationspolitikkens handleplan 2019`` -> ``integrationspolitikkens-handleplan-2019``."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_danish(text)).strip("-") or "plan"
+
+
+def sentence(text: str) -> str:
+    """End a Danish sentence with exactly one full stop ("mindst 50 pct." stays as it is)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return to_decimal(value)
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def tal(value: Any, decimals: int | None = None) -> str:
+    """``1234567`` -> ``1.234.567``; ``38.5`` -> ``38,5``. ``decimals=None`` shows up to one decimal when needed."""
+    from babel.numbers import format_decimal
+
+    d = _dec(value)
+    if d is None:
+        return MISSING
+    if decimals is None:
+        decimals = 0 if _round(d, 1) == _round(d, 0) else 1
+    rounded = _round(d, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True))
+
+
+def kr(value: Any) -> str:
+    """``1234567`` -> ``1.234.567 kr.`` (whole kroner)."""
+    text = tal(value, 0)
+    return text if text == MISSING else f"{text} kr."
+
+
+def pct(value: Any, decimals: int | None = None) -> str:
+    """A share ``0.385`` -> ``38,5 pct.``."""
+    d = _dec(value)
+    if d is None:
+        return MISSING
+    return f"{tal(d * 100, decimals)} pct."
+
+
+def pp(value: Any) -> str:
+    """A difference of shares ``0.34`` -> ``34 procentpoint`` (signless; the caller says which way)."""
+    d = _dec(value)
+    if d is None:
+        return MISSING
+    return f"{tal(abs(d) * 100)} procentpoint"
+
+
+def signed_pp(value: Any) -> str:
+    """A change of shares with its sign: ``+3 procentpoint``, ``-1,5 procentpoint``, ``±0 procentpoint``."""
+    d = _dec(value)
+    if d is None:
+        return MISSING
+    sign = "+" if d > 0 else ("-" if d < 0 else "±")
+    return f"{sign}{tal(abs(d) * 100)} procentpoint"
+
+
+def dato(value: Any) -> str:
+    """``2020-03-12`` -> ``12. marts 2020``."""
+    from babel.dates import format_date
+
+    if value is None:
+        return MISSING
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(format_date(value, format="d. MMMM y", locale=LOCALE))
+
+
+def by_unit(value: Any, unit: str) -> str:
+    """Format a value by its unit: ``pct`` share, ``pp`` difference of shares, ``kr`` amount, otherwise a count."""
+    if unit == "pct":
+        return pct(value)
+    if unit == "pp":
+        return pp(value)
+    if unit == "kr":
+        return kr(value)
+    return tal(value)

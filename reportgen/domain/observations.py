@@ -1,0 +1,61 @@
+"""The tables that pass between the readers and the criteria engine, and the measurement sheet's layout.
+
+**Observations** (``OBSERVATION_COLUMNS``), one row per figure:
+
+* ``source`` — the input file (as shown to the user) or ``økonomi`` for economy aggregates;
+* ``indicator`` — the key the plan's criteria use (``beskaeftigelse_3aar``, ``deltagere``, ``forbrug``);
+* ``area`` — the kommunekode (0 is Hele landet);
+* ``period`` — the canonical period code (``reportgen.domain.periods.Period.code``);
+* ``value`` — a float that stays NaN when the figure is missing or suppressed (never 0);
+* ``unit`` — ``pct`` (stored as a share), ``antal``, ``kr`` or ``status``;
+* ``initiative`` — the initiative id where the row belongs to one;
+* ``label`` and ``comment`` — a reported status key and the contact person's comment (measurement sheets);
+* ``title`` — an indicator's name as its file gives it, for headings in the reports.
+
+**Postings** (``POSTING_COLUMNS``), the economy exports as read: ``dato`` (datetime64), ``konto`` (account digits),
+``projekt``, ``beloeb`` (float kr.), ``antal`` (grants, NaN when the export has none), ``file`` and ``line``. Only
+aggregates of postings ever leave the evaluation layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+OBSERVATION_COLUMNS = [
+    "source",
+    "indicator",
+    "area",
+    "period",
+    "value",
+    "unit",
+    "initiative",
+    "label",
+    "comment",
+    "title",
+]
+POSTING_COLUMNS = ["dato", "konto", "projekt", "beloeb", "antal", "file", "line"]
+
+MEASUREMENT_SHEET = "Målinger"
+MEASUREMENT_COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
+"""The measurement sheet initiative owners fill in: its sheet name and columns (``collect`` writes it, a reader reads it)."""
+
+
+def observations_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:
+    """A DataFrame in the canonical schema (also when empty)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(list(rows), columns=OBSERVATION_COLUMNS)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    frame["area"] = frame["area"].astype("int64")
+    return frame
+
+
+def empty_postings() -> pd.DataFrame:
+    """A postings table with no rows."""
+    import pandas as pd
+
+    return pd.DataFrame(columns=POSTING_COLUMNS)

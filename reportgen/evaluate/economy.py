@@ -1,0 +1,91 @@
+"""Economy aggregates: spending and grant counts per initiative and month, from the postings the readers return.
+
+Aggregates only: no posting-level row leaves this module. Observations made here have the source ``økonomi`` and
+the indicators ``forbrug`` (kr.), ``posteringer`` (postings) and ``economy_count:<criterion id>`` (grants on a
+criterion's accounts).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reportgen.domain.accounts import normalise_account
+from reportgen.domain.observations import observations_frame
+from reportgen.plan import EconomyCountCriterion, Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ECONOMY_SOURCE = "økonomi"
+
+
+def filter_mask(postings: pd.DataFrame, projects: list[str], accounts: list[str]) -> pd.Series:
+    """Postings matching any of the projects or any account prefix."""
+    import pandas as pd
+
+    mask = pd.Series(False, index=postings.index)
+    if projects:
+        mask |= postings["projekt"].str.casefold().isin([p.casefold() for p in projects])
+    for account in accounts:
+        mask |= postings["konto"].str.startswith(normalise_account(account))
+    return mask
+
+
+def economy_observations(postings: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Spending per initiative and month (``forbrug``, kr.) and posting/grant counts (``posteringer``, ``antal``).
+
+    Aggregates only: no posting-level rows leave this function.
+    """
+    rows: list[dict[str, Any]] = []
+    if postings.empty:
+        return observations_frame()
+    month = postings["dato"].dt.year * 100 + postings["dato"].dt.month  # 201903; formatted once per group below
+    for initiative in plan.initiatives:
+        if initiative.economy is None:
+            continue
+        mask = filter_mask(postings, initiative.economy.projects, initiative.economy.accounts)
+        if not mask.any():
+            continue
+        selected = postings[mask]
+        grouped = selected.groupby(month[mask])
+        for key, amount in grouped["beloeb"].sum().items():
+            rows.append(_obs("forbrug", _month_code(key), amount, "kr", initiative.id, plan))
+        for key, n in grouped.size().items():
+            rows.append(_obs("posteringer", _month_code(key), n, "antal", initiative.id, plan))
+    for initiative in plan.initiatives:
+        for criterion in initiative.criteria:
+            if not isinstance(criterion, EconomyCountCriterion):
+                continue
+            mask = filter_mask(postings, [], criterion.accounts)
+            for key, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
+                rows.append(_obs(f"economy_count:{criterion.id}", _month_code(key), n, "antal", initiative.id, plan))
+    return observations_frame(rows)
+
+
+def _month_code(key: Any) -> str:
+    """201903 -> "2019M03" (the canonical month period)."""
+    return f"{int(key) // 100}M{int(key) % 100:02d}"
+
+
+def grant_counts(postings: pd.DataFrame) -> pd.Series:
+    """Grants per posting: the ``antal`` column where the export has it, else one per posting with a reversal
+    (negative amount) cancelling one."""
+    import numpy as np
+    import pandas as pd
+
+    fallback = pd.Series(np.sign(postings["beloeb"].to_numpy()), index=postings.index)
+    return postings["antal"].astype("float64").fillna(fallback)
+
+
+def _obs(indicator: str, period: str, value: float, unit: str, initiative: str, plan: Plan) -> dict[str, Any]:
+    return {
+        "source": ECONOMY_SOURCE,
+        "indicator": indicator,
+        "area": plan.municipality_code,
+        "period": period,
+        "value": float(value),
+        "unit": unit,
+        "initiative": initiative,
+        "label": None,
+        "comment": None,
+    }

@@ -1,0 +1,649 @@
+"""The criteria engine: every success criterion of the plan against its target, as of an explicit date.
+
+Never reads files and never looks at the wall clock: it takes the plan, the observations table and ``as_of``.
+Comparisons use exact decimals (a float observation is read through its shortest representation); nothing is rounded
+before comparing. Statuses (the rule is written out in the README):
+
+* ``met`` — the comparison holds;
+* ``on_track`` / ``behind`` — the deadline has not passed and progress is at least / below pro rata to the time
+  elapsed since the plan started (for targets of the "at least" kind); other kinds are ``behind`` while they fail;
+* ``not_met`` — the deadline has passed (``as_of`` is after it) and the comparison does not hold;
+* ``no_data`` — the figures needed are missing; the explanation says which.
+
+Only observations of periods that started on or before ``min(as_of, deadline)`` count, so a report re-made later
+for the same date shows the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from reportgen.domain.areas import NATIONAL, registry
+from reportgen.domain.danish_text import by_unit, dato, kr, pct, pp, sentence, signed_pp, tal
+from reportgen.domain.numbers import to_decimal
+from reportgen.domain.periods import Period, parse_period
+from reportgen.domain.status import Status
+from reportgen.evaluate.results import CriterionResult, Figure, GapPoint, InitiativeResult, Point, Reading
+from reportgen.plan import (
+    BenchmarkCriterion,
+    BudgetCriterion,
+    CountCriterion,
+    Criterion,
+    EconomyCountCriterion,
+    GapCriterion,
+    Initiative,
+    Plan,
+    QualitativeCriterion,
+    RatioCriterion,
+    Target,
+    TrendCriterion,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+OP_WORDS = {">=": "mindst", ">": "over", "<=": "højst", "<": "under", "=": "præcis"}
+
+
+class Evaluator:
+    """Evaluates the criteria of one plan against one observations table as of one date."""
+
+    def __init__(self, plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True):
+        self.plan = plan
+        self.obs = observations
+        self.as_of = as_of
+        self.has_economy = has_economy
+        self.home = plan.municipality_code
+        self._periods: dict[str, Period] = {}
+        # One pass over the table: each criterion then looks only at its own indicator's rows.
+        self._by_indicator: dict[str, pd.DataFrame] = (
+            {str(key): rows for key, rows in observations.groupby("indicator", sort=False)} if not observations.empty else {}
+        )
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+    def period(self, code: str) -> Period:
+        if code not in self._periods:
+            self._periods[code] = parse_period(code)
+        return self._periods[code]
+
+    def cutoff(self, deadline: dt.date) -> dt.date:
+        return min(self.as_of, deadline)
+
+    def series(
+        self, indicator: str, *, area: int | None = None, initiative: str | None = None, until: dt.date | None = None
+    ) -> list[Reading]:
+        """The indicator's readings sorted by period, for periods started by ``until``."""
+        o = self._by_indicator.get(indicator)
+        if o is None:
+            return []
+        mask = o["area"] == area if area is not None else o["area"].notna()
+        if initiative is not None:
+            mask &= o["initiative"] == initiative
+        rows = []
+        for rec in o.loc[mask, ["period", "value", "unit", "source"]].itertuples(index=False):
+            p = self.period(str(rec.period))
+            if until is not None and p.start > until:
+                continue
+            value = None if rec.value != rec.value else to_decimal(rec.value)
+            rows.append(Reading(p, value, str(rec.unit), str(rec.source)))
+        rows.sort(key=lambda r: r.period)
+        return rows
+
+    def known(self, indicator: str, *, area: int | None = None, until: dt.date | None = None) -> list[Point]:
+        """The series without missing values."""
+        return [
+            Point(r.period, r.value, r.unit, r.source)
+            for r in self.series(indicator, area=area, until=until)
+            if r.value is not None
+        ]
+
+    def elapsed(self, deadline: dt.date) -> Decimal:
+        start = self.plan.period.start
+        if deadline <= start:
+            return Decimal(1)
+        done = (min(self.as_of, deadline) - start).days
+        return max(Decimal(0), min(Decimal(1), Decimal(done) / Decimal((deadline - start).days)))
+
+    def judge(self, holds: bool, deadline: dt.date, *, progress_ok: bool | None = None) -> Status:
+        if holds:
+            return Status.MET
+        if self.as_of > deadline:
+            return Status.NOT_MET
+        return Status.ON_TRACK if progress_ok else Status.BEHIND
+
+    def target_text(self, target: Target, unit: str) -> str:
+        shown = pct(target.value) if target.percent else by_unit(target.value, unit)
+        return f"{OP_WORDS[target.op]} {shown}"
+
+    # -- evaluation --------------------------------------------------------------------------------------------
+    def evaluate(self) -> list[InitiativeResult]:
+        out = []
+        for initiative in self.plan.initiatives:
+            results = [self.evaluate_criterion(initiative, c) for c in initiative.criteria]
+            spent = self.spent(initiative, self.plan.period.end)
+            status = Status.worst(r.status for r in results)
+            out.append(InitiativeResult(initiative, results, status, initiative.budget_total, spent))
+        return out
+
+    def evaluate_criterion(self, initiative: Initiative, criterion: Criterion) -> CriterionResult:
+        deadline = self.plan.deadline_of(criterion)
+        result: CriterionResult
+        match criterion:
+            case CountCriterion():
+                result = self._count(initiative, criterion, deadline)
+            case RatioCriterion():
+                result = self._ratio(initiative, criterion, deadline)
+            case BenchmarkCriterion():
+                result = self._benchmark(initiative, criterion, deadline)
+            case TrendCriterion():
+                result = self._trend(initiative, criterion, deadline)
+            case GapCriterion():
+                result = self._gap(initiative, criterion, deadline)
+            case BudgetCriterion():
+                result = self._budget(initiative, criterion, deadline)
+            case EconomyCountCriterion():
+                result = self._economy_count(initiative, criterion, deadline)
+            case QualitativeCriterion():
+                result = self._qualitative(initiative, criterion, deadline)
+        if criterion.note:  # the plan's note first, then the contact person's comment
+            result.note = criterion.note + (f" {result.note}" if result.note else "")
+        return result
+
+    def _result(self, initiative: Initiative, c: Criterion, deadline: dt.date, **kw: Any) -> CriterionResult:
+        kw["explanation"] = sentence(kw["explanation"].rstrip("."))
+        return CriterionResult(
+            initiative_id=initiative.id, criterion_id=c.id, kind=c.kind, text=c.text, deadline=deadline, **kw
+        )
+
+    def _no_data(
+        self,
+        initiative: Initiative,
+        c: Criterion,
+        deadline: dt.date,
+        why: str,
+        *,
+        target: Decimal | None = None,
+        target_text: str = "",
+        unit: str = "antal",
+    ) -> CriterionResult:
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=target,
+            target_text=target_text,
+            actual=None,
+            unit=unit,
+            status=Status.NO_DATA,
+            explanation=why,
+        )
+
+    def _count(self, initiative: Initiative, c: CountCriterion, deadline: dt.date) -> CriterionResult:
+        unit = "pct" if c.target.percent else "antal"
+        target_text = self.target_text(c.target, unit)
+        latest = self._latest_known(c.measure, initiative.id, deadline)
+        if latest is None:
+            return self._no_data(
+                initiative,
+                c,
+                deadline,
+                f"Ingen indberetning af '{c.measure}' i målingsarket.",
+                target=c.target.value,
+                target_text=target_text,
+                unit=unit,
+            )
+        value = latest.value
+        holds = c.target.holds(value)
+        progress_ok = c.target.higher_is_better and value >= c.target.value * self.elapsed(deadline)
+        status = self.judge(holds, deadline, progress_ok=progress_ok)
+        explanation = f"{by_unit(value, unit)} ({latest.period.label_da()}); målet er {target_text}"
+        if status in (Status.ON_TRACK, Status.BEHIND):
+            expected = by_unit(c.target.value * self.elapsed(deadline), unit)
+            explanation += f", forventet {expected} på nuværende tidspunkt"
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=c.target.value,
+            target_text=target_text,
+            actual=value,
+            unit=unit,
+            status=status,
+            explanation=explanation + ".",
+            period=latest.period.code,
+            note=self.comment(initiative.id, [c.measure], [latest.period.code]),
+            figures=[Figure(c.measure, value, unit, latest.period.code, latest.source, self.home)],
+        )
+
+    def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
+        """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
+        texts: list[str] = []
+        for measure in measures:
+            o = self._by_indicator.get(measure)
+            if o is not None:
+                rows = o[(o["initiative"] == initiative) & o["period"].isin(periods)]
+                texts += [t for t in rows["comment"] if isinstance(t, str) and t.strip()]
+        return " ".join(dict.fromkeys(texts)) or None
+
+    def _latest_known(self, measure: str, initiative: str, deadline: dt.date) -> Point | None:
+        for r in reversed(self.series(measure, initiative=initiative, until=self.cutoff(deadline))):
+            if r.value is not None:
+                return Point(r.period, r.value, r.unit, r.source)
+        return None
+
+    def _ratio(self, initiative: Initiative, c: RatioCriterion, deadline: dt.date) -> CriterionResult:
+        target_text = self.target_text(c.target, "pct")
+        num = self._latest_known(c.numerator, initiative.id, deadline)
+        den = self._latest_known(c.denominator, initiative.id, deadline)
+        if num is None or den is None:
+            missing = [k for k, v in ((c.numerator, num), (c.denominator, den)) if v is None]
+            why = "Ingen indberetning af " + " og ".join(f"'{m}'" for m in missing) + " i målingsarket."
+            return self._no_data(
+                initiative, c, deadline, why, target=c.target.value, target_text=target_text, unit="pct"
+            )
+        if den.value == 0:
+            return self._no_data(
+                initiative,
+                c,
+                deadline,
+                f"'{c.denominator}' er 0, så andelen kan ikke beregnes.",
+                target=c.target.value,
+                target_text=target_text,
+                unit="pct",
+            )
+        share = num.value / den.value
+        holds = c.target.holds(share)
+        progress_ok = c.target.higher_is_better and share >= c.target.value * self.elapsed(deadline)
+        status = self.judge(holds, deadline, progress_ok=progress_ok)
+        period = max(num.period, den.period)
+        explanation = (
+            f"{pct(share)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); målet er {target_text}."
+        )
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=c.target.value,
+            target_text=target_text,
+            actual=share,
+            unit="pct",
+            status=status,
+            explanation=explanation,
+            period=period.code,
+            note=self.comment(initiative.id, [c.numerator, c.denominator], [num.period.code, den.period.code]),
+            figures=[
+                Figure(c.numerator, num.value, "antal", num.period.code, num.source, self.home),
+                Figure(c.denominator, den.value, "antal", den.period.code, den.source, self.home),
+            ],
+        )
+
+    def _qualitative(self, initiative: Initiative, c: QualitativeCriterion, deadline: dt.date) -> CriterionResult:
+        target_text = "vurderes af kontaktpersonen"
+        o = self._by_indicator.get(c.measure, self.obs.iloc[0:0])
+        rows = o[o["initiative"] == initiative.id]
+        entries = sorted(
+            (
+                (self.period(str(r.period)), r)
+                for r in rows.itertuples(index=False)
+                if self.period(str(r.period)).start <= self.cutoff(deadline)
+            ),
+            key=lambda t: t[0],
+        )
+        if not entries:
+            return self._no_data(
+                initiative,
+                c,
+                deadline,
+                f"Kontaktpersonen har ikke indberettet status for '{c.measure}'.",
+                target_text=target_text,
+                unit="status",
+            )
+        period, row = entries[-1]
+        label = row.label if isinstance(row.label, str) else None
+        comment = row.comment if isinstance(row.comment, str) else None
+        if label is None:
+            value = None if row.value != row.value else to_decimal(row.value)
+            unit = str(row.unit)
+            return self._result(
+                initiative,
+                c,
+                deadline,
+                target=None,
+                target_text=target_text,
+                actual=value,
+                unit=unit,
+                status=Status.NO_DATA,
+                explanation=f"Der er indberettet {by_unit(value, unit)} ({period.label_da()}), men ingen status.",
+                period=period.code,
+                note=comment,
+            )
+        reported = Status(label)
+        status = reported
+        if status in (Status.ON_TRACK, Status.BEHIND) and self.as_of > deadline:
+            status = Status.NOT_MET
+        explanation = f"Kontaktpersonen vurderer: {reported.label.lower()} ({period.label_da()})."
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=None,
+            target_text=target_text,
+            actual=None,
+            unit="status",
+            status=status,
+            explanation=explanation,
+            period=period.code,
+            note=comment,
+            figures=[Figure(c.measure, None, "status", period.code, str(row.source), self.home)],
+        )
+
+    def spent(self, initiative: Initiative, deadline: dt.date) -> Decimal | None:
+        if not self.has_economy or initiative.economy is None:
+            return None
+        rows = self.series("forbrug", initiative=initiative.id, until=self.cutoff(deadline))
+        start, end = self.plan.period.start, self.plan.period.end
+        return sum(
+            (r.value for r in rows if r.value is not None and start <= r.period.end and r.period.start <= end),
+            Decimal(0),
+        )
+
+    def _budget(self, initiative: Initiative, c: BudgetCriterion, deadline: dt.date) -> CriterionResult:
+        budget = initiative.budget_total
+        op = OP_WORDS[c.target.op]
+        if c.target.percent:
+            target_text = f"{op} {pct(c.target.value)} af budgettet ({kr(budget)})"
+        else:
+            target_text = f"{op} {kr(c.target.value)}"
+        spent = self.spent(initiative, deadline)
+        if spent is None:
+            return self._no_data(
+                initiative,
+                c,
+                deadline,
+                "Ingen økonomiudtræk indlæst.",
+                target=c.target.value,
+                target_text=target_text,
+                unit="kr",
+            )
+        share = spent / budget if budget else None
+        measured = share if c.target.percent else spent
+        if measured is None:
+            return self._no_data(
+                initiative,
+                c,
+                deadline,
+                "Indsatsen har intet budget.",
+                target=c.target.value,
+                target_text=target_text,
+                unit="kr",
+            )
+        holds = c.target.holds(measured)
+        if holds and self.as_of <= deadline:
+            status = Status.ON_TRACK  # within budget so far; only judged met once the period is over
+        else:
+            status = self.judge(holds, deadline, progress_ok=False)
+        explanation = (
+            f"Forbrugt {kr(spent)} af {kr(budget)}"
+            + (f" ({pct(share)})" if share is not None else "")
+            + f" pr. {dato(self.cutoff(deadline))}."
+        )
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=c.target.value,
+            target_text=target_text,
+            actual=spent,
+            unit="kr",
+            status=status,
+            explanation=explanation,
+            period=None,
+            figures=[
+                Figure("forbrug", spent, "kr", None, "økonomi", self.home),
+                Figure("budget", budget, "kr", None, "handleplan", self.home),
+            ],
+        )
+
+    def _economy_count(self, initiative: Initiative, c: EconomyCountCriterion, deadline: dt.date) -> CriterionResult:
+        key = f"economy_count:{c.id}"
+        target_text = self.target_text(c.target, "antal") if c.target else "udvikling fra året før"
+        if not self.has_economy:
+            return self._no_data(initiative, c, deadline, "Ingen økonomiudtræk indlæst.", target_text=target_text)
+
+        def total(period: Period) -> tuple[Decimal, str | None]:
+            rows = [
+                r
+                for r in self.series(key, initiative=initiative.id)
+                if r.value is not None and period.start <= r.period.start and r.period.end <= period.end
+            ]
+            return sum((r.value for r in rows if r.value is not None), Decimal(0)), (rows[0].source if rows else None)
+
+        if c.period.start > self.as_of:
+            return self._no_data(
+                initiative, c, deadline, f"Perioden {c.period.label_da()} er ikke begyndt.", target_text=target_text
+            )
+        count, source = total(c.period)
+        figures = [Figure("antal bevillinger", count, "antal", c.period.code, source or "økonomi", self.home)]
+        accounts = ", ".join(c.accounts)
+        if c.target is not None:
+            holds = c.target.holds(count)
+            progress_ok = c.target.higher_is_better and count >= c.target.value * self.elapsed(deadline)
+            status = self.judge(holds, deadline, progress_ok=progress_ok)
+            explanation = (
+                f"{tal(count)} bevillinger på konto {accounts} i {c.period.label_da()}; målet er {target_text}."
+            )
+            return self._result(
+                initiative,
+                c,
+                deadline,
+                target=c.target.value,
+                target_text=target_text,
+                actual=count,
+                unit="antal",
+                status=status,
+                explanation=explanation,
+                period=c.period.code,
+                figures=figures,
+            )
+        previous = Period(c.period.freq, c.period.year - 1, c.period.index)
+        before, _ = total(previous)
+        figures.append(Figure("antal bevillinger året før", before, "antal", previous.code, "økonomi", self.home))
+        better = count < before if c.better == "lower" else count > before
+        status = Status.MET if better else self.judge(False, deadline, progress_ok=False)
+        explanation = (
+            f"{tal(count)} bevillinger på konto {accounts} i {c.period.label_da()} "
+            f"mod {tal(before)} i {previous.label_da()}."
+        )
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=None,
+            target_text=target_text,
+            actual=count,
+            unit="antal",
+            status=status,
+            explanation=explanation,
+            period=c.period.code,
+            figures=figures,
+        )
+
+    def _indicator_point(self, indicator: str, area: int, period: Period | None, until: dt.date) -> Point | None:
+        points = [p for p in self.known(indicator, area=area, until=until) if period is None or p.period == period]
+        return points[-1] if points else None
+
+    def _benchmark(self, initiative: Initiative, c: BenchmarkCriterion, deadline: dt.date) -> CriterionResult:
+        until = self.cutoff(deadline)
+        national = c.against == "national"
+        others = [NATIONAL] if national else [registry().resolve(a).code for a in c.against]
+        other_names = ", ".join(registry().by_code[a].name for a in others)
+        other_name = "på landsplan" if national else f"i {other_names}"
+        direction = "højere" if c.better == "higher" else "lavere"
+        target_text = f"{direction} end " + ("landsgennemsnittet" if national else other_names)
+        # The latest period in which the municipality and every comparison area all have a value.
+        for home in reversed(self.known(c.indicator, area=self.home, until=until)):
+            found = [self._indicator_point(c.indicator, a, home.period, until) for a in others]
+            points = [p for p in found if p is not None]
+            if len(points) == len(others):
+                break
+        else:
+            compared = "hele landet" if national else other_name[3:]
+            why = f"Ingen fælles periode med tal for {self.plan.municipality_name} og {compared} for '{c.indicator}'."
+            return self._no_data(initiative, c, deadline, why, target_text=target_text)
+        # Against several municipalities: their average.
+        reference = sum((p.value for p in points), Decimal(0)) / len(points)
+        holds = home.value > reference if c.better == "higher" else home.value < reference
+        status = self.judge(holds, deadline)
+        unit = home.unit
+        explanation = (
+            f"{by_unit(home.value, unit)} mod {by_unit(reference, unit)} {other_name} ({home.period.label_da()})."
+        )
+        figures = [Figure(self.plan.municipality_name, home.value, unit, home.period.code, home.source, self.home)]
+        figures += [
+            Figure(registry().by_code[a].name, p.value, unit, p.period.code, p.source, a)
+            for a, p in zip(others, points, strict=True)
+        ]
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=reference,
+            target_text=target_text,
+            actual=home.value,
+            unit=unit,
+            status=status,
+            explanation=explanation,
+            period=home.period.code,
+            figures=figures,
+        )
+
+    def _trend(self, initiative: Initiative, c: TrendCriterion, deadline: dt.date) -> CriterionResult:
+        until = self.cutoff(deadline)
+        target_text = ("stigning" if c.better == "higher" else "fald") + f" fra {c.baseline.label_da()}"
+        base = self._indicator_point(c.indicator, self.home, c.baseline, until)
+        latest = self._indicator_point(c.indicator, self.home, None, until)
+        if base is None or latest is None or latest.period <= c.baseline:
+            if base is None:
+                why = f"Intet tal for '{c.indicator}' i basisåret {c.baseline.label_da()}."
+            else:
+                why = f"Intet tal for '{c.indicator}' efter {c.baseline.label_da()}."
+            return self._no_data(initiative, c, deadline, why, target_text=target_text)
+        unit = latest.unit
+        change = latest.value - base.value
+        if c.rule == "barometer":
+            # The barometer's own rule: compare the values as published (rounded to whole percent / whole numbers).
+            scale = Decimal(100) if unit == "pct" else Decimal(1)
+
+            def published(value: Decimal) -> Decimal:
+                return (value * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+            change = (published(latest.value) - published(base.value)) / scale
+        holds = change > 0 if c.better == "higher" else change < 0
+        status = self.judge(holds, deadline)
+        delta = signed_pp(change) if unit == "pct" else ("+" if change > 0 else "") + by_unit(change, unit)
+        explanation = (
+            f"{by_unit(latest.value, unit)} i {latest.period.label_da()} "
+            f"mod {by_unit(base.value, unit)} i {base.period.label_da()} ({delta})."
+        )
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=base.value,
+            target_text=target_text,
+            actual=latest.value,
+            unit=unit,
+            status=status,
+            explanation=explanation,
+            period=latest.period.code,
+            figures=[
+                Figure(f"{c.indicator} {base.period.code}", base.value, unit, base.period.code, base.source, self.home),
+                Figure(
+                    f"{c.indicator} {latest.period.code}", latest.value, unit, latest.period.code, latest.source, self.home
+                ),
+            ],
+        )
+
+    def _gap_at(self, c: GapCriterion, period: Period | None, where: int, until: dt.date) -> GapPoint | None:
+        a_series = {r.period: r for r in self.known(c.indicator, area=where, until=until)}
+        b_series = {r.period: r for r in self.known(c.reference, area=where, until=until)}
+        common = sorted(set(a_series) & set(b_series))
+        if period is not None:
+            common = [p for p in common if p == period]
+        if not common:
+            return None
+        p = common[-1]
+        a, b = a_series[p].value, b_series[p].value
+        return GapPoint(p, abs(b - a), a, b, a_series[p].unit, a_series[p].source)
+
+    def _gap(self, initiative: Initiative, c: GapCriterion, deadline: dt.date) -> CriterionResult:
+        until = self.cutoff(deadline)
+        area = registry().resolve(c.area).code if c.area is not None else self.home
+        target_text = ("mindre" if c.better == "smaller" else "større") + f" forskel end i {c.baseline.label_da()}"
+        now = self._gap_at(c, None, area, until)
+        base = self._gap_at(c, c.baseline, area, until)
+        if now is None or base is None or now.period <= c.baseline:
+            missing = "basisåret " + c.baseline.label_da() if base is None else "en periode efter basisåret"
+            why = f"Mangler tal for '{c.indicator}' og '{c.reference}' i {missing}."
+            return self._no_data(initiative, c, deadline, why, target_text=target_text)
+        unit = now.unit
+        holds = now.gap < base.gap if c.better == "smaller" else now.gap > base.gap
+        status = self.judge(holds, deadline)
+
+        def gap_text(gap: Decimal) -> str:
+            return pp(gap) if unit == "pct" else by_unit(gap, unit)
+
+        explanation = (
+            f"{by_unit(now.reference, unit)} mod {by_unit(now.indicator, unit)}: en forskel på {gap_text(now.gap)} "
+            f"i {now.period.label_da()} mod {gap_text(base.gap)} i {base.period.label_da()}"
+        )
+        figures = [
+            Figure(c.reference, now.reference, unit, now.period.code, now.source, area),
+            Figure(c.indicator, now.indicator, unit, now.period.code, now.source, area),
+            Figure(f"forskel {base.period.code}", base.gap, unit, base.period.code, now.source, area),
+        ]
+        national = self._gap_at(c, now.period, NATIONAL, until) if area != NATIONAL else None
+        if national is not None:
+            explanation += (
+                f"; på landsplan {by_unit(national.reference, unit)} mod {by_unit(national.indicator, unit)}, "
+                f"en forskel på {gap_text(national.gap)}"
+            )
+            figures += [
+                Figure(
+                    f"{c.reference} (hele landet)",
+                    national.reference,
+                    unit,
+                    national.period.code,
+                    national.source,
+                    NATIONAL,
+                ),
+                Figure(
+                    f"{c.indicator} (hele landet)",
+                    national.indicator,
+                    unit,
+                    national.period.code,
+                    national.source,
+                    NATIONAL,
+                ),
+            ]
+        # A gap between two shares is in percentage points (unit "pp"), not a share of anything.
+        return self._result(
+            initiative,
+            c,
+            deadline,
+            target=base.gap,
+            target_text=target_text,
+            actual=now.gap,
+            unit="pp" if unit == "pct" else unit,
+            status=status,
+            explanation=explanation + ".",
+            period=now.period.code,
+            figures=figures,
+        )
+
+
+def evaluate(plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True) -> list[InitiativeResult]:
+    """Evaluate every criterion of the plan as of ``as_of``."""
+    return Evaluator(plan, observations, as_of, has_economy=has_economy).evaluate()

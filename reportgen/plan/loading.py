@@ -1,0 +1,214 @@
+"""Loading a plan file: YAML that remembers on which line every key stands, validation with messages that name the
+file, line, field, what is wrong and what was expected, and the cross-checks a schema cannot express.
+
+Duplicate keys are errors (PyYAML silently keeps the last one).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pydantic import ValidationError
+
+from reportgen.domain.areas import registry
+from reportgen.errors import InputError, Problem
+from reportgen.plan.model import (
+    CRITERION_KINDS,
+    SEP,
+    BenchmarkCriterion,
+    BudgetCriterion,
+    CountCriterion,
+    EconomyCountCriterion,
+    EconomyFilter,
+    GapCriterion,
+    Initiative,
+    Plan,
+    PlanPeriod,
+    QualitativeCriterion,
+    RatioCriterion,
+    TrendCriterion,
+)
+
+Path_ = tuple[object, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def load_with_lines(path: Path, display: str) -> tuple[Any, dict[Path_, int]]:
+    """Read a YAML file; return its data and a map from key path (``("initiatives", 0, "criteria")``) to line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.at(display, "file not found", "an existing YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.at(display, f"not UTF-8 text ({exc.reason})", "a YAML file saved as UTF-8") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError.at(display, f"invalid YAML: {exc.problem}", "valid YAML", row=line) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {(): 1}
+    if node is None:
+        return None, lines
+    data = _build(loader, node, (), lines, display)
+    return data, lines
+
+
+def _build(loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], display: str) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                raise InputError.at(display, "a key must be a plain value", "key: value", row=key_node.start_mark.line + 1)
+            if key in result:
+                raise InputError.at(
+                    display, f"duplicate key {key!r}", "each key once", row=key_node.start_mark.line + 1
+                )
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _build(loader, value_node, path + (key,), lines, display)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, path + (i,), lines, display) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def line_of(lines: dict[Path_, int], path: Path_) -> int | None:
+    """The line of the deepest known prefix of ``path``."""
+    for cut in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:cut]))
+        if line is not None:
+            return line
+    return None
+
+
+def dotted(path: Path_) -> str:
+    """``("initiatives", 2, "criteria", 0, "target")`` -> ``initiatives[2].criteria[0].target``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Remove the discriminator tag pydantic puts into locations inside ``criteria[i]``."""
+    out: list[Any] = []
+    for i, part in enumerate(loc):
+        if (
+            i >= 2
+            and part in CRITERION_KINDS
+            and isinstance(loc[i - 1], int)
+            and loc[i - 2] == "criteria"
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _problem_from_pydantic(error: Any, display: str, lines: dict[tuple[object, ...], int], model_fields: dict[tuple[str, ...], list[str]]) -> Problem:
+    loc = _strip_tags(tuple(error["loc"]))
+    kind = error["type"]
+    field = dotted(loc) or "(top level)"
+    if kind == "extra_forbidden":
+        parent = tuple(p for p in loc[:-1] if not isinstance(p, int))
+        allowed = model_fields.get(parent)
+        expected = "one of: " + ", ".join(allowed) if allowed else "a known key"
+        return Problem(display, f"unknown key {loc[-1]!r}", expected, row=line_of(lines, loc), column=dotted(loc[:-1]) or None)
+    if kind == "missing":
+        return Problem(display, f"missing field {loc[-1]!r}", "the field is required", row=line_of(lines, loc[:-1]), column=dotted(loc[:-1]) or None)
+    if kind == "union_tag_invalid":
+        return Problem(display, f"unknown criterion kind {error['input'].get('kind') if isinstance(error['input'], dict) else error['input']!r}", "one of: " + ", ".join(CRITERION_KINDS), row=line_of(lines, loc + ("kind",)), column=field)
+    if kind == "union_tag_not_found":
+        return Problem(display, "criterion has no 'kind'", "one of: " + ", ".join(CRITERION_KINDS), row=line_of(lines, loc), column=field)
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    what, _, expected = message.partition(SEP)
+    if not expected and (kind.endswith("_parsing") or kind.endswith("_type") or kind.startswith("too_")):
+        expected = what
+        what = f"{error.get('input')!r} is not valid"
+    return Problem(display, f"{field}: {what}" if field not in what else what, expected, row=line_of(lines, loc), column=None)
+
+
+def _allowed_keys() -> dict[tuple[str, ...], list[str]]:
+    criterion_keys = sorted({k for m in (CountCriterion, RatioCriterion, BenchmarkCriterion, TrendCriterion, GapCriterion, BudgetCriterion, EconomyCountCriterion, QualitativeCriterion) for k in m.model_fields})
+    return {
+        (): list(Plan.model_fields),
+        ("period",): list(PlanPeriod.model_fields),
+        ("initiatives",): list(Initiative.model_fields),
+        ("initiatives", "economy"): list(EconomyFilter.model_fields),
+        ("initiatives", "criteria"): criterion_keys,
+    }
+
+
+def load_plan(path: Path, display: str | None = None) -> Plan:
+    """Load and validate a plan file; raise InputError listing every problem found."""
+    display = display or str(path)
+    data, lines = load_with_lines(path, display)
+    if not isinstance(data, dict):
+        raise InputError.at(display, "the plan is not a mapping of keys", "title, municipality, period, committees, goals, initiatives", row=1)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        allowed = _allowed_keys()
+        raise InputError([_problem_from_pydantic(e, display, lines, allowed) for e in exc.errors()]) from None
+    problems = _cross_check(plan, display, lines)
+    if problems:
+        raise InputError(problems)
+    return plan
+
+
+def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int]) -> list[Problem]:
+    """What a schema cannot say: references between parts of the plan, unique ids, sensible deadlines."""
+    problems: list[Problem] = []
+
+    def add(loc: tuple[object, ...], what: str, expected: str) -> None:
+        problems.append(Problem(display, what, expected, row=line_of(lines, loc), column=dotted(loc)))
+
+    seen_initiatives: set[str] = set()
+    seen_criteria: set[str] = set()
+    for i, initiative in enumerate(plan.initiatives):
+        loc: tuple[object, ...] = ("initiatives", i)
+        if initiative.id in seen_initiatives:
+            add(loc + ("id",), f"initiative id {initiative.id!r} is used twice", "a unique id per initiative")
+        seen_initiatives.add(initiative.id)
+        if initiative.goal not in plan.goals:
+            add(loc + ("goal",), f"unknown goal {initiative.goal!r}", "one of the goals: " + ", ".join(plan.goals))
+        for j, code in enumerate(initiative.committees):
+            if code not in plan.committees:
+                add(loc + ("committees", j), f"unknown committee {code!r}", "one of the committees: " + ", ".join(plan.committees))
+        for year in initiative.budget:
+            if not plan.period.start.year <= year <= plan.period.end.year:
+                add(loc + ("budget", year), f"budget year {year} is outside the plan period", f"a year from {plan.period.start.year} to {plan.period.end.year}")
+        for k, criterion in enumerate(initiative.criteria):
+            cloc = loc + ("criteria", k)
+            if criterion.id in seen_criteria:
+                add(cloc + ("id",), f"criterion id {criterion.id!r} is used twice", "a unique id per criterion")
+            seen_criteria.add(criterion.id)
+            if criterion.deadline and criterion.deadline < plan.period.start:
+                add(cloc + ("deadline",), f"deadline {criterion.deadline} is before the plan starts", f"a date on or after {plan.period.start}")
+            if isinstance(criterion, BudgetCriterion):
+                if not initiative.budget:
+                    add(cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}")
+                if initiative.economy is None:
+                    add(cloc, "a budget criterion needs the initiative's economy filter", "economy: {projects: [...], accounts: [...]}")
+            if isinstance(criterion, BenchmarkCriterion) and criterion.against != "national":
+                for m, other in enumerate(criterion.against):
+                    area = registry().lookup(other)
+                    if area is None or not area.is_municipality:
+                        add(cloc + ("against", m), f"{other!r} is not a Danish municipality", "'national' or a list of kommunekoder or names")
+            if isinstance(criterion, RatioCriterion) and not criterion.target.percent and criterion.target.value > 1:
+                add(cloc + ("target",), f"ratio target {criterion.target.value} is above 1", "a share written as a percentage such as '>= 80%'")
+    return problems

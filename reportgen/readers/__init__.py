@@ -1,0 +1,28 @@
+"""Readers: turn input files into the tables of ``reportgen.domain.observations`` (observations and postings).
+
+A reader takes its file, a small settings dataclass of its own (built from ``reportgen.toml`` by ``reportgen.config``)
+and a ``ProblemLog``; it knows neither the plan, the config models nor the renderers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from reportgen.errors import InputError, ProblemLog
+
+T = TypeVar("T")
+
+
+def read_each(paths: list[Path], displays: list[str], read_one: Callable[[Path, str], T], problems: ProblemLog) -> list[T]:
+    """Read every file with ``read_one``; a file that cannot be read at all adds its problems and the others go on,
+    so one run reports the problems of every file."""
+    results: list[T] = []
+    for path, display in zip(paths, displays, strict=True):
+        try:
+            results.append(read_one(path, display))
+        except InputError as exc:
+            for problem in exc.problems:
+                problems.add(problem)
+    return results
