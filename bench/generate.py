@@ -1,7 +1,8 @@
 """Generate a synthetic economy export for the benchmarks: Windows-1252, ';', decimal comma, thousands dot.
 
-    python bench/generate.py --rows 5000000      # about 400 MB, written to bench/data/ (git-ignored)
+python bench/generate.py --rows 5000000      # about 400 MB, written to bench/data/ (git-ignored)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,15 @@ import random
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-TEXTS = ["Honorar underviser", "Lokaleleje", "Tolkebistand", "Materialer", "Forplejning", "Transport", "Løn projektmedarbejder"]
+TEXTS = [
+    "Honorar underviser",
+    "Lokaleleje",
+    "Tolkebistand",
+    "Materialer",
+    "Forplejning",
+    "Transport",
+    "Løn projektmedarbejder",
+]
 
 
 def generate(rows: int, seed: int = 1) -> Path:
@@ -26,8 +35,11 @@ def generate(rows: int, seed: int = 1) -> Path:
             amount = rng.randint(-50_000, 2_000_000) / 100
             whole, frac = f"{abs(amount):.2f}".split(".")
             text = f"{int(whole):,}".replace(",", ".") + "," + frac + ("-" if amount < 0 else "")
-            chunk.append(f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-{rng.choice((2019, 2020))};5.46.{rng.choice((60, 61, 65))}.00{rng.randint(1, 9)};"
-                         f"INT19-{rng.randint(1, 12):02d};{rng.choice(TEXTS)};{text}\r\n")
+            chunk.append(
+                f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-{rng.choice((2019, 2020))};"
+                f"5.46.{rng.choice((60, 61, 65))}.00{rng.randint(1, 9)};"
+                f"INT19-{rng.randint(1, 12):02d};{rng.choice(TEXTS)};{text}\r\n"
+            )
             if len(chunk) == 100_000:
                 fh.write("".join(chunk))
                 chunk.clear()

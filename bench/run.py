@@ -4,6 +4,7 @@
 
 Each measurement runs in a fresh subprocess, so peak memory (max RSS) is that step's own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,22 +19,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.generate import generate  # noqa: E402
+from bench.generate import generate
 
 READ_REPORTGEN = """
 import resource, sys, time, json
 from pathlib import Path
-from reportgen.readers.economy import EconomyColumns
-from reportgen.readers.economy import EconomySettings as EconomyConfig
 from reportgen.errors import ProblemLog
-from reportgen.readers.economy import read_postings
+from reportgen.readers.economy import EconomyColumns, EconomySettings, read_postings
 t = time.perf_counter()
 cols = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
-postings = read_postings(Path(sys.argv[1]), "x", EconomyConfig(columns=cols), ProblemLog())
+postings = read_postings(Path(sys.argv[1]), "x", EconomySettings(columns=cols), ProblemLog())
 from reportgen.plan import load_plan
 from reportgen.evaluate.economy import economy_observations
 obs = economy_observations(postings, load_plan(Path(sys.argv[2])))  # aggregate per initiative and month, as a run does
-print(json.dumps({"s": time.perf_counter() - t, "rows": len(postings), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"s": time.perf_counter() - t, "rows": len(postings), "rss": rss()}))
 """
 READ_NAIVE = """
 import csv, resource, sys, time, json
@@ -50,19 +49,27 @@ with open(sys.argv[1], encoding="cp1252", newline="") as fh:
         parse_date(row[0])
         totals[row[2]] = totals.get(row[2], 0) + parse_danish_number(row[4]).value
         rows += 1
-print(json.dumps({"s": time.perf_counter() - t, "rows": rows, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"s": time.perf_counter() - t, "rows": rows, "rss": rss()}))
 """
 READ_ENGINE = """
 import resource, sys, time, json
 import pandas as pd
 t = time.perf_counter()
 frame = pd.read_csv(sys.argv[1], sep=";", encoding="cp1252", skiprows=2, dtype=str, engine="c")
-print(json.dumps({"s": time.perf_counter() - t, "rows": len(frame), "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"s": time.perf_counter() - t, "rows": len(frame), "rss": rss()}))
+"""
+
+
+# Every timed snippet ends by printing its time, rows and peak memory through this helper.
+RSS = """
+import resource
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
 
 def py(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", RSS + code, *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -77,7 +84,9 @@ def timed(cmd: list[str], cwd: Path, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the synthetic economy export (design target: 5000000)")
+    parser.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows in the synthetic economy export (design target: 5000000)"
+    )
     args = parser.parse_args()
     reportgen = str(Path(sys.executable).parent / "reportgen")
     rows: list[tuple[str, str, str, str]] = []
@@ -105,12 +114,34 @@ def main() -> None:
     naive_rate = naive["rows"] / naive["s"]
     ours_rate = ours["rows"] / ours["s"]
     engine_rate = engine["rows"] / engine["s"]
-    rows.append((f"Economy export, {args.rows:,} rows ({size_mb:.0f} MB): reportgen read+aggregate", f"{ours_rate:,.0f} rows/s",
-                 "close to the engine", f"{ours['s']:.1f} s, peak {ours['rss'] / 1024:.0f} MB"))
-    rows.append(("  pandas C engine, raw strings only (ceiling)", f"{engine_rate:,.0f} rows/s", "", f"{engine['s']:.1f} s, peak {engine['rss'] / 1024:.0f} MB"))
-    rows.append((f"  naive csv + per-row parsing ({naive_rows:,} rows)", f"{naive_rate:,.0f} rows/s", "", f"peak {naive['rss'] / 1024:.0f} MB"))
+    rows.append(
+        (
+            f"Economy export, {args.rows:,} rows ({size_mb:.0f} MB): reportgen read+aggregate",
+            f"{ours_rate:,.0f} rows/s",
+            "close to the engine",
+            f"{ours['s']:.1f} s, peak {ours['rss'] / 1024:.0f} MB",
+        )
+    )
+    rows.append(
+        (
+            "  pandas C engine, raw strings only (ceiling)",
+            f"{engine_rate:,.0f} rows/s",
+            "",
+            f"{engine['s']:.1f} s, peak {engine['rss'] / 1024:.0f} MB",
+        )
+    )
+    rows.append(
+        (
+            f"  naive csv + per-row parsing ({naive_rows:,} rows)",
+            f"{naive_rate:,.0f} rows/s",
+            "",
+            f"peak {naive['rss'] / 1024:.0f} MB",
+        )
+    )
     rows.append(("  ratio reportgen / naive", f"{ours_rate / naive_rate:.1f}x", "", ""))
-    rows.append(("  ratio reportgen / engine ceiling", f"{ours_rate / engine_rate:.2f}", "", "1.0 = as fast as the engine"))
+    rows.append(
+        ("  ratio reportgen / engine ceiling", f"{ours_rate / engine_rate:.2f}", "", "1.0 = as fast as the engine")
+    )
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measurement':<{width}}  {'result':>16}  {'target':<18}  note")

@@ -1,8 +1,9 @@
 """Helpers shared by the example generators: write indicator tables in the Integrationsbarometer's wide layout."""
+
 from __future__ import annotations
 
 import io
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font

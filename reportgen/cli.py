@@ -1,13 +1,15 @@
 """The ``reportgen`` command line. The only module that imports click; it maps flags to library calls and domain
 exceptions to messages and exit codes (0 ok, 1 internal error, 2 invalid usage/config/plan/input, 3 lock held,
 4 delivery failed)."""
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -31,10 +33,19 @@ class _Date(click.ParamType):
 
 DATE = _Date()
 
-config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-                             help="The reportgen.toml to use (default: ./reportgen.toml, else the shipped example).")
-today_option = click.option("--today", type=DATE, default=None, help="Act as if today were DATE (YYYY-MM-DD); figures are as of this date.")
-dry_run_option = click.option("--dry-run", is_flag=True, help="Do everything except writing or sending; show what would be done.")
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The reportgen.toml to use (default: ./reportgen.toml, else the shipped example).",
+)
+today_option = click.option(
+    "--today", type=DATE, default=None, help="Act as if today were DATE (YYYY-MM-DD); figures are as of this date."
+)
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Do everything except writing or sending; show what would be done."
+)
 
 
 def _error(message: str) -> None:
@@ -89,7 +100,9 @@ def find_config(explicit: str | Path | None, cwd: Path | None = None) -> tuple[P
         return local, False
     example = shipped_example()
     if example is None:
-        raise InputError.at(CONFIG_NAME, "no configuration found", "a reportgen.toml in the working directory or --config FILE")
+        raise InputError.at(
+            CONFIG_NAME, "no configuration found", "a reportgen.toml in the working directory or --config FILE"
+        )
     return example, example.parent.resolve() != cwd.resolve()
 
 
@@ -122,13 +135,28 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
 @cli.command()
 @config_option
 @click.option("--meeting", type=DATE, default=None, help="Build the packs for the meeting on DATE (YYYY-MM-DD).")
-@click.option("--committee", "committees", multiple=True, metavar="CODE", help="Only this committee (udvalg), e.g. AUU; repeatable.")
-@click.option("--annual", type=int, default=None, metavar="YEAR", help="Build the annual follow-up (årlig status) for YEAR.")
+@click.option(
+    "--committee",
+    "committees",
+    multiple=True,
+    metavar="CODE",
+    help="Only this committee (udvalg), e.g. AUU; repeatable.",
+)
+@click.option(
+    "--annual", type=int, default=None, metavar="YEAR", help="Build the annual follow-up (årlig status) for YEAR."
+)
 @today_option
 @dry_run_option
 @click.pass_context
-def run(ctx: click.Context, config_path: str | None, meeting: dt.date | None, committees: tuple[str, ...], annual: int | None,
-        today: dt.date | None, dry_run: bool) -> None:
+def run(
+    ctx: click.Context,
+    config_path: str | None,
+    meeting: dt.date | None,
+    committees: tuple[str, ...],
+    annual: int | None,
+    today: dt.date | None,
+    dry_run: bool,
+) -> None:
     """Build the committee packs (Word status report and Excel appendix).
 
     With no options and no reportgen.toml here, runs on the shipped example and writes to ./outputs.
@@ -142,17 +170,26 @@ def run(ctx: click.Context, config_path: str | None, meeting: dt.date | None, co
 
         config = _load(config_path)
         command = "reportgen " + " ".join(sys.argv[1:]) if sys.argv[1:] else "reportgen run"
-        result = build_packs(config, meeting=meeting, committees=committees, annual=annual, today=today, dry_run=dry_run, command=command)
+        result = build_packs(
+            config, meeting=meeting, committees=committees, annual=annual, today=today, dry_run=dry_run, command=command
+        )
         for warning in result.warnings:
             click.echo(f"reportgen: warning: {warning}", err=True)
         if quiet:
             return 0
         verb = "Would write" if dry_run else "Wrote"
         for pack in result.packs:
-            label = f"årlig status {pack.spec.year}" if pack.spec.kind == "annual" else f"{pack.spec.committee} {pack.spec.meeting}"
+            label = (
+                f"årlig status {pack.spec.year}"
+                if pack.spec.kind == "annual"
+                else f"{pack.spec.committee} {pack.spec.meeting}"
+            )
             counts = ", ".join(f"{n} {s}" for s, n in pack.summary["criteria"].items() if n)
             n = pack.summary["initiatives"]
-            click.echo(f"{verb} {label} (as of {pack.spec.as_of}; {n} initiative{'' if n == 1 else 's'}; criteria: {counts or 'none'}):")
+            click.echo(
+                f"{verb} {label} (as of {pack.spec.as_of}; {n} initiative{'' if n == 1 else 's'}; criteria: "
+                f"{counts or 'none'}):"
+            )
             for f in pack.files:
                 click.echo(f"  {_shown(f)}")
         if result.manifest:
@@ -193,7 +230,7 @@ def validate(ctx: click.Context, config_path: str | None) -> None:
             _error(str(p))
         for p in warnings:
             click.echo(f"reportgen: warning: {p}", err=True)
-        summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        summary = f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
         if errors:
             click.echo(f"reportgen: {summary}", err=True)
             return 2
@@ -206,12 +243,20 @@ def validate(ctx: click.Context, config_path: str | None) -> None:
 
 @cli.command()
 @config_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Folder for the sheets (default: <output>/maalinger-skabeloner).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the sheets (default: <output>/maalinger-skabeloner).",
+)
 @today_option
 @dry_run_option
 @click.pass_context
-def collect(ctx: click.Context, config_path: str | None, out_dir: str | None, today: dt.date | None, dry_run: bool) -> None:
-    """Write a pre-filled measurement sheet (Målinger) per contact, listing exactly the measurements their criteria need.
+def collect(
+    ctx: click.Context, config_path: str | None, out_dir: str | None, today: dt.date | None, dry_run: bool
+) -> None:
+    """Write a pre-filled measurement sheet (Målinger) per contact: exactly the measurements their criteria need.
 
     Example: reportgen collect --out til-kontaktpersoner/
     """
@@ -230,6 +275,11 @@ def collect(ctx: click.Context, config_path: str | None, out_dir: str | None, to
         return 0
 
     _run_guarded(ctx, action)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ Relative paths are relative to the config file. Unknown keys are errors that nam
 The ``[economy]`` and ``[barometer]`` sections are validated straight into the readers' own settings dataclasses
 (``EconomySettings``, ``BarometerSettings``), so the readers never see the config models.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -49,8 +50,10 @@ class PrivacyConfig(StrictModel):
     def _not_yet(cls, value: int) -> int:
         # Refused rather than ignored: a secretariat that asks for suppression must never get unsuppressed figures.
         if value:
-            raise ValueError("small-number suppression is not available in this version of reportgen; set min_count = 0 "
-                             "and check the packs for small counts by hand before publishing")
+            raise ValueError(
+                "small-number suppression is not available in this version of reportgen; set min_count = 0 "
+                "and check the packs for small counts by hand before publishing"
+            )
         return value
 
 
@@ -92,7 +95,7 @@ class SmtpConfig(StrictModel):
 
 
 class ConfigModel(StrictModel):
-    municipality: Union[int, str, None] = None
+    municipality: int | str | None = None
     plan: str
     inputs: InputsConfig = InputsConfig()
     economy: EconomySettings = EconomySettings()
@@ -107,7 +110,7 @@ class ConfigModel(StrictModel):
 
     @field_validator("municipality")
     @classmethod
-    def _known(cls, value: Union[int, str, None]) -> Union[int, str, None]:
+    def _known(cls, value: int | str | None) -> int | str | None:
         if value is not None:
             area = registry().lookup(value)
             if area is None or not area.is_municipality:
@@ -183,7 +186,11 @@ def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
         for e in exc.errors():
             key = ".".join(str(p) for p in e["loc"])
             if e["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
-                problems.append(Problem(display, f"unknown key {key!r}", "see the reportgen.toml reference in README.md", column=key))
+                problems.append(
+                    Problem(
+                        display, f"unknown key {key!r}", "see the reportgen.toml reference in README.md", column=key
+                    )
+                )
             elif e["type"] == "missing":
                 problems.append(Problem(display, f"missing key {key!r}", "the key is required", column=key))
             else:

@@ -4,11 +4,12 @@ Every error a user can fix carries where it is (file, sheet, row, column) and wh
 print it as ``<file>[:<sheet>][:<row>][:<column>]: <what is wrong> (<what was expected>)`` and map it to the exit
 codes of the command line contract (DESIGN §6).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 
 class ReportgenError(Exception):
@@ -68,7 +69,7 @@ class InputError(ReportgenError):
         sheet: str | None = None,
         row: int | None = None,
         column: str | None = None,
-    ) -> "InputError":
+    ) -> InputError:
         """Shorthand for an error with a single problem."""
         return cls(Problem(str(file), message, expected, sheet=sheet, row=row, column=column))
 

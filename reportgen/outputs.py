@@ -3,6 +3,7 @@ earlier packs moved to ``_arkiv/<timestamp>/``, and ``manifest.json`` written at
 
 A crash at any point leaves either the old pack or the new one, never a half-written file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,10 @@ import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from reportgen.errors import LockHeldError
 
@@ -71,12 +73,21 @@ def output_lock(folder: Path, command: str) -> Iterator[None]:
     except Timeout:
         try:
             holder = json.loads(info_path.read_text(encoding="utf-8"))
-            who = f"pid {holder.get('pid')} on {holder.get('host')} ({holder.get('user')}), started {holder.get('started')}: {holder.get('command')}"
+            who = (
+                f"pid {holder.get('pid')} on {holder.get('host')} ({holder.get('user')}), "
+                f"started {holder.get('started')}: {holder.get('command')}"
+            )
         except (OSError, ValueError):
             who = "an unknown process"
         raise LockHeldError(f"{folder}: another run holds the lock ({who}); try again when it has finished") from None
     try:
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user(), "started": dt.datetime.now().isoformat(timespec="seconds"), "command": command}
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "user": _user(),
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "command": command,
+        }
         atomic_write_text(info_path, json.dumps(info))
         yield
     finally:

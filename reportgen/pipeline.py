@@ -1,9 +1,10 @@
 """The library entry point: load, read, evaluate, render, publish. The CLI only maps flags to these functions.
 
-    >>> from reportgen.config import load_config
-    >>> from reportgen.pipeline import build_packs
-    >>> result = build_packs(load_config("reportgen.toml"), committees=["AUU"], meeting=date(2020, 3, 10))
+>>> from reportgen.config import load_config
+>>> from reportgen.pipeline import build_packs
+>>> result = build_packs(load_config("reportgen.toml"), committees=["AUU"], meeting=date(2020, 3, 10))
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,13 +43,13 @@ class Inputs:
     """Everything read for one run: the plan, the postings, the other observations and what each file contributed."""
 
     plan: Plan
-    postings: "pd.DataFrame"
-    indicators_and_measurements: "pd.DataFrame"
+    postings: pd.DataFrame
+    indicators_and_measurements: pd.DataFrame
     sources: list[dict[str, Any]]
     has_economy: bool
     problems: ProblemLog
 
-    def observations(self, as_of: dt.date) -> "pd.DataFrame":
+    def observations(self, as_of: dt.date) -> pd.DataFrame:
         """The observations table as of a date: economy aggregates only from postings dated on or before it (so a
         pack made again from a later export shows the same figures), everything else as read."""
         import pandas as pd
@@ -56,7 +57,9 @@ class Inputs:
         postings = self.postings
         if not postings.empty:
             postings = postings[postings["dato"] <= pd.Timestamp(as_of)]
-        frames = [f for f in (economy_observations(postings, self.plan), self.indicators_and_measurements) if not f.empty]
+        frames = [
+            f for f in (economy_observations(postings, self.plan), self.indicators_and_measurements) if not f.empty
+        ]
         return pd.concat(frames, ignore_index=True) if frames else self.indicators_and_measurements
 
 
@@ -96,26 +99,59 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
 
     economy_paths, barometer_paths, measurement_paths = _input_paths(config)
     postings = read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
-    indicators = read_indicators(barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems)
+    indicators = read_indicators(
+        barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems
+    )
     settings = measurement_settings(plan) if plan is not None else MeasurementSettings(area=0)
-    measurements = read_all_measurements(measurement_paths, [config.display(p) for p in measurement_paths], settings, problems)
+    measurements = read_all_measurements(
+        measurement_paths, [config.display(p) for p in measurement_paths], settings, problems
+    )
     if plan is None:
         raise InputError(problems.errors)
 
     sources: list[dict[str, Any]] = []
-    for kind, paths, frame, key in (("økonomi", economy_paths, postings, "file"), ("barometer", barometer_paths, indicators, "source"), ("målinger", measurement_paths, measurements, "source")):
+    for kind, paths, frame, key in (
+        ("økonomi", economy_paths, postings, "file"),
+        ("barometer", barometer_paths, indicators, "source"),
+        ("målinger", measurement_paths, measurements, "source"),
+    ):
         for p in paths:
             display = config.display(p)
             rows = int((frame[key] == display).sum()) if not frame.empty else 0
-            sources.append({"path": _relative(p, config.base), "kind": kind, "size": p.stat().st_size, "sha256": sha256_of(p), "rows": rows})
-    needs_economy = any(i.economy is not None or any(isinstance(c, (BudgetCriterion, EconomyCountCriterion)) for c in i.criteria) for i in plan.initiatives)
+            sources.append(
+                {
+                    "path": _relative(p, config.base),
+                    "kind": kind,
+                    "size": p.stat().st_size,
+                    "sha256": sha256_of(p),
+                    "rows": rows,
+                }
+            )
+    needs_economy = any(
+        i.economy is not None or any(isinstance(c, (BudgetCriterion, EconomyCountCriterion)) for c in i.criteria)
+        for i in plan.initiatives
+    )
     if not economy_paths and needs_economy:
-        problems.warning(config.display(config.path), "no economy exports found", "files matching [inputs] economy", column="inputs.economy")
+        problems.warning(
+            config.display(config.path),
+            "no economy exports found",
+            "files matching [inputs] economy",
+            column="inputs.economy",
+        )
     if not measurement_paths and any(plan.measures(i) for i in plan.initiatives):
-        problems.warning(config.display(config.path), "no measurement sheets found", "files matching [inputs] measurements", column="inputs.measurements")
+        problems.warning(
+            config.display(config.path),
+            "no measurement sheets found",
+            "files matching [inputs] measurements",
+            column="inputs.measurements",
+        )
     missing = [i for i in plan.indicators() if indicators.empty or not (indicators["indicator"] == i).any()]
     for indicator in missing:
-        problems.warning(config.display(config.plan_path), f"no data for indicator {indicator!r}; its criteria report 'Mangler data'", "an indicator file that provides it")
+        problems.warning(
+            config.display(config.plan_path),
+            f"no data for indicator {indicator!r}; its criteria report 'Mangler data'",
+            "an indicator file that provides it",
+        )
     problems.raise_if_errors()
     frames = [f for f in (indicators, measurements) if not f.empty]
     other = pd.concat(frames, ignore_index=True) if frames else observations_frame()
@@ -127,20 +163,29 @@ def measurement_settings(plan: Plan) -> MeasurementSettings:
     return MeasurementSettings(area=plan.municipality_code, keys=plan.measurement_keys())
 
 
-def read_measurements(path: Path, display: str, plan: Plan, problems: ProblemLog) -> "pd.DataFrame":
+def read_measurements(path: Path, display: str, plan: Plan, problems: ProblemLog) -> pd.DataFrame:
     """Read one measurement sheet, checking its initiative ids and measurement keys against the plan."""
     return read_measurement_sheet(path, display, measurement_settings(plan), problems)
 
 
 def _check_config_against_plan(config: Config, plan: Plan, problems: ProblemLog) -> None:
     """The config's municipality and committees must be the plan's."""
-    if config.model.municipality is not None:
-        if registry().resolve(config.model.municipality).code != plan.municipality_code:
-            problems.error(config.display(config.path), f"municipality {config.model.municipality!r} differs from the plan's ({plan.municipality!r})",
-                           "the same municipality in reportgen.toml and the plan", column="municipality")
+    configured = config.model.municipality
+    if configured is not None and registry().resolve(configured).code != plan.municipality_code:
+        problems.error(
+            config.display(config.path),
+            f"municipality {configured!r} differs from the plan's ({plan.municipality!r})",
+            "the same municipality in reportgen.toml and the plan",
+            column="municipality",
+        )
     for code in [m.committee for m in config.model.meetings] + list(config.model.committees):
         if code not in plan.committees:
-            problems.error(config.display(config.path), f"committee {code!r} is not in the plan", "one of: " + ", ".join(plan.committees), column="meetings/committees")
+            problems.error(
+                config.display(config.path),
+                f"committee {code!r} is not in the plan",
+                "one of: " + ", ".join(plan.committees),
+                column="meetings/committees",
+            )
 
 
 def _input_paths(config: Config) -> tuple[list[Path], list[Path], list[Path]]:
@@ -148,7 +193,11 @@ def _input_paths(config: Config) -> tuple[list[Path], list[Path], list[Path]]:
     economy export is not also read as an indicator file; indicator files are spreadsheets or CSV."""
     inputs = config.model.inputs
     economy = config.expand(inputs.economy)
-    barometer = [p for p in config.expand(inputs.barometer) if p not in set(economy) and p.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".txt")]
+    barometer = [
+        p
+        for p in config.expand(inputs.barometer)
+        if p not in set(economy) and p.suffix.lower() in (".xlsx", ".xlsm", ".csv", ".txt")
+    ]
     return economy, barometer, config.expand(inputs.measurements)
 
 
@@ -178,11 +227,22 @@ def plan_packs(
     wall = dt.date.today()
     unknown = [c for c in committees if c not in plan.committees]
     if unknown:
-        raise UsageError([Problem("--committee", f"unknown committee {c!r}", "one of: " + ", ".join(plan.committees)) for c in unknown])
+        raise UsageError(
+            [
+                Problem("--committee", f"unknown committee {c!r}", "one of: " + ", ".join(plan.committees))
+                for c in unknown
+            ]
+        )
     specs: list[PackSpec] = []
     if annual is not None:
         if not plan.period.start.year <= annual <= plan.period.end.year + 1:
-            raise UsageError(Problem("--annual", f"{annual} is outside the plan period", f"a year from {plan.period.start.year} to {plan.period.end.year}"))
+            raise UsageError(
+                Problem(
+                    "--annual",
+                    f"{annual} is outside the plan period",
+                    f"a year from {plan.period.start.year} to {plan.period.end.year}",
+                )
+            )
         year_end = dt.date(annual, 12, 31)
         specs.append(PackSpec("annual", as_of=today or min(year_end, wall), year=annual))
         if not committees and meeting is None:
@@ -197,13 +257,25 @@ def plan_packs(
             dates = sorted(m.date for m in calendar if m.committee == code)
             if not dates:
                 if committees:
-                    raise UsageError(Problem("--committee", f"committee {code!r} has no meeting in the calendar", "--meeting DATE, or [[meetings]] in reportgen.toml"))
+                    raise UsageError(
+                        Problem(
+                            "--committee",
+                            f"committee {code!r} has no meeting in the calendar",
+                            "--meeting DATE, or [[meetings]] in reportgen.toml",
+                        )
+                    )
                 continue
             upcoming = [d for d in dates if d >= reference]
             date = upcoming[0] if upcoming else dates[-1]
         specs.append(PackSpec("committee", as_of=today or min(date, wall), committee=code, meeting=date))
     if not specs:
-        raise UsageError(Problem(config.display(config.path), "no meetings in the calendar and no --meeting given", "[[meetings]] in reportgen.toml or --meeting DATE"))
+        raise UsageError(
+            Problem(
+                config.display(config.path),
+                "no meetings in the calendar and no --meeting given",
+                "[[meetings]] in reportgen.toml or --meeting DATE",
+            )
+        )
     return specs
 
 
@@ -227,20 +299,31 @@ def build_packs(
     guard = PrivacyGuard()
     warnings = [str(p) for p in inputs.problems.warnings]
     evaluated: dict[dt.date, list[InitiativeResult]] = {}
-    observations: dict[dt.date, "pd.DataFrame"] = {}
+    observations: dict[dt.date, pd.DataFrame] = {}
     contexts: list[tuple[PackSpec, dict[str, Any]]] = []
     for spec in specs:
         if spec.as_of not in evaluated:
             observations[spec.as_of] = inputs.observations(spec.as_of)
             evaluated[spec.as_of] = evaluate(plan, observations[spec.as_of], spec.as_of, has_economy=inputs.has_economy)
-        context = build_context(plan, evaluated[spec.as_of], observations[spec.as_of], spec, inputs.sources, guard, generated=now,
-                                min_count=config.model.privacy.min_count)
+        context = build_context(
+            plan,
+            evaluated[spec.as_of],
+            observations[spec.as_of],
+            spec,
+            inputs.sources,
+            guard,
+            generated=now,
+            min_count=config.model.privacy.min_count,
+        )
         if spec.kind == "committee" and not context["initiatives"]:
             warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")
         contexts.append((spec, context))
     root = config.output_dir / plan.slug
     if dry_run:
-        packs = [BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in spec.file_names()], _summary(ctx)) for spec, ctx in contexts]
+        packs = [
+            BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in spec.file_names()], _summary(ctx))
+            for spec, ctx in contexts
+        ]
         return RunResult(packs, None, warnings, dry_run=True)
 
     from reportgen.render.excel import render_excel
@@ -257,9 +340,19 @@ def build_packs(
                 excel_template = config.template("annual_appendix" if spec.kind == "annual" else "appendix")
                 render_word(word_template, context, folder / word_name, config.display(word_template))
                 warnings += render_excel(excel_template, context, folder / excel_name, config.display(excel_template))
-                built.append(BuiltPack(spec, root / spec.folder, [root / spec.folder / word_name, root / spec.folder / excel_name], _summary(context)))
+                built.append(
+                    BuiltPack(
+                        spec,
+                        root / spec.folder,
+                        [root / spec.folder / word_name, root / spec.folder / excel_name],
+                        _summary(context),
+                    )
+                )
             stamp = archive_stamp(now)
-            file_hashes = {spec.folder: {p.name: sha256_of(p) for p in sorted(staging.path.joinpath(spec.folder).iterdir())} for spec, _ in contexts}
+            file_hashes = {
+                spec.folder: {p.name: sha256_of(p) for p in sorted(staging.path.joinpath(spec.folder).iterdir())}
+                for spec, _ in contexts
+            }
             archived = staging.publish(stamp)
         except BaseException:
             staging.discard()
@@ -270,8 +363,12 @@ def build_packs(
             "created": now.isoformat(timespec="seconds"),
             "command": command,
             "config": {"path": str(config.path), "sha256": sha256_of(config.path)},
-            "plan": {"path": _relative(config.plan_path, config.base), "sha256": sha256_of(config.plan_path), "title": plan.title,
-                     "municipality": plan.municipality_code},
+            "plan": {
+                "path": _relative(config.plan_path, config.base),
+                "sha256": sha256_of(config.plan_path),
+                "title": plan.title,
+                "municipality": plan.municipality_code,
+            },
             "inputs": inputs.sources,
             "packs": [
                 {
@@ -302,7 +399,14 @@ def _results(evaluated: dict[dt.date, list[InitiativeResult]]) -> list[dict[str,
     out = []
     for as_of, results in evaluated.items():
         for r in results:
-            out.append({"as_of": as_of, "initiative": r.initiative.id, "status": r.status, "criteria": [c.as_dict() for c in r.criteria]})
+            out.append(
+                {
+                    "as_of": as_of,
+                    "initiative": r.initiative.id,
+                    "status": r.status,
+                    "criteria": [c.as_dict() for c in r.criteria],
+                }
+            )
     return out
 
 

@@ -4,6 +4,7 @@
   since 2007 need not pass it) are masked and the finding is recorded with where it was found, never the number.
 * Small-number suppression (``privacy.min_count``) for person counts and shares on few persons.
 """
+
 from __future__ import annotations
 
 import logging

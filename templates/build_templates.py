@@ -5,6 +5,7 @@
 The generated files are committed; staff may restyle them in Word/Excel (keep the jinja tags and the header names;
 see templates/README.md). Re-run this script only to reset them to the defaults.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,8 +56,13 @@ def _barometer_series(doc, variable: str, heading: str, *, source: bool) -> None
     """For each series in ``variable``: its title, a table of the municipality against the country, the source."""
     doc.add_paragraph("{%p for s in " + variable + " %}")
     doc.add_paragraph("{{ s.title }}", style=heading)
-    _loop_table(doc, ["Periode", "{{ s.home_name }}", "Hele landet"], "for p in s.points",
-                ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"], [4, 4, 4])
+    _loop_table(
+        doc,
+        ["Periode", "{{ s.home_name }}", "Hele landet"],
+        "for p in s.points",
+        ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"],
+        [4, 4, 4],
+    )
     if source:
         doc.add_paragraph("Kilde: {{ s.source }}")
     doc.add_paragraph("{%p endfor %}")
@@ -76,24 +82,47 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{{ pack.title }}", style="Subtitle")
     doc.add_paragraph("{{ kommune }}")
     if annual:
-        doc.add_paragraph("Årlig opfølgning for alle udvalg. Handleplanens periode: {{ plan.period_text }}. Integrationspulje: {{ plan.pool_text }}.")
+        doc.add_paragraph(
+            "Årlig opfølgning for alle udvalg. Handleplanens periode: {{ plan.period_text }}. Integrationspulje: "
+            "{{ plan.pool_text }}."
+        )
     else:
         doc.add_paragraph("Bilag til mødet i {{ pack.committee_name }} den {{ pack.meeting_text }}.")
-    doc.add_paragraph("Tallene er opgjort pr. {{ pack.as_of_text }}. Rapporten er dannet {{ generated_text }} af reportgen {{ version }} "
-                      "ud fra de datakilder, der er nævnt sidst i rapporten.")
+    doc.add_paragraph(
+        "Tallene er opgjort pr. {{ pack.as_of_text }}. Rapporten er dannet {{ generated_text }} af reportgen "
+        "{{ version }} "
+        "ud fra de datakilder, der er nævnt sidst i rapporten."
+    )
 
     doc.add_paragraph("Sammenfatning", style="Heading 1")
     doc.add_paragraph("Rapporten omfatter {{ initiatives|length }} indsatser. Statussen for hvert succeskriterium er:")
-    _loop_table(doc, ["Status", "Antal succeskriterier"], "for s in status_counts",
-                ["{% cellbg s.colour %}{{ s.label }}", "{{ s.count|tal }}"], [6, 4])
+    _loop_table(
+        doc,
+        ["Status", "Antal succeskriterier"],
+        "for s in status_counts",
+        ["{% cellbg s.colour %}{{ s.label }}", "{{ s.count|tal }}"],
+        [6, 4],
+    )
     doc.add_paragraph("")
-    _loop_table(doc, ["Indsats", "Titel", "Målsætning", "Udvalg", "Status", "Opfyldt"], "for i in initiatives",
-                ["{{ i.id }}", "{{ i.title }}", "{{ i.goal }}", "{{ i.committee_codes|join(', ') }}",
-                 "{% cellbg i.colour %}{{ i.status_label }}", "{{ i.criteria_met }} af {{ i.criteria|length }}"],
-                [1.3, 6.0, 3.6, 1.8, 2.2, 1.8])
-    doc.add_paragraph("En indsats har status efter sit dårligste succeskriterium; kriterier uden data tæller ikke med. "
-                      "»På vej« betyder, at fristen ikke er nået, og at fremdriften mindst svarer til den tid, der er gået; "
-                      "»Bagud« betyder, at den er under det.")
+    _loop_table(
+        doc,
+        ["Indsats", "Titel", "Målsætning", "Udvalg", "Status", "Opfyldt"],
+        "for i in initiatives",
+        [
+            "{{ i.id }}",
+            "{{ i.title }}",
+            "{{ i.goal }}",
+            "{{ i.committee_codes|join(', ') }}",
+            "{% cellbg i.colour %}{{ i.status_label }}",
+            "{{ i.criteria_met }} af {{ i.criteria|length }}",
+        ],
+        [1.3, 6.0, 3.6, 1.8, 2.2, 1.8],
+    )
+    doc.add_paragraph(
+        "En indsats har status efter sit dårligste succeskriterium; kriterier uden data tæller ikke med. "
+        "»På vej« betyder, at fristen ikke er nået, og at fremdriften mindst svarer til den tid, der er gået; "
+        "»Bagud« betyder, at den er under det."
+    )
 
     doc.add_paragraph("{%p for g in goals %}")
     doc.add_paragraph("Målsætning: {{ g.title }}", style="Heading 1")
@@ -105,12 +134,24 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
     doc.add_paragraph("Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
-    doc.add_paragraph("Budget: {{ i.budget_text }}, heraf forbrugt {{ i.spent_text }} ({{ i.spent_share_text }} af budgettet).")
+    doc.add_paragraph(
+        "Budget: {{ i.budget_text }}, heraf forbrugt {{ i.spent_text }} ({{ i.spent_share_text }} af budgettet)."
+    )
     doc.add_paragraph("Samlet status: {{ i.status_label }}.")
-    _loop_table(doc, ["Nr.", "Succeskriterium", "Mål", "Faktisk", "Status", "Forklaring"], "for c in i.criteria",
-                ["{{ c.id }}", "{{ c.text }}", "{{ c.target_text }}", "{{ c.actual_text }}",
-                 "{% cellbg c.colour %}{{ c.status_label }}", "{{ c.explanation }}{% if c.note %} {{ c.note }}{% endif %}"],
-                [1.1, 5.6, 2.4, 1.9, 1.9, 4.6])
+    _loop_table(
+        doc,
+        ["Nr.", "Succeskriterium", "Mål", "Faktisk", "Status", "Forklaring"],
+        "for c in i.criteria",
+        [
+            "{{ c.id }}",
+            "{{ c.text }}",
+            "{{ c.target_text }}",
+            "{{ c.actual_text }}",
+            "{% cellbg c.colour %}{{ c.status_label }}",
+            "{{ c.explanation }}{% if c.note %} {{ c.note }}{% endif %}",
+        ],
+        [1.1, 5.6, 2.4, 1.9, 1.9, 4.6],
+    )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
 
@@ -123,9 +164,17 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{%p endif %}")
 
     doc.add_paragraph("Datagrundlag", style="Heading 1")
-    doc.add_paragraph("Rapporten bygger udelukkende på disse filer. Kontrolsummen (SHA-256) viser, præcis hvilken version der er brugt.")
-    _loop_table(doc, ["Fil", "Type", "Rækker", "SHA-256 (første 12 tegn)"], "for s in sources",
-                ["{{ s.path }}", "{{ s.kind }}", "{{ s.rows|tal }}", "{{ s.sha256[:12] }}"], [7.5, 2.5, 2, 4])
+    doc.add_paragraph(
+        "Rapporten bygger udelukkende på disse filer. Kontrolsummen (SHA-256) viser, præcis hvilken version der er "
+        "brugt."
+    )
+    _loop_table(
+        doc,
+        ["Fil", "Type", "Rækker", "SHA-256 (første 12 tegn)"],
+        "for s in sources",
+        ["{{ s.path }}", "{{ s.kind }}", "{{ s.rows|tal }}", "{{ s.sha256[:12] }}"],
+        [7.5, 2.5, 2, 4],
+    )
     doc.add_paragraph("Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
     if annual:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -133,13 +182,53 @@ def build_word(target: Path, *, annual: bool) -> None:
 
 
 SHEET_HEADERS = {
-    "Overblik": ["Indsats", "Titel", "Målsætning", "Udvalg", "Kontakt", "Status", "Kriterier", "Opfyldt", "Budget (kr.)", "Forbrug (kr.)", "Forbrug (pct.)"],
-    "Succeskriterier": ["Indsats", "Indsatstitel", "Kriterie", "Succeskriterie", "Type", "Mål", "Målværdi", "Faktisk", "Enhed", "Status", "Forklaring", "Periode", "Frist", "Bemærkning"],
+    "Overblik": [
+        "Indsats",
+        "Titel",
+        "Målsætning",
+        "Udvalg",
+        "Kontakt",
+        "Status",
+        "Kriterier",
+        "Opfyldt",
+        "Budget (kr.)",
+        "Forbrug (kr.)",
+        "Forbrug (pct.)",
+    ],
+    "Succeskriterier": [
+        "Indsats",
+        "Indsatstitel",
+        "Kriterie",
+        "Succeskriterie",
+        "Type",
+        "Mål",
+        "Målværdi",
+        "Faktisk",
+        "Enhed",
+        "Status",
+        "Forklaring",
+        "Periode",
+        "Frist",
+        "Bemærkning",
+    ],
     "Økonomi": ["Indsats", "Titel"],
     "Barometer": ["Indikator", "Titel", "Periode", "Kommune", "Hele landet", "Enhed", "Kilde"],
     "Datagrundlag": ["Fil", "Type", "Størrelse (bytes)", "Rækker", "SHA-256"],
 }
-WIDTHS = {"Titel": 45, "Indsatstitel": 40, "Succeskriterie": 60, "Forklaring": 60, "Målsætning": 30, "Kontakt": 30, "Fil": 50, "SHA-256": 66, "Mål": 22, "Bemærkning": 40, "Kilde": 40, "Indikator": 26}
+WIDTHS = {
+    "Titel": 45,
+    "Indsatstitel": 40,
+    "Succeskriterie": 60,
+    "Forklaring": 60,
+    "Målsætning": 30,
+    "Kontakt": 30,
+    "Fil": 50,
+    "SHA-256": 66,
+    "Mål": 22,
+    "Bemærkning": 40,
+    "Kilde": 40,
+    "Indikator": 26,
+}
 
 
 def build_excel(target: Path, *, annual: bool) -> None:
@@ -155,7 +244,9 @@ def build_excel(target: Path, *, annual: bool) -> None:
             ws["A1"].font = Font(bold=True, size=14, color=BLUE)
             ws["A2"] = "{{pakke}} – {{kommune}}"
             ws["A2"].font = Font(bold=True, size=11)
-            ws["A3"] = "Tal opgjort pr. {{opgjort}}; dannet {{dannet}}. Alle tal er sammentalte; ingen personoplysninger."
+            ws["A3"] = (
+                "Tal opgjort pr. {{opgjort}}; dannet {{dannet}}. Alle tal er sammentalte; ingen personoplysninger."
+            )
             first = 5
         for j, header in enumerate(headers, start=1):
             cell = ws.cell(row=first, column=j, value=header)

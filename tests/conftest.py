@@ -1,9 +1,10 @@
 """Shared fixtures: a private copy of the shipped example in tmp_path, and a CLI runner that works inside it."""
+
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner, Result

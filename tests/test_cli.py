@@ -1,4 +1,5 @@
 """The command line contract: help on every command, version, exit codes, error format, the lock, safe output."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def test_validate_the_example(example: Path, cli) -> None:
 def test_unknown_committee_is_invalid_usage(example: Path, cli) -> None:
     result = cli("run", "--committee", "XYZ")
     assert result.exit_code == 2
-    assert result.stderr.startswith("reportgen: error: --committee: unknown committee 'XYZ' (one of: AUU, UU, KFU, SU, ÆOU)")
+    assert result.stderr.startswith(
+        "reportgen: error: --committee: unknown committee 'XYZ' (one of: AUU, UU, KFU, SU, ÆOU)"
+    )
 
 
 def test_bad_date_option_is_invalid_usage(example: Path, cli) -> None:
@@ -111,7 +114,9 @@ def test_a_template_with_an_unknown_variable_names_it(example: Path, cli) -> Non
     add_to_status_template(example, "{{ udvalgsformand }}")
     result = cli("run", "--committee", "UU")
     assert result.exit_code == 2
-    assert "templates/status.docx: the template uses an unknown variable: 'udvalgsformand' is undefined" in result.stderr
+    assert (
+        "templates/status.docx: the template uses an unknown variable: 'udvalgsformand' is undefined" in result.stderr
+    )
 
 
 def test_internal_errors_are_short_unless_debug(example: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,16 +128,23 @@ def test_internal_errors_are_short_unless_debug(example: Path, cli, monkeypatch:
     monkeypatch.setattr(reportgen.pipeline, "build_packs", boom)
     result = cli("run")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "reportgen: error: internal error: RuntimeError: disk on fire (run again with --debug for the traceback)"
+    assert (
+        result.stderr.strip()
+        == "reportgen: error: internal error: RuntimeError: disk on fire (run again with --debug for the traceback)"
+    )
     with pytest.raises(RuntimeError):
         cli("--debug", "run")
 
 
 def test_without_a_config_here_the_shipped_example_runs_into_outputs(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "reportgen", "run", "--committee", "ÆOU"], cwd=tmp_path, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "reportgen", "run", "--committee", "ÆOU"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "outputs" / "frederiksberg-integrationspolitikkens-handleplan-2019" / "2020-12-09-ÆOU").is_dir()
-    assert not (REPO / "outputs" / "frederiksberg-integrationspolitikkens-handleplan-2019" / "2020-12-09-ÆOU" / "never").exists()
+    assert not (
+        REPO / "outputs" / "frederiksberg-integrationspolitikkens-handleplan-2019" / "2020-12-09-ÆOU" / "never"
+    ).exists()
 
 
 def test_collect_writes_a_sheet_per_contact_that_reads_back(example: Path, cli) -> None:
@@ -165,7 +177,9 @@ def test_small_number_suppression_is_refused_until_it_is_applied(example: Path, 
     edit_config(example, "min_count = 0", "min_count = 3")
     result = cli("run")
     assert result.exit_code == 2
-    assert "reportgen: error: reportgen.toml:privacy.min_count: small-number suppression is not available" in result.stderr
+    assert (
+        "reportgen: error: reportgen.toml:privacy.min_count: small-number suppression is not available" in result.stderr
+    )
     assert not (example / "outputs").exists()
 
 
@@ -173,8 +187,8 @@ def test_collected_sheets_read_back_without_problems_once_filled(example: Path, 
     from openpyxl import load_workbook
 
     from reportgen.errors import ProblemLog
-    from reportgen.plan import load_plan
     from reportgen.pipeline import read_measurements
+    from reportgen.plan import load_plan
 
     assert cli("collect", "--out", "ark", "--today", "2020-05-01").exit_code == 0
     plan = load_plan(example / "inputs" / "handleplan_2019.yaml")

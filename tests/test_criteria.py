@@ -1,4 +1,5 @@
 """The criteria engine, table-driven: each kind at its status boundaries, against an explicit as-of date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from reportgen.domain.observations import observations_frame
 from reportgen.domain.status import worst_status
 from reportgen.evaluate import CriterionResult, evaluate
 from reportgen.plan import load_plan
-from reportgen.domain.observations import observations_frame
 
 D = dt.date
 START, END = D(2019, 1, 1), D(2020, 12, 31)
@@ -24,21 +25,55 @@ def plan_with(tmp_path: Path, criterion: dict[str, Any], **initiative: Any) -> A
         "period": {"start": START, "end": END},
         "committees": {"AUU": "Arbejdsmarkedsudvalget"},
         "goals": {"g": "Mål"},
-        "initiatives": [{"id": "1", "title": "Indsats", "goal": "g", "committees": ["AUU"], "contact": "Kontakt",
-                         "criteria": [{"id": "1.1", "text": "Kriterie", **criterion}], **initiative}],
+        "initiatives": [
+            {
+                "id": "1",
+                "title": "Indsats",
+                "goal": "g",
+                "committees": ["AUU"],
+                "contact": "Kontakt",
+                "criteria": [{"id": "1.1", "text": "Kriterie", **criterion}],
+                **initiative,
+            }
+        ],
     }
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_plan(path)
 
 
-def obs(indicator: str, period: str, value: float | None, *, area: int = 147, unit: str = "antal", initiative: str | None = "1",
-        label: str | None = None) -> dict[str, Any]:
-    return {"source": "test", "indicator": indicator, "area": area, "period": period, "value": value, "unit": unit,
-            "initiative": initiative, "label": label, "comment": None}
+def obs(
+    indicator: str,
+    period: str,
+    value: float | None,
+    *,
+    area: int = 147,
+    unit: str = "antal",
+    initiative: str | None = "1",
+    label: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "source": "test",
+        "indicator": indicator,
+        "area": area,
+        "period": period,
+        "value": value,
+        "unit": unit,
+        "initiative": initiative,
+        "label": label,
+        "comment": None,
+    }
 
 
-def run(tmp_path: Path, criterion: dict[str, Any], rows: list[dict[str, Any]], as_of: dt.date, *, has_economy: bool = True, **initiative: Any) -> CriterionResult:
+def run(
+    tmp_path: Path,
+    criterion: dict[str, Any],
+    rows: list[dict[str, Any]],
+    as_of: dt.date,
+    *,
+    has_economy: bool = True,
+    **initiative: Any,
+) -> CriterionResult:
     plan = plan_with(tmp_path, criterion, **initiative)
     (result,) = evaluate(plan, observations_frame(rows), as_of, has_economy=has_economy)
     return result.criteria[0]
@@ -81,7 +116,9 @@ def test_a_missing_latest_value_falls_back_to_the_last_known(tmp_path: Path) -> 
     assert run(tmp_path, COUNT, rows, D(2019, 9, 30)).actual == 12
 
 
-@pytest.mark.parametrize("target, value, status", [("< 30", 29, "met"), ("< 30", 30, "behind"), ("<= 30", 30, "met"), ("= 3", 3, "met")])
+@pytest.mark.parametrize(
+    "target, value, status", [("< 30", 29, "met"), ("< 30", 30, "behind"), ("<= 30", 30, "met"), ("= 3", 3, "met")]
+)
 def test_count_with_other_comparisons(tmp_path: Path, target: str, value: float, status: str) -> None:
     result = run(tmp_path, {**COUNT, "target": target}, [obs("deltagere", "2019K1", value)], D(2019, 6, 1))
     assert result.status == status
@@ -135,7 +172,9 @@ BENCH = {"kind": "benchmark", "indicator": "job", "against": "national", "better
         (None, 0.42, "higher", D(2019, 6, 1), "no_data"),  # suppressed value: no data, never 0
     ],
 )
-def test_benchmark(tmp_path: Path, home: float | None, national: float, better: str, as_of: dt.date, status: str) -> None:
+def test_benchmark(
+    tmp_path: Path, home: float | None, national: float, better: str, as_of: dt.date, status: str
+) -> None:
     rows = [pct("job", "2018K2", home), pct("job", "2018K2", national, area=0)]
     assert run(tmp_path, {**BENCH, "better": better}, rows, as_of).status == status
 
@@ -190,8 +229,14 @@ GAP = {"kind": "gap", "indicator": "ikke_vestlig", "reference": "dansk", "baseli
 
 
 def test_gap_with_the_kalundborg_figures(tmp_path: Path) -> None:
-    rows = [pct("dansk", "2015", 0.90), pct("ikke_vestlig", "2015", 0.54), pct("dansk", "2017", 0.92), pct("ikke_vestlig", "2017", 0.58),
-            pct("dansk", "2017", 0.97, area=0), pct("ikke_vestlig", "2017", 0.86, area=0)]
+    rows = [
+        pct("dansk", "2015", 0.90),
+        pct("ikke_vestlig", "2015", 0.54),
+        pct("dansk", "2017", 0.92),
+        pct("ikke_vestlig", "2017", 0.58),
+        pct("dansk", "2017", 0.97, area=0),
+        pct("ikke_vestlig", "2017", 0.86, area=0),
+    ]
     plan_rows = [{**r, "area": 326 if r["area"] == 147 else r["area"]} for r in rows]
     plan = plan_with(tmp_path, GAP)
     plan = plan.model_copy(update={"municipality": 326})
@@ -199,13 +244,20 @@ def test_gap_with_the_kalundborg_figures(tmp_path: Path) -> None:
     gap = result.criteria[0]
     assert gap.status == "met" and gap.unit == "pp"
     assert float(gap.actual) == pytest.approx(0.34) and float(gap.target) == pytest.approx(0.36)
-    assert gap.explanation == ("92 pct. mod 58 pct.: en forskel på 34 procentpoint i 2017 mod 36 procentpoint i 2015; "
-                               "på landsplan 97 pct. mod 86 pct., en forskel på 11 procentpoint.")
+    assert gap.explanation == (
+        "92 pct. mod 58 pct.: en forskel på 34 procentpoint i 2017 mod 36 procentpoint i 2015; "
+        "på landsplan 97 pct. mod 86 pct., en forskel på 11 procentpoint."
+    )
 
 
 @pytest.mark.parametrize("now_a, status", [(0.56, "behind"), (0.58, "met")])
 def test_gap_equal_is_not_smaller(tmp_path: Path, now_a: float, status: str) -> None:
-    rows = [pct("dansk", "2015", 0.90), pct("ikke_vestlig", "2015", 0.56), pct("dansk", "2017", 0.90), pct("ikke_vestlig", "2017", now_a)]
+    rows = [
+        pct("dansk", "2015", 0.90),
+        pct("ikke_vestlig", "2015", 0.56),
+        pct("dansk", "2017", 0.90),
+        pct("ikke_vestlig", "2017", now_a),
+    ]
     assert run(tmp_path, GAP, rows, D(2019, 12, 31)).status == status
 
 
@@ -221,7 +273,12 @@ ECONOMY = {"budget": {2019: 100000}, "economy": {"projects": ["P1"]}}
 
 @pytest.mark.parametrize(
     "spent, as_of, status",
-    [(100000, D(2020, 6, 1), "on_track"), (100000, D(2021, 1, 1), "met"), (100001, D(2020, 6, 1), "behind"), (100001, D(2021, 1, 1), "not_met")],
+    [
+        (100000, D(2020, 6, 1), "on_track"),
+        (100000, D(2021, 1, 1), "met"),
+        (100001, D(2020, 6, 1), "behind"),
+        (100001, D(2021, 1, 1), "not_met"),
+    ],
 )
 def test_budget(tmp_path: Path, spent: float, as_of: dt.date, status: str) -> None:
     rows = [obs("forbrug", "2019M03", spent / 2, unit="kr"), obs("forbrug", "2019M09", spent / 2, unit="kr")]
@@ -267,8 +324,13 @@ QUAL = {"kind": "qualitative", "measure": "trivsel", "deadline": "2019-12-31"}
 
 @pytest.mark.parametrize(
     "label, as_of, status",
-    [("met", D(2019, 6, 1), "met"), ("on_track", D(2019, 6, 1), "on_track"), ("on_track", D(2020, 1, 1), "not_met"),
-     ("behind", D(2019, 12, 31), "behind"), (None, D(2019, 6, 1), "no_data")],
+    [
+        ("met", D(2019, 6, 1), "met"),
+        ("on_track", D(2019, 6, 1), "on_track"),
+        ("on_track", D(2020, 1, 1), "not_met"),
+        ("behind", D(2019, 12, 31), "behind"),
+        (None, D(2019, 6, 1), "no_data"),
+    ],
 )
 def test_qualitative(tmp_path: Path, label: str | None, as_of: dt.date, status: str) -> None:
     rows = [] if label is None else [obs("trivsel", "2019K1", None, unit="status", label=label)]

@@ -1,4 +1,5 @@
 """Danish numbers, dates and periods: examples and property tests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,9 @@ from reportgen.domain.numbers import parse_danish_number
 from reportgen.domain.periods import Period, parse_period
 from reportgen.readers.danish import parse_danish_series, parse_date
 
-amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(amounts)
@@ -43,7 +46,7 @@ def test_garbage_is_rejected_never_silently_accepted(text: str) -> None:
     try:
         parsed = parse_danish_number(text)
     except ValueError:
-        vector, bad = parse_danish_series(pd.Series([text], dtype=object))
+        _vector, bad = parse_danish_series(pd.Series([text], dtype=object))
         assert bad.iloc[0] or text.strip() in ("", "%", "-", "()")
         return
     # Whatever is accepted has at most one decimal comma, and dots only as thousands separators before it.
@@ -64,9 +67,18 @@ def test_malformed_numbers(bad: str) -> None:
 
 @pytest.mark.parametrize(
     "text, value, percent",
-    [("1.234,50", "1234.50", False), ("-1.234,50", "-1234.50", False), ("1.234,50-", "-1234.50", False),
-     ("(1.234,50)", "-1234.50", False), ("38,5%", "38.5", True), ("38", "38", False), ("1.234", "1234", False),
-     ("1 234,5", "1234.5", False), ("1.234,50 kr.", "1234.50", False), ("\u22125", "-5", False)],
+    [
+        ("1.234,50", "1234.50", False),
+        ("-1.234,50", "-1234.50", False),
+        ("1.234,50-", "-1234.50", False),
+        ("(1.234,50)", "-1234.50", False),
+        ("38,5%", "38.5", True),
+        ("38", "38", False),
+        ("1.234", "1234", False),
+        ("1 234,5", "1234.5", False),
+        ("1.234,50 kr.", "1234.50", False),
+        ("\u22125", "-5", False),
+    ],
 )
 def test_numbers(text: str, value: str, percent: bool) -> None:
     parsed = parse_danish_number(text)
@@ -75,9 +87,16 @@ def test_numbers(text: str, value: str, percent: bool) -> None:
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("31-12-2019", dt.date(2019, 12, 31)), ("31.12.2019", dt.date(2019, 12, 31)), ("2019-12-31", dt.date(2019, 12, 31)),
-     ("1-2-2019", dt.date(2019, 2, 1)), (43830, dt.date(2019, 12, 31)), ("43830", dt.date(2019, 12, 31)),
-     (dt.datetime(2019, 12, 31, 13, 5), dt.date(2019, 12, 31)), ("31-12-2019 00:00:00", dt.date(2019, 12, 31))],
+    [
+        ("31-12-2019", dt.date(2019, 12, 31)),
+        ("31.12.2019", dt.date(2019, 12, 31)),
+        ("2019-12-31", dt.date(2019, 12, 31)),
+        ("1-2-2019", dt.date(2019, 2, 1)),
+        (43830, dt.date(2019, 12, 31)),
+        ("43830", dt.date(2019, 12, 31)),
+        (dt.datetime(2019, 12, 31, 13, 5), dt.date(2019, 12, 31)),
+        ("31-12-2019 00:00:00", dt.date(2019, 12, 31)),
+    ],
 )
 def test_dates(value: object, expected: dt.date) -> None:
     assert parse_date(value) == expected
@@ -91,17 +110,19 @@ def test_malformed_dates(bad: str) -> None:
 
 @pytest.mark.parametrize(
     "text, code, start, end",
-    [("2019", "2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
-     ("2019K3", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
-     ("2019Q3", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
-     ("2019 3. kvt.", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
-     ("3. kvt. 2019", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
-     ("2019M09", "2019M09", dt.date(2019, 9, 1), dt.date(2019, 9, 30)),
-     ("2020M02", "2020M02", dt.date(2020, 2, 1), dt.date(2020, 2, 29)),
-     ("2019QMAT04", "2019QMAT04", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
-     ("2019QMAT02", "2019QMAT02", dt.date(2018, 7, 1), dt.date(2019, 6, 30)),
-     ("2019Y01", "2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
-     (2019, "2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31))],
+    [
+        ("2019", "2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+        ("2019K3", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
+        ("2019Q3", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
+        ("2019 3. kvt.", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
+        ("3. kvt. 2019", "2019K3", dt.date(2019, 7, 1), dt.date(2019, 9, 30)),
+        ("2019M09", "2019M09", dt.date(2019, 9, 1), dt.date(2019, 9, 30)),
+        ("2020M02", "2020M02", dt.date(2020, 2, 1), dt.date(2020, 2, 29)),
+        ("2019QMAT04", "2019QMAT04", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+        ("2019QMAT02", "2019QMAT02", dt.date(2018, 7, 1), dt.date(2019, 6, 30)),
+        ("2019Y01", "2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+        (2019, "2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+    ],
 )
 def test_periods(text: object, code: str, start: dt.date, end: dt.date) -> None:
     period = parse_period(text)
@@ -117,12 +138,18 @@ def test_malformed_periods(bad: str) -> None:
 
 def test_periods_order_by_end_date() -> None:
     assert sorted([parse_period(p) for p in ["2019", "2019K4", "2019M11", "2018"]]) == [
-        Period("Y", 2018), Period("M", 2019, 11), Period("Y", 2019), Period("Q", 2019, 4)]
+        Period("Y", 2018),
+        Period("M", 2019, 11),
+        Period("Y", 2019),
+        Period("Q", 2019, 4),
+    ]
     assert Period("Q", 2019, 3).label_da() == "3. kvt. 2019"
 
 
-@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)),
-       st.sampled_from(["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y 00:00:00"]))
+@given(
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.sampled_from(["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y 00:00:00"]),
+)
 def test_the_vectorised_date_parser_agrees_with_the_scalar_one(day: dt.date, fmt: str) -> None:
     from reportgen.readers.danish import parse_date_series
 

@@ -1,4 +1,5 @@
 """The shipped Frederiksberg 2019 example, end to end: run it, open the Word and Excel files, check their contents."""
+
 from __future__ import annotations
 
 import json
@@ -86,7 +87,7 @@ def test_excel_appendix_has_numeric_cells_formats_and_a_chart(example: Path, cli
     rows = [r for r in ws.iter_rows(min_row=2, values_only=False) if r[0].value is not None]
     auu = [c for i in PLAN.initiatives if "AUU" in i.committees for c in i.criteria]
     assert [r[col["Kriterie"]].value for r in rows] == [c.id for c in auu]
-    for row, criterion in zip(rows, auu):
+    for row, criterion in zip(rows, auu, strict=False):
         target, actual = row[col["Målværdi"]], row[col["Faktisk"]]
         if criterion.kind in ("count", "ratio"):
             assert isinstance(target.value, (int, float)), criterion.id
@@ -123,8 +124,13 @@ def test_manifest_lists_inputs_with_hashes_and_results(example: Path, cli) -> No
     for entry in manifest["inputs"]:
         assert len(entry["sha256"]) == 64 and entry["size"] > 0
     (pack,) = manifest["packs"]
-    assert pack["committee"] == "SU" and {f["name"] for f in pack["files"]} == {"status-SU-2020-12-08.docx", "bilag-SU-2020-12-08.xlsx"}
-    assert sum(pack["results"]["criteria"].values()) == sum(len(i.criteria) for i in PLAN.initiatives if "SU" in i.committees)
+    assert pack["committee"] == "SU" and {f["name"] for f in pack["files"]} == {
+        "status-SU-2020-12-08.docx",
+        "bilag-SU-2020-12-08.xlsx",
+    }
+    assert sum(pack["results"]["criteria"].values()) == sum(
+        len(i.criteria) for i in PLAN.initiatives if "SU" in i.committees
+    )
     assert manifest["emails"] == []
 
 
@@ -152,7 +158,9 @@ def test_annual_follow_up_holds_all_initiatives(example: Path, cli) -> None:
 
 
 def test_run_report_shim_behaves_like_the_command(example: Path) -> None:
-    out = subprocess.run([sys.executable, str(REPO / "run_report.py"), "validate"], capture_output=True, text=True, cwd=example)
+    out = subprocess.run(
+        [sys.executable, str(REPO / "run_report.py"), "validate"], capture_output=True, text=True, cwd=example
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("OK: reportgen.toml")
 
@@ -165,8 +173,21 @@ def test_outputs_open_in_libreoffice(example: Path, cli, tmp_path: Path) -> None
     files = sorted(pack_dir(example).glob("*-KFU/*"))
     out = tmp_path / "pdf"
     for f in files:
-        proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(out), str(f)],
-                              capture_output=True, text=True, timeout=180)
+        proc = subprocess.run(
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(f),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert proc.returncode == 0, proc.stderr
         pdf = out / (f.stem + ".pdf")
         assert pdf.is_file() and pdf.stat().st_size > 1000 and pdf.read_bytes().startswith(b"%PDF")
@@ -174,6 +195,7 @@ def test_outputs_open_in_libreoffice(example: Path, cli, tmp_path: Path) -> None
 
 def test_spending_counts_only_postings_up_to_the_as_of_date(example: Path, cli) -> None:
     """A posting dated after the as-of date (same month) does not change the pack: re-made later, same figures."""
+
     def spent_on_initiative_1(*extra: str) -> float:
         assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10", *extra).exit_code == 0
         ws = load_workbook(next(pack_dir(example).glob("2020-03-10-AUU/*.xlsx")))["Overblik"]

@@ -1,4 +1,5 @@
 """The Kalundborg and Silkeborg follow-ups, end to end from the shipped examples."""
+
 from __future__ import annotations
 
 import shutil
@@ -31,18 +32,29 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
     result = cli("run", "--config", "examples/kalundborg-2019/reportgen.toml", "--annual", "2019")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""  # no warnings for a complete example
-    text, rows = word(examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.docx")
+    text, rows = word(
+        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.docx"
+    )
     assert "Kalundborg Kommune" in text and "Årlig status 2019" in text
     # the barometer trends per goal, under each goal's heading, by the indicators' titles
     goal = text.index("Målsætning: Beskæftigelse")
-    assert text.index("Andel flygtninge og familiesammenførte med 3 års ophold, der er i arbejde", goal) < text.index("Indsats B: Beskæftigelse", goal)
+    assert text.index("Andel flygtninge og familiesammenførte med 3 års ophold, der er i arbejde", goal) < text.index(
+        "Indsats B: Beskæftigelse", goal
+    )
     gap = rows["U.1"]
     assert gap[3] == "34 procentpoint"
     assert gap[5].startswith("92 pct. mod 58 pct.: en forskel på 34 procentpoint i 2017")
     assert "på landsplan 97 pct. mod 86 pct., en forskel på 11 procentpoint" in gap[5]
     assert rows["B.4"][4:] == ["Bagud", "38 pct. mod 42 pct. på landsplan (2. kvt. 2018)."]
-    assert rows["B.1"][3] == "38 pct." and rows["B.2"][3] == "39 pct." and rows["B.3"][3] == "29 pct." and rows["U.4"][3] == "46 pct."
-    assert rows["R.1"][4:6] == ["Opfyldt", rows["R.1"][5]] and rows["R.1"][5].startswith("4 bevillinger på konto 5.46.65 i 2019 mod 3 i 2018.")
+    assert (
+        rows["B.1"][3] == "38 pct."
+        and rows["B.2"][3] == "39 pct."
+        and rows["B.3"][3] == "29 pct."
+        and rows["U.4"][3] == "46 pct."
+    )
+    assert rows["R.1"][4:6] == ["Opfyldt", rows["R.1"][5]] and rows["R.1"][5].startswith(
+        "4 bevillinger på konto 5.46.65 i 2019 mod 3 i 2018."
+    )
     plan = load_plan(examples / "examples" / "kalundborg-2019" / "handleplan_2019.yaml")
     for initiative in plan.initiatives:
         for criterion in initiative.criteria:
@@ -50,15 +62,22 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
             assert row[4] in {"Opfyldt", "På vej", "Bagud", "Ikke opfyldt", "Mangler data"} and row[5].endswith(".")
             assert row[4] != "Mangler data", criterion.id
     # the barometer section shows the municipality against the country, e.g. youth education 56 pct. of Danish young people
-    barometer = load_workbook(examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx")["Barometer"]
+    barometer = load_workbook(
+        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx"
+    )["Barometer"]
     head = [c.value for c in barometer[1]]
     ind, per, home, nat = (head.index(n) for n in ("Indikator", "Periode", "Kommune", "Hele landet"))
     values = {(r[ind], r[per]): (r[home], r[nat]) for r in barometer.iter_rows(min_row=2, values_only=True)}
     titles = {r[ind]: r[head.index("Titel")] for r in barometer.iter_rows(min_row=2, values_only=True)}
-    assert titles["karakter2_dansk"] == "Andel med mindst 2 i dansk ved 9. klasses afgangsprøve, elever med dansk oprindelse"
+    assert (
+        titles["karakter2_dansk"]
+        == "Andel med mindst 2 i dansk ved 9. klasses afgangsprøve, elever med dansk oprindelse"
+    )
     assert values[("ungdomsuddannelse_dansk", "2017")] == (pytest.approx(0.56), pytest.approx(0.74))
     assert values[("karakter2_dansk", "2017")] == (pytest.approx(0.92), pytest.approx(0.97))
-    criteria = load_workbook(examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx")["Succeskriterier"]
+    criteria = load_workbook(
+        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx"
+    )["Succeskriterier"]
     header = [c.value for c in criteria[1]]
     gap_row = next(r for r in criteria.iter_rows(min_row=2) if r[header.index("Kriterie")].value == "U.1")
     assert gap_row[header.index("Faktisk")].value == pytest.approx(34)
@@ -68,7 +87,9 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
 def test_silkeborg_follow_up_has_all_five_criteria(examples: Path, cli) -> None:
     result = cli("run", "--config", "examples/silkeborg-2018/reportgen.toml", "--annual", "2018")
     assert result.exit_code == 0, result.stderr
-    text, rows = word(examples / "outputs" / "silkeborg-integrationsstrategi-2016-2018" / "aarsstatus-2018" / "aarsstatus-2018.docx")
+    text, rows = word(
+        examples / "outputs" / "silkeborg-integrationsstrategi-2016-2018" / "aarsstatus-2018" / "aarsstatus-2018.docx"
+    )
     assert "Silkeborg Kommune" in text
     statuses = {k: rows[k][4] for k in "12345"}
     assert statuses == {"1": "Opfyldt", "2": "Opfyldt", "3": "Opfyldt", "4": "Opfyldt", "5": "Bagud"}
@@ -76,11 +97,15 @@ def test_silkeborg_follow_up_has_all_five_criteria(examples: Path, cli) -> None:
     assert rows["5"][5] == "63,5 pct. i 2018 mod 64 pct. i 2016 (-0,5 procentpoint)."
     # A year later the deadline has passed: what was behind is not met.
     assert cli("run", "--config", "examples/silkeborg-2018/reportgen.toml", "--annual", "2019").exit_code == 0
-    _, later = word(examples / "outputs" / "silkeborg-integrationsstrategi-2016-2018" / "aarsstatus-2019" / "aarsstatus-2019.docx")
+    _, later = word(
+        examples / "outputs" / "silkeborg-integrationsstrategi-2016-2018" / "aarsstatus-2019" / "aarsstatus-2019.docx"
+    )
     assert later["5"][4] == "Ikke opfyldt"
 
 
-@pytest.mark.parametrize("config", ["examples/kalundborg-2019/reportgen.toml", "examples/silkeborg-2018/reportgen.toml"])
+@pytest.mark.parametrize(
+    "config", ["examples/kalundborg-2019/reportgen.toml", "examples/silkeborg-2018/reportgen.toml"]
+)
 def test_the_examples_validate_cleanly(examples: Path, cli, config: str) -> None:
     result = cli("validate", "--config", config)
     assert result.exit_code == 0 and "(0 errors, 0 warnings)" in result.stdout

@@ -1,4 +1,5 @@
 """Plan (handleplan YAML) validation: every problem exits 2 and names the file, line and field, and nothing is written."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,8 +34,13 @@ def assert_fails(cli, root: Path, *fragments: str) -> str:
 
 
 def test_unknown_key_names_file_line_and_the_known_keys(example: Path, cli) -> None:
-    line = edit_plan(example, "    contact: Ungecentret\n", "    contact: Ungecentret\n    kontakt_email: x@example.dk\n") + 1
-    err = assert_fails(cli, example, f"handleplan_2019.yaml:{line}:", "unknown key 'kontakt_email'", "one of: id, title, goal")
+    line = (
+        edit_plan(example, "    contact: Ungecentret\n", "    contact: Ungecentret\n    kontakt_email: x@example.dk\n")
+        + 1
+    )
+    err = assert_fails(
+        cli, example, f"handleplan_2019.yaml:{line}:", "unknown key 'kontakt_email'", "one of: id, title, goal"
+    )
     assert "initiatives[3]" in err
 
 
@@ -45,20 +51,36 @@ def test_missing_field_names_the_field(example: Path, cli) -> None:
 
 
 def test_bad_target_says_what_was_expected(example: Path, cli) -> None:
-    line = edit_plan(example, 'target: ">= 20"\n        deadline: 2019-12-31', 'target: "mindst tyve"\n        deadline: 2019-12-31')
-    assert_fails(cli, example, f"handleplan_2019.yaml:{line}:", "initiatives[2].criteria[0].target", "'mindst tyve' is not a target",
-                 "a comparison such as '>= 20'")
+    line = edit_plan(
+        example, 'target: ">= 20"\n        deadline: 2019-12-31', 'target: "mindst tyve"\n        deadline: 2019-12-31'
+    )
+    assert_fails(
+        cli,
+        example,
+        f"handleplan_2019.yaml:{line}:",
+        "initiatives[2].criteria[0].target",
+        "'mindst tyve' is not a target",
+        "a comparison such as '>= 20'",
+    )
 
 
 def test_unknown_kind_lists_the_kinds(example: Path, cli) -> None:
-    line = edit_plan(example, "kind: qualitative\n        measure: koncept_udviklet", "kind: kvalitativ\n        measure: koncept_udviklet")
-    assert_fails(cli, example, f"handleplan_2019.yaml:{line}:", "unknown criterion kind 'kvalitativ'", "count, ratio, benchmark")
+    line = edit_plan(
+        example,
+        "kind: qualitative\n        measure: koncept_udviklet",
+        "kind: kvalitativ\n        measure: koncept_udviklet",
+    )
+    assert_fails(
+        cli, example, f"handleplan_2019.yaml:{line}:", "unknown criterion kind 'kvalitativ'", "count, ratio, benchmark"
+    )
 
 
 def test_unknown_goal_and_committee_references(example: Path, cli) -> None:
     edit_plan(example, "goal: uddannelse\n", "goal: skole\n")
     edit_plan(example, "committees: [ÆOU]", "committees: [ÆU]")
-    err = assert_fails(cli, example, "unknown goal 'skole'", "unknown committee 'ÆU'", "one of the committees: AUU, UU, KFU, SU, ÆOU")
+    err = assert_fails(
+        cli, example, "unknown goal 'skole'", "unknown committee 'ÆU'", "one of the committees: AUU, UU, KFU, SU, ÆOU"
+    )
     assert "2 problems; nothing was written" in err
 
 
@@ -84,8 +106,15 @@ def test_duplicate_ids_and_deadline_before_the_plan(example: Path, cli) -> None:
 
 @pytest.mark.parametrize(
     "text, op, value, percent",
-    [(">= 20", ">=", "20", False), (">= 80%", ">=", "0.8", True), ("<= 5", "<=", "5", False), ("≥ 12,5 %", ">=", "0.125", True),
-     ("< 30", "<", "30", False), (20, ">=", "20", False), (">= 1.234", ">=", "1234", False)],
+    [
+        (">= 20", ">=", "20", False),
+        (">= 80%", ">=", "0.8", True),
+        ("<= 5", "<=", "5", False),
+        ("≥ 12,5 %", ">=", "0.125", True),
+        ("< 30", "<", "30", False),
+        (20, ">=", "20", False),
+        (">= 1.234", ">=", "1234", False),
+    ],
 )
 def test_targets_parse_exactly(text: object, op: str, value: str, percent: bool) -> None:
     from decimal import Decimal

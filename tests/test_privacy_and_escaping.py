@@ -1,5 +1,6 @@
 """What reaches a public document: CPR numbers masked and reported without the number, markup escaped in Word,
 text never turned into a formula in Excel."""
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,14 @@ def set_comment(root: Path, text: str) -> None:
 def test_a_cpr_number_in_a_comment_is_masked_everywhere_and_reported_without_the_number(example: Path, cli) -> None:
     set_comment(example, f"Borger {FAKE_CPR} og 0101901235 afsluttede")
     (example / "inputs" / "handleplan_2019.yaml").write_text(
-        (example / "inputs" / "handleplan_2019.yaml").read_text(encoding="utf-8").replace(
-            "text: 80% af de unge gennemfører forløbet", "text: 80% af de unge gennemfører forløbet\n        note: Opgjort af Ungecentret"),
-        encoding="utf-8")
+        (example / "inputs" / "handleplan_2019.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "text: 80% af de unge gennemfører forløbet",
+            "text: 80% af de unge gennemfører forløbet\n        note: Opgjort af Ungecentret",
+        ),
+        encoding="utf-8",
+    )
     result = cli("run", "--committee", "AUU")
     assert result.exit_code == 0, result.stderr
     folder = next(pack_dir(example).glob("*-AUU"))
@@ -49,8 +55,17 @@ def test_a_cpr_number_in_a_comment_is_masked_everywhere_and_reported_without_the
     assert "CPR-nummer maskeret" in result.stderr
 
 
-@pytest.mark.parametrize("text, masked", [("010190-1235", True), ("0101901235", True), ("311390-1234", False), ("tlf. 3312 3456", False),
-                                          ("konto 5466100100", False), ("1234567890", False)])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("010190-1235", True),
+        ("0101901235", True),
+        ("311390-1234", False),
+        ("tlf. 3312 3456", False),
+        ("konto 5466100100", False),
+        ("1234567890", False),
+    ],
+)
 def test_cpr_detection_requires_a_valid_date(text: str, masked: bool) -> None:
     guard = PrivacyGuard()
     assert (CPR_MASK in guard.text(text, "test")) is masked
@@ -63,10 +78,16 @@ def test_is_cpr_does_not_check_modulus_11() -> None:
 
 def test_ampersands_and_markup_survive_in_word_and_excel(example: Path, cli) -> None:
     plan = example / "inputs" / "handleplan_2019.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("KFU: Kultur- og Fritidsudvalget", "KFU: Kultur- & Fritidsudvalget <KFU>")
-                    .replace("title: Idrætsaktiviteter i fritiden drevet af gymnasieelever", "title: Idræt & leg <br/> for gymnasieelever"),
-                    encoding="utf-8")
-    set_comment(example, "=HYPERLINK(\"http://example.invalid\")")
+    plan.write_text(
+        plan.read_text(encoding="utf-8")
+        .replace("KFU: Kultur- og Fritidsudvalget", "KFU: Kultur- & Fritidsudvalget <KFU>")
+        .replace(
+            "title: Idrætsaktiviteter i fritiden drevet af gymnasieelever",
+            "title: Idræt & leg <br/> for gymnasieelever",
+        ),
+        encoding="utf-8",
+    )
+    set_comment(example, '=HYPERLINK("http://example.invalid")')
     result = cli("run", "--committee", "KFU")
     assert result.exit_code == 0, result.stderr
     folder = next(pack_dir(example).glob("*-KFU"))
@@ -85,5 +106,7 @@ def test_text_starting_like_a_formula_stays_text(example: Path, cli) -> None:
     folder = next(pack_dir(example).glob("*-AUU"))
     ws = load_workbook(next(folder.glob("*.xlsx")))["Succeskriterier"]
     header = [c.value for c in ws[1]]
-    cell = next(r[header.index("Bemærkning")] for r in ws.iter_rows(min_row=2) if r[header.index("Kriterie")].value == "4.1")
+    cell = next(
+        r[header.index("Bemærkning")] for r in ws.iter_rows(min_row=2) if r[header.index("Kriterie")].value == "4.1"
+    )
     assert cell.value == "=1+1" and cell.data_type == "s"

@@ -1,4 +1,5 @@
 """Indicator spreadsheets (Integrationsbarometer, Statbank, Jobindsats): layouts, areas, periods, symbols, errors."""
+
 from __future__ import annotations
 
 import math
@@ -6,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.readers.indicators import BarometerColumns
+from reportgen.domain.areas import registry
+from reportgen.errors import InputError, ProblemLog
+from reportgen.readers.indicators import BarometerColumns, read_barometer
 from reportgen.readers.indicators import BarometerFileSettings as BarometerFile
 from reportgen.readers.indicators import BarometerSettings as BarometerConfig
-from reportgen.errors import InputError, ProblemLog
-from reportgen.readers.indicators import read_barometer
-from reportgen.domain.areas import registry
 from tests.conftest import DATA
 
 STATBANK = DATA / "barometer" / "dst-straf11-2025.csv"  # the real export, committed as a fixture
 
 
-def read(name: str, config: BarometerConfig | None = None) -> tuple[dict[tuple[str, int, str], float | None], ProblemLog]:
+def read(
+    name: str, config: BarometerConfig | None = None
+) -> tuple[dict[tuple[str, int, str], float | None], ProblemLog]:
     problems = ProblemLog()
     frame = read_barometer(DATA / "barometer" / name, name, config or BarometerConfig(), problems)
     values = {(r.indicator, r.area, r.period): (None if math.isnan(r.value) else r.value) for r in frame.itertuples()}
@@ -31,7 +33,9 @@ def test_wide_layout_with_every_spelling_symbol_and_percentage() -> None:
     assert values[(k, 147, "2018")] == pytest.approx(0.415)  # "Frederiksberg Kommune", 41.5 with unit pct
     assert values[(k, 147, "2019")] == pytest.approx(0.42)  # "42,0"
     assert values[(k, 101, "2018")] == pytest.approx(0.385)  # "Københavns Kommune", "38,5%"
-    assert values[(k, 480, "2018")] is None and values[(k, 480, "2019")] is None  # "Nordfyns": '..' and '...' stay missing
+    assert (
+        values[(k, 480, "2018")] is None and values[(k, 480, "2019")] is None
+    )  # "Nordfyns": '..' and '...' stay missing
     assert values[(k, 820, "2018")] == 0.0  # "Vesthimmerlands Kommune": '-' is nil
     assert values[(k, 400, "2019")] == pytest.approx(0.3125)  # "Bornholms Regionskommune"
     assert values[(k, 326, "2019")] == pytest.approx(0.38)  # "0326 Kalundborg"
@@ -70,8 +74,13 @@ def test_jobindsats_long_layout_with_the_indicator_from_config() -> None:
 def test_errors_name_sheet_row_and_column_and_suggest_the_nearest_area() -> None:
     _, problems = read("fejl.csv")
     messages = [str(p) for p in problems.errors]
-    assert "fejl.csv:2:C: header '2019X9' is not a period (a period such as 2019, 2019K3, 2019Q3, 2019M09, 2019 3. kvt., 2019QMAT04 or 2019Y01)" in messages
-    assert any(m.startswith("fejl.csv:3:A: unknown area 'Frederiksborg'; did you mean 'Frederiksberg'?") for m in messages)
+    assert (
+        "fejl.csv:2:C: header '2019X9' is not a period (a period such as 2019, 2019K3, 2019Q3, 2019M09, 2019 3. kvt., 2019QMAT04 or 2019Y01)"
+        in messages
+    )
+    assert any(
+        m.startswith("fejl.csv:3:A: unknown area 'Frederiksborg'; did you mean 'Frederiksberg'?") for m in messages
+    )
     assert any(m.startswith("fejl.csv:4:B: '12,3,4' is not a number") for m in messages)
 
 
@@ -93,7 +102,13 @@ def test_symbols_are_configurable(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def statbank() -> dict[tuple[str, int, str], float]:
-    config = BarometerConfig(files={"dst-straf11*.csv": BarometerFile(columns=BarometerColumns(area="OMRÅDE", indicator="OVERTRÆD", period="TID", value="INDHOLD"))})
+    config = BarometerConfig(
+        files={
+            "dst-straf11*.csv": BarometerFile(
+                columns=BarometerColumns(area="OMRÅDE", indicator="OVERTRÆD", period="TID", value="INDHOLD")
+            )
+        }
+    )
     problems = ProblemLog()
     frame = read_barometer(STATBANK, "dst-straf11-2025.csv", config, problems)
     assert problems.problems == [] and len(frame) == 3286
@@ -103,10 +118,15 @@ def statbank() -> dict[tuple[str, int, str], float]:
 def test_the_committed_copy_is_the_real_export() -> None:
     import hashlib
 
-    assert hashlib.sha256(STATBANK.read_bytes()).hexdigest() == "5ded9fde0d18e6a2f25612fb89c04f8e76fc90b507dd9ccba3680743cd1e69d1"
+    assert (
+        hashlib.sha256(STATBANK.read_bytes()).hexdigest()
+        == "5ded9fde0d18e6a2f25612fb89c04f8e76fc90b507dd9ccba3680743cd1e69d1"
+    )
 
 
-def test_the_real_statbank_export_gives_frederiksberg_and_national_values(statbank: dict[tuple[str, int, str], float]) -> None:
+def test_the_real_statbank_export_gives_frederiksberg_and_national_values(
+    statbank: dict[tuple[str, int, str], float],
+) -> None:
     assert statbank[("straffelov_i_alt", 0, "2025K1")] == 75797
     assert statbank[("voldsforbrydelser_i_alt", 0, "2025K1")] == 6739
     indicators = {k[0] for k in statbank}
@@ -135,11 +155,32 @@ def test_the_shipped_municipalities() -> None:
     assert len(municipalities) == 98
     assert len({a.code for a in municipalities}) == 98
     assert len({a.name for a in municipalities}) == 98
-    assert {a.region for a in municipalities} == {"Region Hovedstaden", "Region Sjælland", "Region Syddanmark", "Region Midtjylland", "Region Nordjylland"}
-    for spelling, code in [("Frederiksberg", 147), ("frederiksberg kommune", 147), ("København", 101), ("Københavns Kommune", 101),
-                           ("Nordfyns", 480), ("Nordfyns Kommune", 480), ("Vesthimmerlands", 820), ("Vesthimmerland", 820),
-                           ("Bornholm", 400), ("Bornholms Regionskommune", 400), ("Århus", 751), ("147", 147), (147, 147),
-                           ("Høje Taastrup", 169), ("Hele landet", 0), ("Region Hovedstaden", 1084), ("Christiansø", 411)]:
+    assert {a.region for a in municipalities} == {
+        "Region Hovedstaden",
+        "Region Sjælland",
+        "Region Syddanmark",
+        "Region Midtjylland",
+        "Region Nordjylland",
+    }
+    for spelling, code in [
+        ("Frederiksberg", 147),
+        ("frederiksberg kommune", 147),
+        ("København", 101),
+        ("Københavns Kommune", 101),
+        ("Nordfyns", 480),
+        ("Nordfyns Kommune", 480),
+        ("Vesthimmerlands", 820),
+        ("Vesthimmerland", 820),
+        ("Bornholm", 400),
+        ("Bornholms Regionskommune", 400),
+        ("Århus", 751),
+        ("147", 147),
+        (147, 147),
+        ("Høje Taastrup", 169),
+        ("Hele landet", 0),
+        ("Region Hovedstaden", 1084),
+        ("Christiansø", 411),
+    ]:
         assert areas.resolve(spelling).code == code, spelling
     assert not areas.resolve("Christiansø").is_municipality
     assert not areas.resolve("Region Sjælland").is_municipality

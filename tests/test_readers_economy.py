@@ -1,4 +1,5 @@
 """Economy exports: every variant reads to the same postings, or fails naming the line and column."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,23 +7,32 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.readers.economy import EconomyColumns
-from reportgen.readers.economy import EconomySettings as EconomyConfig
-from reportgen.errors import ProblemLog
 from reportgen.domain.accounts import account_matches, normalise_account
+from reportgen.errors import ProblemLog
 from reportgen.evaluate.economy import filter_mask
-from reportgen.readers.economy import read_postings
+from reportgen.readers.economy import EconomyColumns, read_postings
+from reportgen.readers.economy import EconomySettings as EconomyConfig
 from tests.conftest import DATA
 
-STANDARD = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb")
+STANDARD = EconomyColumns(
+    dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb"
+)
 VARIANTS = {
     "semikolon_cp1252.csv": STANDARD,
-    "komma_utf8bom.csv": EconomyColumns(dato="Dato", konto="Kontonr", projekt="Aktivitet", tekst="Tekst", beloeb="Beløb kr."),
+    "komma_utf8bom.csv": EconomyColumns(
+        dato="Dato", konto="Kontonr", projekt="Aktivitet", tekst="Tekst", beloeb="Beløb kr."
+    ),
     "tab_utf8.csv": EconomyColumns(),
     "titelrækker.xlsx": STANDARD,
     "tekstceller.xlsx": STANDARD,
 }
-EXPECTED_DATES = [dt.date(2019, 1, 15), dt.date(2019, 2, 28), dt.date(2019, 3, 31), dt.date(2019, 6, 30), dt.date(2019, 12, 31)]
+EXPECTED_DATES = [
+    dt.date(2019, 1, 15),
+    dt.date(2019, 2, 28),
+    dt.date(2019, 3, 31),
+    dt.date(2019, 6, 30),
+    dt.date(2019, 12, 31),
+]
 EXPECTED_AMOUNTS = [1234.5, 250.0, -1234.5, 15000.0, 1_000_000.0]
 
 
@@ -51,8 +61,14 @@ def test_errors_name_the_line_and_column_and_every_bad_row() -> None:
     problems = ProblemLog()
     read_postings(DATA / "economy" / "fejl_linje57.csv", "fejl_linje57.csv", EconomyConfig(columns=STANDARD), problems)
     messages = [str(p) for p in problems.errors]
-    assert "fejl_linje57.csv:57:Beløb: '12,3,4' is not an amount (a Danish number such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50))" in messages
-    assert "fejl_linje57.csv:40:Bogføringsdato: '31-02-2019' is not a date (a date such as 31-12-2019, 31.12.2019 or 2019-12-31)" in messages
+    assert (
+        "fejl_linje57.csv:57:Beløb: '12,3,4' is not an amount (a Danish number such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50))"
+        in messages
+    )
+    assert (
+        "fejl_linje57.csv:40:Bogføringsdato: '31-02-2019' is not a date (a date such as 31-12-2019, 31.12.2019 or 2019-12-31)"
+        in messages
+    )
     assert len(messages) == 2
 
 
@@ -62,7 +78,10 @@ def test_missing_columns_name_the_header_line(tmp_path: Path) -> None:
     problems = ProblemLog()
     read_postings(path, "x.csv", EconomyConfig(columns=STANDARD), problems)
     (error,) = problems.errors
-    assert str(error) == "x.csv:3: column 'Konto' (konto) not found in the header on line 3 (the column names set in [economy.columns] of reportgen.toml)"
+    assert (
+        str(error)
+        == "x.csv:3: column 'Konto' (konto) not found in the header on line 3 (the column names set in [economy.columns] of reportgen.toml)"
+    )
 
 
 def test_no_header_at_all(tmp_path: Path, cli, example: Path) -> None:
@@ -70,7 +89,10 @@ def test_no_header_at_all(tmp_path: Path, cli, example: Path) -> None:
     bad.write_text("dette er ikke et udtræk\n1;2;3\n", encoding="cp1252")
     result = cli("run")
     assert result.exit_code == 2
-    assert "inputs/economy/oekonomi_2019_2020.csv: no header row with the columns 'Bogføringsdato' and 'Beløb' in the first 30 rows" in result.stderr
+    assert (
+        "inputs/economy/oekonomi_2019_2020.csv: no header row with the columns 'Bogføringsdato' and 'Beløb' in the first 30 rows"
+        in result.stderr
+    )
 
 
 def test_run_refuses_a_bad_amount_and_writes_nothing(example: Path, cli) -> None:
@@ -82,13 +104,21 @@ def test_run_refuses_a_bad_amount_and_writes_nothing(example: Path, cli) -> None
     path.write_bytes("\r\n".join(lines).encode("cp1252"))
     result = cli("run")
     assert result.exit_code == 2
-    assert "reportgen: error: inputs/economy/oekonomi_2019_2020.csv:57:Beløb: '12,3,4' is not an amount" in result.stderr
+    assert (
+        "reportgen: error: inputs/economy/oekonomi_2019_2020.csv:57:Beløb: '12,3,4' is not an amount" in result.stderr
+    )
     assert not (example / "outputs").exists()
 
 
 @pytest.mark.parametrize(
     "account, digits",
-    [("5.46.61", "54661"), ("5.46.61.001", "54661001"), ("54661001", "54661001"), (" 5.46 ", "546"), (54661001.0, "54661001")],
+    [
+        ("5.46.61", "54661"),
+        ("5.46.61.001", "54661001"),
+        ("54661001", "54661001"),
+        (" 5.46 ", "546"),
+        (54661001.0, "54661001"),
+    ],
 )
 def test_accounts_normalise_to_their_digits(account: object, digits: str) -> None:
     assert normalise_account(account) == digits
@@ -122,7 +152,10 @@ def test_overlapping_exports_are_refused_rather_than_counted_twice(example: Path
     shutil.copy(economy / "oekonomi_2019_2020.csv", economy / "oekonomi_2019_2020_kopi.csv")
     result = cli("validate")
     assert result.exit_code == 2
-    assert "inputs/economy/oekonomi_2019_2020_kopi.csv: 434 postings are also in inputs/economy/oekonomi_2019_2020.csv (the exports overlap from" in result.stderr
+    assert (
+        "inputs/economy/oekonomi_2019_2020_kopi.csv: 434 postings are also in inputs/economy/oekonomi_2019_2020.csv (the exports overlap from"
+        in result.stderr
+    )
     assert "remove the older one from the inputs folder" in result.stderr
 
 

@@ -1,4 +1,5 @@
 """Measurement sheets, `validate`, and missing values that must stay missing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from reportgen.evaluate import evaluate
-from reportgen.errors import InputError, ProblemLog
-from reportgen.plan import load_plan
 from reportgen.domain.observations import observations_frame
+from reportgen.errors import InputError, ProblemLog
+from reportgen.evaluate import evaluate
 from reportgen.pipeline import read_measurements
+from reportgen.plan import load_plan
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "inputs" / "handleplan_2019.yaml")
@@ -33,23 +34,46 @@ def sheet(tmp_path: Path, rows: list[list[object]], title: str = "Målinger", na
 
 
 def test_a_sheet_reads_numbers_percentages_and_statuses(tmp_path: Path) -> None:
-    path = sheet(tmp_path, [["3", "deltagere", "2019K2", 12, None], [3, "deltagere", "2019 3. kvt.", "18", "To hold"],
-                            ["3", "sammenhaengskraft", "2019", "På vej", "Første måling"], ["1", "afklarede", "2019K4", "95%", None]])
+    path = sheet(
+        tmp_path,
+        [
+            ["3", "deltagere", "2019K2", 12, None],
+            [3, "deltagere", "2019 3. kvt.", "18", "To hold"],
+            ["3", "sammenhaengskraft", "2019", "På vej", "Første måling"],
+            ["1", "afklarede", "2019K4", "95%", None],
+        ],
+    )
     problems = ProblemLog()
     frame = read_measurements(path, "m.xlsx", PLAN, problems)
     assert problems.problems == []
-    rows = [(r.initiative, r.indicator, r.period, None if math.isnan(r.value) else r.value, r.label, r.comment) for r in frame.itertuples()]
-    assert rows == [("3", "deltagere", "2019K2", 12.0, None, None), ("3", "deltagere", "2019K3", 18.0, None, "To hold"),
-                    ("3", "sammenhaengskraft", "2019", None, "on_track", "Første måling"), ("1", "afklarede", "2019K4", 0.95, None, None)]
+    rows = [
+        (r.initiative, r.indicator, r.period, None if math.isnan(r.value) else r.value, r.label, r.comment)
+        for r in frame.itertuples()
+    ]
+    assert rows == [
+        ("3", "deltagere", "2019K2", 12.0, None, None),
+        ("3", "deltagere", "2019K3", 18.0, None, "To hold"),
+        ("3", "sammenhaengskraft", "2019", None, "on_track", "Første måling"),
+        ("1", "afklarede", "2019K4", 0.95, None, None),
+    ]
 
 
 def test_unknown_keys_name_sheet_row_and_suggest_the_nearest(tmp_path: Path) -> None:
-    path = sheet(tmp_path, [["3", "deltager", "2019K2", 12, None], ["13", "deltagere", "2019K2", 1, None],
-                            ["3", "deltagere", "2019K5", 1, None], ["3", "deltagere", "2019K1", "mange", None]])
+    path = sheet(
+        tmp_path,
+        [
+            ["3", "deltager", "2019K2", 12, None],
+            ["13", "deltagere", "2019K2", 1, None],
+            ["3", "deltagere", "2019K5", 1, None],
+            ["3", "deltagere", "2019K1", "mange", None],
+        ],
+    )
     problems = ProblemLog()
     read_measurements(path, "m.xlsx", PLAN, problems)
     messages = [str(p) for p in problems.errors]
-    assert messages[0].startswith("m.xlsx:Målinger:4:B (Måling): initiative 3 has no measurement 'deltager'; did you mean 'deltagere'? (one of: deltagere,")
+    assert messages[0].startswith(
+        "m.xlsx:Målinger:4:B (Måling): initiative 3 has no measurement 'deltager'; did you mean 'deltagere'? (one of: deltagere,"
+    )
     assert messages[1].startswith("m.xlsx:Målinger:5:A (Indsats): unknown initiative '13'; did you mean")
     assert messages[2].startswith("m.xlsx:Målinger:6:C (Periode): '2019K5' is not a period")
     assert messages[3].startswith("m.xlsx:Målinger:7:D (Værdi): 'mange' is neither a number nor a status")
@@ -59,7 +83,10 @@ def test_a_workbook_without_the_sheet(tmp_path: Path) -> None:
     path = sheet(tmp_path, [], title="Ark1")
     with pytest.raises(InputError) as info:
         read_measurements(path, "m.xlsx", PLAN, ProblemLog())
-    assert str(info.value) == "m.xlsx: no sheet named 'Målinger' (a sheet 'Målinger' with the columns Indsats, Måling, Periode, Værdi, Kommentar)"
+    assert (
+        str(info.value)
+        == "m.xlsx: no sheet named 'Målinger' (a sheet 'Målinger' with the columns Indsats, Måling, Periode, Værdi, Kommentar)"
+    )
 
 
 def test_validate_lists_every_problem_with_a_summary(example: Path, cli) -> None:
@@ -69,12 +96,18 @@ def test_validate_lists_every_problem_with_a_summary(example: Path, cli) -> None
     ws.cell(row=5, column=2, value="gennemført")
     ws.cell(row=6, column=3, value="2020K7")
     wb.save(path)
-    (example / "inputs" / "barometer" / "ekstra.csv").write_text("Indikator: x\nKommune;2019\nFrederiksborg;1\n", encoding="utf-8")
+    (example / "inputs" / "barometer" / "ekstra.csv").write_text(
+        "Indikator: x\nKommune;2019\nFrederiksborg;1\n", encoding="utf-8"
+    )
     result = cli("validate")
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("reportgen: error:")]
     assert len(errors) == 3
-    assert any("maalinger-ungecentret.xlsx:Målinger:5:B (Måling): initiative 4 has no measurement 'gennemført'; did you mean 'gennemfoert'?" in e for e in errors)
+    assert any(
+        "maalinger-ungecentret.xlsx:Målinger:5:B (Måling): initiative 4 has no measurement 'gennemført'; did you mean 'gennemfoert'?"
+        in e
+        for e in errors
+    )
     assert any("maalinger-ungecentret.xlsx:Målinger:6:C (Periode): '2020K7' is not a period" in e for e in errors)
     assert any("inputs/barometer/ekstra.csv:3:A: unknown area 'Frederiksborg'" in e for e in errors)
     assert result.stderr.strip().splitlines()[-1] == "reportgen: 3 errors, 0 warnings"
@@ -134,7 +167,9 @@ def test_empty_observations_give_no_data_for_every_kind() -> None:
 def test_an_invalid_plan_does_not_hide_problems_in_the_other_inputs(example: Path, cli) -> None:
     plan = example / "inputs" / "handleplan_2019.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("pool: 1700000", "pool: mange"), encoding="utf-8")
-    (example / "inputs" / "barometer" / "ekstra.csv").write_text("Indikator: x\nKommune;2019\nFrederiksborg;1\n", encoding="utf-8")
+    (example / "inputs" / "barometer" / "ekstra.csv").write_text(
+        "Indikator: x\nKommune;2019\nFrederiksborg;1\n", encoding="utf-8"
+    )
     result = cli("validate")
     assert result.exit_code == 2
     assert "inputs/handleplan_2019.yaml:" in result.stderr and "pool" in result.stderr

@@ -4,6 +4,7 @@ Names are matched in any common spelling: ``Frederiksberg``, ``Frederiksberg Kom
 ``Nordfyns``, ``Vesthimmerlands``, ``Bornholms Regionskommune``, ``Århus``, or the kommunekode (``147``, ``0147``).
 Kommunekode 0 is ``Hele landet``.
 """
+
 from __future__ import annotations
 
 import csv

@@ -27,7 +27,7 @@ def fold_danish(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """A file or folder name: ``Integrationspolitikkens handleplan 2019`` -> ``integrationspolitikkens-handleplan-2019``."""
+    """A file or folder name: ``Handleplan 2019`` -> ``handleplan-2019``, ``Ældreudvalget`` -> ``aeldreudvalget``."""
     return re.sub(r"[^a-z0-9]+", "-", fold_danish(text)).strip("-") or "plan"
 
 

@@ -79,5 +79,3 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
     raise TypeError(f"{value!r} is not a number")
-
-

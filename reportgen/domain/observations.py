@@ -41,7 +41,7 @@ POSTING_COLUMNS = ["dato", "konto", "projekt", "beloeb", "antal", "file", "line"
 
 MEASUREMENT_SHEET = "Målinger"
 MEASUREMENT_COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
-"""The measurement sheet initiative owners fill in: its sheet name and columns (``collect`` writes it, a reader reads it)."""
+"""The measurement sheet initiative owners fill in: sheet name and columns (`collect` writes it; a reader reads it)."""
 
 
 def observations_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:

@@ -14,8 +14,18 @@ from functools import total_ordering
 PERIOD_EXPECTED = "a period such as 2019, 2019K3, 2019Q3, 2019M09, 2019 3. kvt., 2019QMAT04 or 2019Y01"
 
 _MONTHS_DA = [
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
 
 
@@ -53,10 +63,7 @@ class Period:
     def end(self) -> dt.date:
         if self.freq == "Y":
             return dt.date(self.year, 12, 31)
-        if self.freq in ("Q", "QMAT"):
-            last_month = 3 * self.index
-        else:
-            last_month = self.index
+        last_month = 3 * self.index if self.freq in ("Q", "QMAT") else self.index
         return _add_months(dt.date(self.year, last_month, 1), 1) - dt.timedelta(days=1)
 
     @property
@@ -142,5 +149,3 @@ def period_of_date(d: dt.date, freq: str = "M") -> Period:
     if freq == "Q":
         return Period("Q", d.year, (d.month - 1) // 3 + 1)
     return Period("M", d.year, d.month)
-
-

@@ -59,7 +59,9 @@ class Evaluator:
         self._periods: dict[str, Period] = {}
         # One pass over the table: each criterion then looks only at its own indicator's rows.
         self._by_indicator: dict[str, pd.DataFrame] = (
-            {str(key): rows for key, rows in observations.groupby("indicator", sort=False)} if not observations.empty else {}
+            {str(key): rows for key, rows in observations.groupby("indicator", sort=False)}
+            if not observations.empty
+            else {}
         )
 
     # -- helpers -----------------------------------------------------------------------------------------------
@@ -380,10 +382,8 @@ class Evaluator:
                 unit="kr",
             )
         holds = c.target.holds(measured)
-        if holds and self.as_of <= deadline:
-            status = Status.ON_TRACK  # within budget so far; only judged met once the period is over
-        else:
-            status = self.judge(holds, deadline, progress_ok=False)
+        within_so_far = holds and self.as_of <= deadline  # within budget so far: met only once the period is over
+        status = Status.ON_TRACK if within_so_far else self.judge(holds, deadline, progress_ok=False)
         explanation = (
             f"Forbrugt {kr(spent)} af {kr(budget)}"
             + (f" ({pct(share)})" if share is not None else "")
@@ -561,7 +561,12 @@ class Evaluator:
             figures=[
                 Figure(f"{c.indicator} {base.period.code}", base.value, unit, base.period.code, base.source, self.home),
                 Figure(
-                    f"{c.indicator} {latest.period.code}", latest.value, unit, latest.period.code, latest.source, self.home
+                    f"{c.indicator} {latest.period.code}",
+                    latest.value,
+                    unit,
+                    latest.period.code,
+                    latest.source,
+                    self.home,
                 ),
             ],
         )
@@ -644,6 +649,8 @@ class Evaluator:
         )
 
 
-def evaluate(plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True) -> list[InitiativeResult]:
+def evaluate(
+    plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True
+) -> list[InitiativeResult]:
     """Evaluate every criterion of the plan as of ``as_of``."""
     return Evaluator(plan, observations, as_of, has_economy=has_economy).evaluate()

@@ -3,13 +3,13 @@ file, line, field, what is wrong and what was expected, and the cross-checks a s
 
 Duplicate keys are errors (PyYAML silently keeps the last one).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 import yaml
-
 from pydantic import ValidationError
 
 from reportgen.domain.areas import registry
@@ -68,16 +68,18 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
-                raise InputError.at(display, "a key must be a plain value", "key: value", row=key_node.start_mark.line + 1)
+                raise InputError.at(
+                    display, "a key must be a plain value", "key: value", row=key_node.start_mark.line + 1
+                )
             if key in result:
                 raise InputError.at(
                     display, f"duplicate key {key!r}", "each key once", row=key_node.start_mark.line + 1
                 )
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _build(loader, value_node, path + (key,), lines, display)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _build(loader, value_node, (*path, key), lines, display)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), lines, display) for i, item in enumerate(node.value)]
+        return [_build(loader, item, (*path, i), lines, display) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
 
 
@@ -105,18 +107,15 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Remove the discriminator tag pydantic puts into locations inside ``criteria[i]``."""
     out: list[Any] = []
     for i, part in enumerate(loc):
-        if (
-            i >= 2
-            and part in CRITERION_KINDS
-            and isinstance(loc[i - 1], int)
-            and loc[i - 2] == "criteria"
-        ):
+        if i >= 2 and part in CRITERION_KINDS and isinstance(loc[i - 1], int) and loc[i - 2] == "criteria":
             continue
         out.append(part)
     return tuple(out)
 
 
-def _problem_from_pydantic(error: Any, display: str, lines: dict[tuple[object, ...], int], model_fields: dict[tuple[str, ...], list[str]]) -> Problem:
+def _problem_from_pydantic(
+    error: Any, display: str, lines: dict[tuple[object, ...], int], model_fields: dict[tuple[str, ...], list[str]]
+) -> Problem:
     loc = _strip_tags(tuple(error["loc"]))
     kind = error["type"]
     field = dotted(loc) or "(top level)"
@@ -124,26 +123,64 @@ def _problem_from_pydantic(error: Any, display: str, lines: dict[tuple[object, .
         parent = tuple(p for p in loc[:-1] if not isinstance(p, int))
         allowed = model_fields.get(parent)
         expected = "one of: " + ", ".join(allowed) if allowed else "a known key"
-        return Problem(display, f"unknown key {loc[-1]!r}", expected, row=line_of(lines, loc), column=dotted(loc[:-1]) or None)
+        return Problem(
+            display, f"unknown key {loc[-1]!r}", expected, row=line_of(lines, loc), column=dotted(loc[:-1]) or None
+        )
     if kind == "missing":
-        return Problem(display, f"missing field {loc[-1]!r}", "the field is required", row=line_of(lines, loc[:-1]), column=dotted(loc[:-1]) or None)
+        return Problem(
+            display,
+            f"missing field {loc[-1]!r}",
+            "the field is required",
+            row=line_of(lines, loc[:-1]),
+            column=dotted(loc[:-1]) or None,
+        )
     if kind == "union_tag_invalid":
-        return Problem(display, f"unknown criterion kind {error['input'].get('kind') if isinstance(error['input'], dict) else error['input']!r}", "one of: " + ", ".join(CRITERION_KINDS), row=line_of(lines, loc + ("kind",)), column=field)
+        return Problem(
+            display,
+            "unknown criterion kind "
+            f"{error['input'].get('kind') if isinstance(error['input'], dict) else error['input']!r}",
+            "one of: " + ", ".join(CRITERION_KINDS),
+            row=line_of(lines, (*loc, "kind")),
+            column=field,
+        )
     if kind == "union_tag_not_found":
-        return Problem(display, "criterion has no 'kind'", "one of: " + ", ".join(CRITERION_KINDS), row=line_of(lines, loc), column=field)
+        return Problem(
+            display,
+            "criterion has no 'kind'",
+            "one of: " + ", ".join(CRITERION_KINDS),
+            row=line_of(lines, loc),
+            column=field,
+        )
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
-            message = message[len(prefix):]
+            message = message[len(prefix) :]
     what, _, expected = message.partition(SEP)
     if not expected and (kind.endswith("_parsing") or kind.endswith("_type") or kind.startswith("too_")):
         expected = what
         what = f"{error.get('input')!r} is not valid"
-    return Problem(display, f"{field}: {what}" if field not in what else what, expected, row=line_of(lines, loc), column=None)
+    return Problem(
+        display, f"{field}: {what}" if field not in what else what, expected, row=line_of(lines, loc), column=None
+    )
 
 
 def _allowed_keys() -> dict[tuple[str, ...], list[str]]:
-    criterion_keys = sorted({k for m in (CountCriterion, RatioCriterion, BenchmarkCriterion, TrendCriterion, GapCriterion, BudgetCriterion, EconomyCountCriterion, QualitativeCriterion) for k in m.model_fields})
+    criterion_keys = sorted(
+        {
+            k
+            for m in (
+                CountCriterion,
+                RatioCriterion,
+                BenchmarkCriterion,
+                TrendCriterion,
+                GapCriterion,
+                BudgetCriterion,
+                EconomyCountCriterion,
+                QualitativeCriterion,
+            )
+            for k in m.model_fields
+        }
+    )
     return {
         (): list(Plan.model_fields),
         ("period",): list(PlanPeriod.model_fields),
@@ -158,7 +195,12 @@ def load_plan(path: Path, display: str | None = None) -> Plan:
     display = display or str(path)
     data, lines = load_with_lines(path, display)
     if not isinstance(data, dict):
-        raise InputError.at(display, "the plan is not a mapping of keys", "title, municipality, period, committees, goals, initiatives", row=1)
+        raise InputError.at(
+            display,
+            "the plan is not a mapping of keys",
+            "title, municipality, period, committees, goals, initiatives",
+            row=1,
+        )
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -182,33 +224,57 @@ def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int])
     for i, initiative in enumerate(plan.initiatives):
         loc: tuple[object, ...] = ("initiatives", i)
         if initiative.id in seen_initiatives:
-            add(loc + ("id",), f"initiative id {initiative.id!r} is used twice", "a unique id per initiative")
+            add((*loc, "id"), f"initiative id {initiative.id!r} is used twice", "a unique id per initiative")
         seen_initiatives.add(initiative.id)
         if initiative.goal not in plan.goals:
-            add(loc + ("goal",), f"unknown goal {initiative.goal!r}", "one of the goals: " + ", ".join(plan.goals))
+            add((*loc, "goal"), f"unknown goal {initiative.goal!r}", "one of the goals: " + ", ".join(plan.goals))
         for j, code in enumerate(initiative.committees):
             if code not in plan.committees:
-                add(loc + ("committees", j), f"unknown committee {code!r}", "one of the committees: " + ", ".join(plan.committees))
+                add(
+                    (*loc, "committees", j),
+                    f"unknown committee {code!r}",
+                    "one of the committees: " + ", ".join(plan.committees),
+                )
         for year in initiative.budget:
             if not plan.period.start.year <= year <= plan.period.end.year:
-                add(loc + ("budget", year), f"budget year {year} is outside the plan period", f"a year from {plan.period.start.year} to {plan.period.end.year}")
+                add(
+                    (*loc, "budget", year),
+                    f"budget year {year} is outside the plan period",
+                    f"a year from {plan.period.start.year} to {plan.period.end.year}",
+                )
         for k, criterion in enumerate(initiative.criteria):
-            cloc = loc + ("criteria", k)
+            cloc = (*loc, "criteria", k)
             if criterion.id in seen_criteria:
-                add(cloc + ("id",), f"criterion id {criterion.id!r} is used twice", "a unique id per criterion")
+                add((*cloc, "id"), f"criterion id {criterion.id!r} is used twice", "a unique id per criterion")
             seen_criteria.add(criterion.id)
             if criterion.deadline and criterion.deadline < plan.period.start:
-                add(cloc + ("deadline",), f"deadline {criterion.deadline} is before the plan starts", f"a date on or after {plan.period.start}")
+                add(
+                    (*cloc, "deadline"),
+                    f"deadline {criterion.deadline} is before the plan starts",
+                    f"a date on or after {plan.period.start}",
+                )
             if isinstance(criterion, BudgetCriterion):
                 if not initiative.budget:
                     add(cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}")
                 if initiative.economy is None:
-                    add(cloc, "a budget criterion needs the initiative's economy filter", "economy: {projects: [...], accounts: [...]}")
+                    add(
+                        cloc,
+                        "a budget criterion needs the initiative's economy filter",
+                        "economy: {projects: [...], accounts: [...]}",
+                    )
             if isinstance(criterion, BenchmarkCriterion) and criterion.against != "national":
                 for m, other in enumerate(criterion.against):
                     area = registry().lookup(other)
                     if area is None or not area.is_municipality:
-                        add(cloc + ("against", m), f"{other!r} is not a Danish municipality", "'national' or a list of kommunekoder or names")
+                        add(
+                            (*cloc, "against", m),
+                            f"{other!r} is not a Danish municipality",
+                            "'national' or a list of kommunekoder or names",
+                        )
             if isinstance(criterion, RatioCriterion) and not criterion.target.percent and criterion.target.value > 1:
-                add(cloc + ("target",), f"ratio target {criterion.target.value} is above 1", "a share written as a percentage such as '>= 80%'")
+                add(
+                    (*cloc, "target"),
+                    f"ratio target {criterion.target.value} is above 1",
+                    "a share written as a percentage such as '>= 80%'",
+                )
     return problems

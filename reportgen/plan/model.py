@@ -3,14 +3,14 @@
 Key names are the contract: staff write these files, so every field says what it accepts, and an unknown key is an
 error rather than silently ignored (``StrictModel``). Loading, line numbers and cross-checks are in ``loading``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
@@ -105,7 +105,7 @@ MeasureKey = Annotated[str, BeforeValidator(_key)]
 
 def _id(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"{value!r} is not an id{SEP}a short text such as \"3\" or \"3.1\"")
+        raise ValueError(f'{value!r} is not an id{SEP}a short text such as "3" or "3.1"')
     return str(value)
 
 
@@ -143,7 +143,7 @@ class BenchmarkCriterion(_CriterionBase):
 
     kind: Literal["benchmark"]
     indicator: MeasureKey
-    against: Union[Literal["national"], list[Union[int, str]]] = "national"
+    against: Literal["national"] | list[int | str] = "national"
     better: Literal["higher", "lower"] = "higher"
 
 
@@ -165,7 +165,7 @@ class GapCriterion(_CriterionBase):
     reference: MeasureKey
     baseline: PeriodField
     better: Literal["smaller", "larger"] = "smaller"
-    area: Union[int, str, None] = None
+    area: int | str | None = None
 
 
 class BudgetCriterion(_CriterionBase):
@@ -193,16 +193,14 @@ class QualitativeCriterion(_CriterionBase):
 
 
 Criterion = Annotated[
-    Union[
-        CountCriterion,
-        RatioCriterion,
-        BenchmarkCriterion,
-        TrendCriterion,
-        GapCriterion,
-        BudgetCriterion,
-        EconomyCountCriterion,
-        QualitativeCriterion,
-    ],
+    CountCriterion
+    | RatioCriterion
+    | BenchmarkCriterion
+    | TrendCriterion
+    | GapCriterion
+    | BudgetCriterion
+    | EconomyCountCriterion
+    | QualitativeCriterion,
     Field(discriminator="kind"),
 ]
 CRITERION_KINDS = ("count", "ratio", "benchmark", "trend", "gap", "budget", "economy_count", "qualitative")
@@ -215,7 +213,7 @@ class EconomyFilter(StrictModel):
     accounts: list[str] = []
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "EconomyFilter":
+    def _not_empty(self) -> EconomyFilter:
         if not self.projects and not self.accounts:
             raise ValueError(f"the economy filter is empty{SEP}'projects' and/or 'accounts'")
         return self
@@ -249,7 +247,7 @@ class PlanPeriod(StrictModel):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "PlanPeriod":
+    def _ordered(self) -> PlanPeriod:
         if self.end < self.start:
             raise ValueError(f"the period ends before it starts{SEP}end on or after start")
         return self
@@ -257,7 +255,7 @@ class PlanPeriod(StrictModel):
 
 class Plan(StrictModel):
     title: str = Field(min_length=1)
-    municipality: Union[int, str]
+    municipality: int | str
     period: PlanPeriod
     pool: Decimal | None = None
     committees: dict[str, str] = Field(min_length=1)
@@ -266,10 +264,12 @@ class Plan(StrictModel):
 
     @field_validator("municipality")
     @classmethod
-    def _known_municipality(cls, value: Union[int, str]) -> Union[int, str]:
+    def _known_municipality(cls, value: int | str) -> int | str:
         area = registry().lookup(value)
         if area is None or not area.is_municipality:
-            raise ValueError(f"{value!r} is not a Danish municipality{SEP}a kommunekode such as 147 or a name such as Frederiksberg")
+            raise ValueError(
+                f"{value!r} is not a Danish municipality{SEP}a kommunekode such as 147 or a name such as Frederiksberg"
+            )
         return value
 
     @property

@@ -15,7 +15,9 @@ from reportgen.errors import InputError, ProblemLog
 T = TypeVar("T")
 
 
-def read_each(paths: list[Path], displays: list[str], read_one: Callable[[Path, str], T], problems: ProblemLog) -> list[T]:
+def read_each(
+    paths: list[Path], displays: list[str], read_one: Callable[[Path, str], T], problems: ProblemLog
+) -> list[T]:
     """Read every file with ``read_one``; a file that cannot be read at all adds its problems and the others go on,
     so one run reports the problems of every file."""
     results: list[T] = []

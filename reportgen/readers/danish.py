@@ -42,7 +42,7 @@ def parse_date(value: object) -> dt.date:
     for pattern, order in _DATE_PATTERNS:
         m = pattern.match(s)
         if m:
-            parts = dict(zip(order, (int(g) for g in m.groups())))
+            parts = dict(zip(order, (int(g) for g in m.groups()), strict=False))
             try:
                 return dt.date(parts["y"], parts["m"], parts["d"])
             except ValueError as exc:
@@ -69,7 +69,7 @@ _DATE_PATTERNS_RE2 = (
 )
 
 
-def _dates_from_components(text: "pd.Series", pattern: str) -> "pd.Series":
+def _dates_from_components(text: pd.Series, pattern: str) -> pd.Series:
     """Dates from day, month and year captured by one RE2 pass; impossible dates (31-02-2019) become NaT.
 
     (pyarrow's own strptime would silently roll 31-02-2019 over to 3 March.)
@@ -79,7 +79,10 @@ def _dates_from_components(text: "pd.Series", pattern: str) -> "pd.Series":
     import pyarrow.compute as pc
 
     fields = pc.extract_regex(pa.array(text.astype(ARROW_STRING), type=pa.string()), pattern)
-    parts = {name: pc.cast(pc.struct_field(fields, name), pa.int32()).to_numpy(zero_copy_only=False) for name in ("y", "m", "d")}
+    parts = {
+        name: pc.cast(pc.struct_field(fields, name), pa.int32()).to_numpy(zero_copy_only=False)
+        for name in ("y", "m", "d")
+    }
     dates = pd.to_datetime(pd.DataFrame({"year": parts["y"], "month": parts["m"], "day": parts["d"]}), errors="coerce")
     return pd.Series(dates.to_numpy(), index=text.index)
 
@@ -87,21 +90,21 @@ def _dates_from_components(text: "pd.Series", pattern: str) -> "pd.Series":
 ARROW_STRING = "string[pyarrow]"
 
 
-def _is_text_column(values: "pd.Series") -> bool:
+def _is_text_column(values: pd.Series) -> bool:
     """A column read from CSV (all strings): no per-cell type checks needed."""
     import pandas as pd
 
     return isinstance(values.dtype, pd.StringDtype)
 
 
-def _as_arrow_text(values: "pd.Series") -> "pd.Series":
+def _as_arrow_text(values: pd.Series) -> pd.Series:
     """Strings in pyarrow storage, so the .str operations below run vectorised (RE2 regexes, no Python per cell)."""
     if _is_text_column(values) and values.dtype.storage == "pyarrow":
         return values.fillna("")
     return values.fillna("").astype(str).astype(ARROW_STRING)
 
 
-def _numeric_cells(values: "pd.Series") -> "pd.Series":
+def _numeric_cells(values: pd.Series) -> pd.Series:
     """Mask of cells that are already numbers (Excel)."""
     import pandas as pd
 
@@ -110,7 +113,7 @@ def _numeric_cells(values: "pd.Series") -> "pd.Series":
     return values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).astype(bool)
 
 
-def _bool(mask: "pd.Series") -> "pd.Series":
+def _bool(mask: pd.Series) -> pd.Series:
     return mask.fillna(False).astype(bool)
 
 
@@ -118,13 +121,25 @@ def _bool(mask: "pd.Series") -> "pd.Series":
 # sign, ")", and an optional "kr."/"DKK". The rules are those of parse_danish_number (property-tested against it).
 _WS = r"[\s\x{00a0}\x{202f}]*"
 _AMOUNT_RE2 = (
-    r"^" + _WS + r"(?P<open>\()?" + _WS + r"(?P<lead>[-\x{2212}])?" + _WS
+    r"^"
+    + _WS
+    + r"(?P<open>\()?"
+    + _WS
+    + r"(?P<lead>[-\x{2212}])?"
+    + _WS
     + r"(?P<int>\d{1,3}(?:\.\d{3})+|\d{1,3}(?:[ \x{00a0}\x{202f}]\d{3})+|\d+)(?:,(?P<frac>\d+))?"
-    + _WS + r"(?P<trail>-)?" + _WS + r"(?P<close>\))?" + _WS + r"(?i:kr\.?|dkk)?" + _WS + r"$"
+    + _WS
+    + r"(?P<trail>-)?"
+    + _WS
+    + r"(?P<close>\))?"
+    + _WS
+    + r"(?i:kr\.?|dkk)?"
+    + _WS
+    + r"$"
 )
 
 
-def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
+def parse_danish_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse a column of Danish amounts. Returns (floats with NaN for empty cells, mask of malformed cells).
 
     Cells that are already numbers (from Excel) are taken as they are. The rules are those of
@@ -144,10 +159,10 @@ def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     fields = pc.extract_regex(arr, _AMOUNT_RE2)
     matched = fields.is_valid()
 
-    def group(name: str) -> "pa.Array":
+    def group(name: str) -> pa.Array:
         return pc.struct_field(fields, name)
 
-    def present(name: str) -> "np.ndarray":
+    def present(name: str) -> np.ndarray:
         g = group(name)
         return pc.fill_null(pc.greater(pc.utf8_length(g), 0), False).to_numpy(zero_copy_only=False)
 
@@ -165,7 +180,7 @@ def parse_danish_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     return out, bad
 
 
-def parse_date_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
+def parse_date_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse a column of posting dates (Danish and ISO text, Excel serials, date objects).
 
     Returns (datetime64 with NaT for empty cells, mask of malformed cells).
@@ -188,7 +203,9 @@ def parse_date_series(values: "pd.Series") -> tuple["pd.Series", "pd.Series"]:
     if is_num.any():
         serial[is_num] = values[is_num].astype("float64")
     if serial_text.any():
-        serial[serial_text] = pd.to_numeric(text[serial_text].str.replace(",", ".", regex=False)).to_numpy(dtype="float64")
+        serial[serial_text] = pd.to_numeric(text[serial_text].str.replace(",", ".", regex=False)).to_numpy(
+            dtype="float64"
+        )
     ok_serial = serial.between(1, 2958465)
     if ok_serial.any():
         result[ok_serial] = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial[ok_serial].astype("int64"), unit="D")

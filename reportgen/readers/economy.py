@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from reportgen.domain.accounts import ACCOUNT_EXPECTED, ACCOUNT_PATTERNS, normalise_account
 from reportgen.domain.numbers import NUMBER_EXPECTED
@@ -19,7 +19,7 @@ from reportgen.domain.observations import POSTING_COLUMNS, empty_postings
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import read_each
 from reportgen.readers.danish import DATE_EXPECTED, parse_danish_series, parse_date_series
-from reportgen.readers.tables import ENCODING_EXPECTED, find_header, norm_header, read_xlsx_sheets, sniff_csv
+from reportgen.readers.tables import find_header, norm_header, read_xlsx_sheets, sniff_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class EconomyColumns:
     """Canonical column name = the column's name in the municipality's export."""
 
-    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     dato: str = "dato"
     konto: str = "konto"
@@ -43,7 +43,7 @@ class EconomyColumns:
 class EconomySettings:
     """How to read the municipality's exports: column names, and encoding/separator when not detected."""
 
-    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     columns: EconomyColumns = field(default_factory=EconomyColumns)
     encoding: str | None = None
@@ -66,7 +66,7 @@ def _header_predicate(settings: EconomySettings) -> Callable[[list[str]], bool]:
 CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory for exports of millions of rows
 
 
-def read_postings(path: Path, display: str, settings: EconomySettings, problems: ProblemLog) -> "pd.DataFrame":
+def read_postings(path: Path, display: str, settings: EconomySettings, problems: ProblemLog) -> pd.DataFrame:
     """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them.
 
     CSV files are read and parsed in chunks, and kept only in compact columns (dates, categorical accounts and
@@ -85,8 +85,12 @@ def read_postings(path: Path, display: str, settings: EconomySettings, problems:
     for required in ("dato", "konto", "beloeb"):
         source_name = getattr(cols, required)
         if norm_header(source_name) not in present:
-            problems.error(display, f"column {source_name!r} ({required}) not found in the header on line {header_line}",
-                           "the column names set in [economy.columns] of reportgen.toml", row=header_line)
+            problems.error(
+                display,
+                f"column {source_name!r} ({required}) not found in the header on line {header_line}",
+                "the column names set in [economy.columns] of reportgen.toml",
+                row=header_line,
+            )
     if any(p.file == display for p in problems.errors):
         return empty_postings()
     reporter = _Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
@@ -123,7 +127,7 @@ class _Reporter:
         self.counts: dict[tuple[str, str], int] = {}
         self.expected: dict[tuple[str, str], str] = {}
 
-    def report(self, frame: "pd.DataFrame", mask: "pd.Series", canonical: str, what: str, expected: str) -> None:
+    def report(self, frame: pd.DataFrame, mask: pd.Series, canonical: str, what: str, expected: str) -> None:
         hits = frame.loc[mask.to_numpy(dtype=bool)]
         if hits.empty:
             return
@@ -134,16 +138,25 @@ class _Reporter:
         for _, row in hits.head(max(0, MAX_PROBLEMS_PER_COLUMN - already)).iterrows():
             value = row.get(canonical)
             shown = "" if _blank(value) else f"{value!r} "
-            self.problems.error(self.display, f"{shown}{what}", expected, row=int(row["line"]), column=self.names[canonical])
+            self.problems.error(
+                self.display, f"{shown}{what}", expected, row=int(row["line"]), column=self.names[canonical]
+            )
 
     def summarise(self) -> None:
         for (canonical, what), n in self.counts.items():
             if n > MAX_PROBLEMS_PER_COLUMN:
                 column = self.names[canonical]
-                self.problems.error(self.display, f"{n - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}", self.expected[(canonical, what)], column=column)
+                self.problems.error(
+                    self.display,
+                    f"{n - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}",
+                    self.expected[(canonical, what)],
+                    column=column,
+                )
 
 
-def _parse_chunk(raw: "pd.DataFrame", first_line: int, settings: EconomySettings, reporter: _Reporter, *, last: bool) -> "pd.DataFrame":
+def _parse_chunk(
+    raw: pd.DataFrame, first_line: int, settings: EconomySettings, reporter: _Reporter, *, last: bool
+) -> pd.DataFrame:
     import pandas as pd
 
     mapping = {norm_header(v): k for k, v in asdict(settings.columns).items() if v}
@@ -186,7 +199,7 @@ def _parse_chunk(raw: "pd.DataFrame", first_line: int, settings: EconomySettings
     ).reset_index(drop=True)
 
 
-def blank_cells(column: "pd.Series") -> "pd.Series":
+def blank_cells(column: pd.Series) -> pd.Series:
     """Mask of empty cells (vectorised for text columns read from CSV)."""
     import pandas as pd
 
@@ -195,7 +208,7 @@ def blank_cells(column: "pd.Series") -> "pd.Series":
     return column.map(_blank).astype(bool)
 
 
-def normalise_accounts(column: "pd.Series") -> "pd.Series":
+def normalise_accounts(column: pd.Series) -> pd.Series:
     """``normalise_account`` for a whole column: digits, or NA where the cell is empty or malformed."""
     import pandas as pd
 
@@ -207,7 +220,9 @@ def normalise_accounts(column: "pd.Series") -> "pd.Series":
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
+    return (
+        value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _safe_account(value: Any) -> str | None:
@@ -219,11 +234,11 @@ def _safe_account(value: Any) -> str | None:
         return None
 
 
-def _drop_total_rows(frame: "pd.DataFrame", display: str, problems: ProblemLog) -> "pd.DataFrame":
+def _drop_total_rows(frame: pd.DataFrame, display: str, problems: ProblemLog) -> pd.DataFrame:
     """A trailing total row (``I alt``, ``Total``, or no date and no account but an amount) is not a posting."""
     text_cols = [c for c in ("dato", "konto", "projekt", "tekst") if c in frame]
 
-    def is_total(row: "pd.Series") -> bool:
+    def is_total(row: pd.Series) -> bool:
         if any(isinstance(row[c], str) and TOTAL_WORDS.match(row[c].strip()) for c in text_cols):
             return True
         return _blank(row["dato"]) and _blank(row["konto"]) and not _blank(row["beloeb"])
@@ -237,12 +252,16 @@ def _drop_total_rows(frame: "pd.DataFrame", display: str, problems: ProblemLog) 
         else:
             break
     for idx in drop:
-        problems.warning(display, "total row skipped (not counted as a posting)", "postings only; totals are computed by reportgen",
-                         row=int(frame.loc[idx, "line"]))
+        problems.warning(
+            display,
+            "total row skipped (not counted as a posting)",
+            "postings only; totals are computed by reportgen",
+            row=int(frame.loc[idx, "line"]),
+        )
     return frame.drop(index=drop)
 
 
-def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iterator["pd.DataFrame"], list[str], int]:
+def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iterator[pd.DataFrame], list[str], int]:
     """(chunks of raw text cells below the header, the header's cells, the header's line number)."""
     import pandas as pd
 
@@ -252,7 +271,8 @@ def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iter
     if header_index is None:
         raise InputError.at(
             display,
-            f"no header row with the columns {settings.columns.dato!r} and {settings.columns.beloeb!r} in the first 30 rows",
+            f"no header row with the columns {settings.columns.dato!r} and {settings.columns.beloeb!r} in the first "
+            "30 rows",
             "the column names set in [economy.columns] of reportgen.toml",
         )
     header = [c.strip() for c in sample_rows[header_index]]
@@ -260,24 +280,38 @@ def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iter
     def chunks() -> Iterator[pd.DataFrame]:
         try:
             reader = pd.read_csv(
-                path, sep=separator, encoding=encoding, skiprows=header_index, header=0, dtype="string[pyarrow]",
-                keep_default_na=False, skip_blank_lines=False, engine="c", chunksize=CHUNK_ROWS,
+                path,
+                sep=separator,
+                encoding=encoding,
+                skiprows=header_index,
+                header=0,
+                dtype="string[pyarrow]",
+                keep_default_na=False,
+                skip_blank_lines=False,
+                engine="c",
+                chunksize=CHUNK_ROWS,
             )
             with reader:
                 for chunk in reader:
                     chunk.columns = [str(c).strip() for c in chunk.columns]
                     yield chunk
         except UnicodeDecodeError as exc:
-            raise InputError.at(display, f"cannot decode the file as {encoding} ({exc.reason})", "one encoding for the whole file: UTF-8 or Windows-1252") from None
+            raise InputError.at(
+                display,
+                f"cannot decode the file as {encoding} ({exc.reason})",
+                "one encoding for the whole file: UTF-8 or Windows-1252",
+            ) from None
         except pd.errors.ParserError as exc:
             m = re.search(r"line (\d+)", str(exc))
             row = header_index + int(m.group(1)) if m else None
-            raise InputError.at(display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row) from None
+            raise InputError.at(
+                display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row
+            ) from None
 
     return chunks(), header, header_index + 1
 
 
-def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple["pd.DataFrame", int]:
+def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.DataFrame, int]:
     import pandas as pd
 
     sheets = read_xlsx_sheets(path, display)
@@ -288,7 +322,7 @@ def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple["pd
             continue
         header = [str(c).strip() if c is not None else f"_{i}" for i, c in enumerate(rows[header_index])]
         width = len(header)
-        body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[header_index + 1:]]
+        body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[header_index + 1 :]]
         frame = pd.DataFrame(body, columns=header, dtype=object)
         return frame, header_index + 1
     raise InputError.at(
@@ -298,11 +332,15 @@ def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple["pd
     )
 
 
-def read_economy(paths: list[Path], displays: list[str], settings: EconomySettings, problems: ProblemLog) -> "pd.DataFrame":
+def read_economy(
+    paths: list[Path], displays: list[str], settings: EconomySettings, problems: ProblemLog
+) -> pd.DataFrame:
     """All economy exports as one postings table."""
     import pandas as pd
 
-    frames = read_each(paths, displays, lambda path, display: read_postings(path, display, settings, problems), problems)
+    frames = read_each(
+        paths, displays, lambda path, display: read_postings(path, display, settings, problems), problems
+    )
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty_postings()
@@ -310,20 +348,26 @@ def read_economy(paths: list[Path], displays: list[str], settings: EconomySettin
     return pd.concat(frames, ignore_index=True)
 
 
-def _check_overlap(frames: list["pd.DataFrame"], problems: ProblemLog) -> None:
+def _check_overlap(frames: list[pd.DataFrame], problems: ProblemLog) -> None:
     """Two exports holding the same postings (an old and a new export of overlapping months) would count them twice."""
     import pandas as pd
 
     keyed = []
     for frame in frames:
-        keys = pd.util.hash_pandas_object(frame[["dato", "konto", "projekt"]].assign(beloeb=frame["beloeb"].round(2)), index=False)
+        keys = pd.util.hash_pandas_object(
+            frame[["dato", "konto", "projekt"]].assign(beloeb=frame["beloeb"].round(2)), index=False
+        )
         keyed.append((frame["file"].iloc[0], keys.value_counts(), frame["dato"].min(), frame["dato"].max()))
     for i, (file_a, counts_a, start_a, end_a) in enumerate(keyed):
-        for file_b, counts_b, start_b, end_b in keyed[i + 1:]:
+        for file_b, counts_b, start_b, end_b in keyed[i + 1 :]:
             if start_b > end_a or start_a > end_b:
                 continue
             shared = counts_a.index.intersection(counts_b.index)
             n = int(counts_a[shared].clip(upper=counts_b[shared]).sum())
             if n:
-                problems.error(file_b, f"{n} postings are also in {file_a} (the exports overlap from {max(start_a, start_b):%d-%m-%Y} to {min(end_a, end_b):%d-%m-%Y}); they would be counted twice",
-                               "exports that do not overlap: remove the older one from the inputs folder")
+                problems.error(
+                    file_b,
+                    f"{n} postings are also in {file_a} (the exports overlap from {max(start_a, start_b):%d-%m-%Y} to "
+                    f"{min(end_a, end_b):%d-%m-%Y}); they would be counted twice",
+                    "exports that do not overlap: remove the older one from the inputs folder",
+                )

@@ -11,6 +11,7 @@ The indicator key comes from the config (``[barometer.files."glob"] indicator = 
 indicator column (its labels turned into keys), or from a metadata row ``Indikator: key`` above the header.
 Metadata rows may also say ``Enhed: pct`` (values are percentages, stored as shares).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from reportgen.domain.areas import registry
 from reportgen.domain.numbers import NUMBER_EXPECTED, parse_danish_number, to_decimal
@@ -26,7 +27,15 @@ from reportgen.domain.observations import observations_frame
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import read_each
-from reportgen.readers.tables import Row, column_letter, find_header, is_blank, norm_header, read_csv_rows, read_xlsx_sheets
+from reportgen.readers.tables import (
+    Row,
+    column_letter,
+    find_header,
+    is_blank,
+    norm_header,
+    read_csv_rows,
+    read_xlsx_sheets,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +48,7 @@ Unit = Literal["pct", "antal", "kr"]
 class BarometerColumns:
     """The columns of a long-layout file, by their names in the file, where they are not the usual ones."""
 
-    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     area: str | None = None
     indicator: str | None = None
@@ -51,7 +60,7 @@ class BarometerColumns:
 class BarometerFileSettings:
     """Settings for the files matching one glob: the indicator key, the unit, the sheet, odd column names."""
 
-    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     indicator: str | None = None
     columns: BarometerColumns | None = None
@@ -67,7 +76,7 @@ def _default_symbols() -> dict[str, Symbol]:
 class BarometerSettings:
     """Per-file settings (by glob) and the meaning of Statistics Denmark's symbols."""
 
-    __pydantic_config__ = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     files: dict[str, BarometerFileSettings] = field(default_factory=dict)
     symbols: dict[str, Symbol] = field(default_factory=_default_symbols)
@@ -96,7 +105,13 @@ class _Meta:
 
 
 METADATA_KEYS = {"indikator", "indicator", "enhed", "unit", "kilde", "source", "note", "udtrukket", "periode"}
-TITLE_PREFIXES = ("integrationsbarometer – ", "integrationsbarometer - ", "integrationsbarometer: ", "jobindsats: ", "jobindsats.dk – ")
+TITLE_PREFIXES = (
+    "integrationsbarometer – ",
+    "integrationsbarometer - ",
+    "integrationsbarometer: ",
+    "jobindsats: ",
+    "jobindsats.dk – ",
+)
 
 
 def file_settings(path: Path, config: BarometerSettings) -> BarometerFileSettings | None:
@@ -106,7 +121,7 @@ def file_settings(path: Path, config: BarometerSettings) -> BarometerFileSetting
     return None
 
 
-def read_barometer(path: Path, display: str, config: BarometerSettings, problems: ProblemLog) -> "pd.DataFrame":
+def read_barometer(path: Path, display: str, config: BarometerSettings, problems: ProblemLog) -> pd.DataFrame:
     """Read one indicator file (all its sheets) into observations."""
     settings = file_settings(path, config)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -128,24 +143,42 @@ def read_barometer(path: Path, display: str, config: BarometerSettings, problems
     return observations_frame(out)
 
 
-def _read_sheet(rows: list[Row], display: str, sheet: str | None, settings: BarometerFileSettings | None, config: BarometerSettings, problems: ProblemLog) -> list[dict[str, Any]]:
+def _read_sheet(
+    rows: list[Row],
+    display: str,
+    sheet: str | None,
+    settings: BarometerFileSettings | None,
+    config: BarometerSettings,
+    problems: ProblemLog,
+) -> list[dict[str, Any]]:
     columns = settings.columns if settings else None
     if columns and (columns.area or columns.value):
         wanted = {norm_header(c) for c in (columns.area, columns.period, columns.value, columns.indicator) if c}
         header = find_header(rows, lambda cells: wanted <= set(cells))
         if header is None:
-            raise InputError.at(display, "no header row with the configured columns " + ", ".join(repr(c) for c in (columns.area, columns.indicator, columns.period, columns.value) if c),
-                                "the column names in [barometer.files] of reportgen.toml", sheet=sheet)
+            raise InputError.at(
+                display,
+                "no header row with the configured columns "
+                + ", ".join(repr(c) for c in (columns.area, columns.indicator, columns.period, columns.value) if c),
+                "the column names in [barometer.files] of reportgen.toml",
+                sheet=sheet,
+            )
         return _read_long(rows, header, display, sheet, settings, config, problems)
     header = find_header(rows, lambda cells: bool(cells) and cells[0] in ("kommune", "omraade", "omrade"))
     if header is not None and _looks_wide(rows[header]):
         return _read_wide(rows, header, display, sheet, settings, config, problems)
-    header = find_header(rows, lambda cells: bool(AREA_NAMES & set(cells)) and bool(PERIOD_NAMES & set(cells)) and bool(VALUE_NAMES & set(cells)))
+    header = find_header(
+        rows,
+        lambda cells: (
+            bool(AREA_NAMES & set(cells)) and bool(PERIOD_NAMES & set(cells)) and bool(VALUE_NAMES & set(cells))
+        ),
+    )
     if header is not None:
         return _read_long(rows, header, display, sheet, settings, config, problems)
     raise InputError.at(
         display,
-        "neither layout found: no header row starting with 'Kommune' or 'Område' followed by periods, and no header with area, period and value columns",
+        "neither layout found: no header row starting with 'Kommune' or 'Område' followed by periods, and no header "
+        "with area, period and value columns",
         "the wide or long layout described in README.md, or [barometer.files] columns in reportgen.toml",
         sheet=sheet,
     )
@@ -168,12 +201,14 @@ def _metadata(rows: list[Row], header: int) -> _Meta:
     meta = _Meta()
     for row in rows[:header]:
         cells = [c for c in row if not is_blank(c)]
-        is_metadata = isinstance(cells[0], str) and norm_header(cells[0].partition(":")[0]) in METADATA_KEYS if cells else False
+        is_metadata = (
+            isinstance(cells[0], str) and norm_header(cells[0].partition(":")[0]) in METADATA_KEYS if cells else False
+        )
         if meta.title is None and len(cells) == 1 and isinstance(cells[0], str) and not is_metadata:
             title = cells[0].strip()
             for prefix in TITLE_PREFIXES:
                 if title.casefold().startswith(prefix):
-                    title = title[len(prefix):]
+                    title = title[len(prefix) :]
             meta.title = title[:1].upper() + title[1:]
         for i, cell in enumerate(cells):
             text = str(cell)
@@ -232,14 +267,33 @@ def _is_footnote(row: Row) -> bool:
     """A footnote/source line below the table: text in the first cell and nothing else."""
     first = row[0] if row else None
     rest = [c for c in row[1:] if not is_blank(c)]
-    return isinstance(first, str) and not rest and (len(first) > 30 or first.lower().startswith(("kilde", "note", "anm", "*", "fodnote", "¹", "1)", "a)")))
+    return (
+        isinstance(first, str)
+        and not rest
+        and (len(first) > 30 or first.lower().startswith(("kilde", "note", "anm", "*", "fodnote", "¹", "1)", "a)")))
+    )
 
 
-def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, settings: BarometerFileSettings | None, config: BarometerSettings, problems: ProblemLog) -> list[dict[str, Any]]:
+def _read_wide(
+    rows: list[Row],
+    header: int,
+    display: str,
+    sheet: str | None,
+    settings: BarometerFileSettings | None,
+    config: BarometerSettings,
+    problems: ProblemLog,
+) -> list[dict[str, Any]]:
     meta = _metadata(rows, header)
     indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
     if not indicator:
-        raise InputError.at(display, "no indicator key for this table", "a row 'Indikator: <key>' above the header, or indicator = \"<key>\" in [barometer.files] of reportgen.toml", sheet=sheet, row=header + 1)
+        raise InputError.at(
+            display,
+            "no indicator key for this table",
+            "a row 'Indikator: <key>' above the header, or indicator = \"<key>\" in [barometer.files] of "
+            "reportgen.toml",
+            sheet=sheet,
+            row=header + 1,
+        )
     unit = (settings.unit if settings and settings.unit else None) or meta.unit or "antal"
     periods: dict[int, str] = {}
     for j, cell in enumerate(rows[header][1:], start=1):
@@ -248,21 +302,32 @@ def _read_wide(rows: list[Row], header: int, display: str, sheet: str | None, se
         try:
             periods[j] = parse_period(cell).code
         except ValueError as exc:
-            problems.error(display, f"header {exc}", PERIOD_EXPECTED, sheet=sheet, row=header + 1, column=column_letter(j))
+            problems.error(
+                display, f"header {exc}", PERIOD_EXPECTED, sheet=sheet, row=header + 1, column=column_letter(j)
+            )
     out: list[dict[str, Any]] = []
     errors_before = len(problems.errors)
     for i in range(header + 1, len(rows)):
         row = rows[i]
         if all(is_blank(c) for c in row):
             continue
-        if _is_footnote(row) or (isinstance(row[0], str) and registry().lookup(row[0]) is None and all(is_blank(c) for c in row[1:])):
+        if _is_footnote(row) or (
+            isinstance(row[0], str) and registry().lookup(row[0]) is None and all(is_blank(c) for c in row[1:])
+        ):
             continue
         area = _area(row[0], display, sheet, i + 1, "A", problems)
         for j, period in periods.items():
             cell = row[j] if j < len(row) else None
             value, error, value_unit = _value(cell, unit, config)
             if error:
-                problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(j))
+                problems.error(
+                    display,
+                    error,
+                    NUMBER_EXPECTED + " or a symbol .. ... -",
+                    sheet=sheet,
+                    row=i + 1,
+                    column=column_letter(j),
+                )
             if area is not None:
                 out.append(_observation(display, indicator, area, period, value, value_unit, meta.title))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
@@ -281,7 +346,15 @@ def _pick(header: list[str], configured: str | None, names: set[str]) -> int | N
     return None
 
 
-def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, settings: BarometerFileSettings | None, config: BarometerSettings, problems: ProblemLog) -> list[dict[str, Any]]:
+def _read_long(
+    rows: list[Row],
+    header: int,
+    display: str,
+    sheet: str | None,
+    settings: BarometerFileSettings | None,
+    config: BarometerSettings,
+    problems: ProblemLog,
+) -> list[dict[str, Any]]:
     names = [norm_header(c) for c in rows[header]]
     columns = settings.columns if settings and settings.columns else None
     area_col = _pick(names, columns.area if columns else None, AREA_NAMES)
@@ -290,12 +363,24 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
     indicator_col = _pick(names, columns.indicator if columns else None, INDICATOR_NAMES)
     missing = [n for n, c in (("area", area_col), ("period", period_col), ("value", value_col)) if c is None]
     if missing:
-        raise InputError.at(display, "no column for " + ", ".join(missing) + " in the header", "columns = { area = ..., period = ..., value = ... } in [barometer.files] of reportgen.toml", sheet=sheet, row=header + 1)
+        raise InputError.at(
+            display,
+            "no column for " + ", ".join(missing) + " in the header",
+            "columns = { area = ..., period = ..., value = ... } in [barometer.files] of reportgen.toml",
+            sheet=sheet,
+            row=header + 1,
+        )
     assert area_col is not None and period_col is not None and value_col is not None
     meta = _metadata(rows, header)
     fixed_indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
     if indicator_col is None and not fixed_indicator:
-        raise InputError.at(display, "no indicator column and no indicator key", "an indicator column, a row 'Indikator: <key>', or indicator = \"<key>\" in [barometer.files]", sheet=sheet, row=header + 1)
+        raise InputError.at(
+            display,
+            "no indicator column and no indicator key",
+            "an indicator column, a row 'Indikator: <key>', or indicator = \"<key>\" in [barometer.files]",
+            sheet=sheet,
+            row=header + 1,
+        )
     unit = (settings.unit if settings and settings.unit else None) or meta.unit or "antal"
     out: list[dict[str, Any]] = []
     errors_before = len(problems.errors)
@@ -305,26 +390,41 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
         row = rows[i]
         if all(is_blank(c) for c in row) or _is_footnote(row):
             continue
-        cell = lambda j: row[j] if j < len(row) else None  # noqa: E731
-        raw_area = cell(area_col)
+        raw_area = _cell(row, area_col)
         if raw_area not in areas:
             areas[raw_area] = _area(raw_area, display, sheet, i + 1, column_letter(area_col), problems)
-        raw_period = cell(period_col)
+        raw_period = _cell(row, period_col)
         if raw_period not in periods:
             try:
                 periods[raw_period] = parse_period(raw_period).code
             except ValueError as exc:
                 periods[raw_period] = None
-                problems.error(display, str(exc), PERIOD_EXPECTED, sheet=sheet, row=i + 1, column=column_letter(period_col))
-        value, error, value_unit = _value(cell(value_col), unit, config)
+                problems.error(
+                    display, str(exc), PERIOD_EXPECTED, sheet=sheet, row=i + 1, column=column_letter(period_col)
+                )
+        value, error, value_unit = _value(_cell(row, value_col), unit, config)
         if error:
-            problems.error(display, error, NUMBER_EXPECTED + " or a symbol .. ... -", sheet=sheet, row=i + 1, column=column_letter(value_col))
-        label = None if indicator_col is None else str(cell(indicator_col) or "").strip()
+            problems.error(
+                display,
+                error,
+                NUMBER_EXPECTED + " or a symbol .. ... -",
+                sheet=sheet,
+                row=i + 1,
+                column=column_letter(value_col),
+            )
+        label = None if indicator_col is None else str(_cell(row, indicator_col) or "").strip()
         indicator = fixed_indicator if label is None else indicator_key(label)
         if fixed_indicator and indicator_col is not None:
             indicator = f"{fixed_indicator}_{indicator}" if indicator != fixed_indicator else indicator
         if not indicator:
-            problems.error(display, "the indicator cell is empty", "an indicator label", sheet=sheet, row=i + 1, column=column_letter(indicator_col or 0))
+            problems.error(
+                display,
+                "the indicator cell is empty",
+                "an indicator label",
+                sheet=sheet,
+                row=i + 1,
+                column=column_letter(indicator_col or 0),
+            )
             continue
         area, period = areas[raw_area], periods[raw_period]
         if area is not None and period is not None:
@@ -335,7 +435,14 @@ def _read_long(rows: list[Row], header: int, display: str, sheet: str | None, se
     return out
 
 
-def _observation(display: str, indicator: str, area: int, period: str, value: float | None, unit: str, title: str | None = None) -> dict[str, Any]:
+def _cell(row: Row, j: int) -> Any:
+    """The row's cell in column ``j`` (None past the row's end)."""
+    return row[j] if j < len(row) else None
+
+
+def _observation(
+    display: str, indicator: str, area: int, period: str, value: float | None, unit: str, title: str | None = None
+) -> dict[str, Any]:
     return {
         "source": display,
         "indicator": indicator,
@@ -350,7 +457,9 @@ def _observation(display: str, indicator: str, area: int, period: str, value: fl
     }
 
 
-def read_indicators(paths: list[Path], displays: list[str], config: BarometerSettings, problems: ProblemLog) -> "pd.DataFrame":
+def read_indicators(
+    paths: list[Path], displays: list[str], config: BarometerSettings, problems: ProblemLog
+) -> pd.DataFrame:
     import pandas as pd
 
     frames = read_each(paths, displays, lambda path, display: read_barometer(path, display, config, problems), problems)
@@ -361,7 +470,17 @@ def read_indicators(paths: list[Path], displays: list[str], config: BarometerSet
     if dupes.any():
         clash = frame[dupes].groupby(["indicator", "area", "period"])["value"].nunique()
         for (indicator, area, period), n in clash[clash > 1].head(10).items():
-            sources = sorted(set(frame[dupes & (frame.indicator == indicator) & (frame.area == area) & (frame.period == period)]["source"]))
-            problems.error(sources[0], f"indicator {indicator!r} has {n} different values for area {area} in {period} (also in {', '.join(sources[1:]) or 'the same file'})",
-                           "one value per indicator, area and period")
+            sources = sorted(
+                set(
+                    frame[dupes & (frame.indicator == indicator) & (frame.area == area) & (frame.period == period)][
+                        "source"
+                    ]
+                )
+            )
+            problems.error(
+                sources[0],
+                f"indicator {indicator!r} has {n} different values for area {area} in {period} (also in "
+                f"{', '.join(sources[1:]) or 'the same file'})",
+                "one value per indicator, area and period",
+            )
     return frame.drop_duplicates(subset=["indicator", "area", "period"], keep="first").reset_index(drop=True)

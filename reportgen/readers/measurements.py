@@ -16,6 +16,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,39 +48,50 @@ def _suggest(value: str, options: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def read_measurements(path: Path, display: str, settings: MeasurementSettings, problems: ProblemLog) -> "pd.DataFrame":
+def read_measurements(path: Path, display: str, settings: MeasurementSettings, problems: ProblemLog) -> pd.DataFrame:
     """Read one measurement sheet into observations; problems with single rows are added to ``problems``."""
     sheets = read_xlsx_sheets(path, display)
     if SHEET not in sheets:
-        raise InputError.at(display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS))
+        raise InputError.at(
+            display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS)
+        )
     rows = sheets[SHEET]
     wanted = {norm_header(c) for c in COLUMNS[:4]}
     header = find_header(rows, lambda cells: wanted <= set(cells))
     if header is None:
-        raise InputError.at(display, "no header row with the columns " + ", ".join(COLUMNS[:4]), "the header " + ", ".join(COLUMNS), sheet=SHEET)
+        raise InputError.at(
+            display,
+            "no header row with the columns " + ", ".join(COLUMNS[:4]),
+            "the header " + ", ".join(COLUMNS),
+            sheet=SHEET,
+        )
     names = [norm_header(c) for c in rows[header]]
     col = {c: names.index(norm_header(c)) if norm_header(c) in names else None for c in COLUMNS}
     measures = settings.keys
     out: list[dict[str, Any]] = []
     for line, row in iter_data_rows(rows, header):
-        def cell(name: str) -> Any:
-            j = col[name]
-            return row[j] if j is not None and j < len(row) else None
-
-        def where(name: str) -> dict[str, Any]:
-            return {"sheet": SHEET, "row": line, "column": f"{column_letter(col[name] or 0)} ({name})"}
+        cell = partial(_cell, row, col)
+        where = partial(_where, line, col)
 
         raw_initiative = cell("Indsats")
         initiative_id = _as_id(raw_initiative)
         if measures is not None and initiative_id not in measures:
-            problems.error(display, f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(measures))}",
-                           "an initiative id from the plan: " + ", ".join(measures), **where("Indsats"))
+            problems.error(
+                display,
+                f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(measures))}",
+                "an initiative id from the plan: " + ", ".join(measures),
+                **where("Indsats"),
+            )
             continue
         measure = str(cell("Måling") or "").strip()
         if measures is not None and measure not in measures[initiative_id]:
             known = list(measures[initiative_id])
-            problems.error(display, f"initiative {initiative_id} has no measurement {measure!r}{_suggest(measure, known)}",
-                           "one of: " + (", ".join(known) if known else "(this initiative's criteria read no measurements)"), **where("Måling"))
+            problems.error(
+                display,
+                f"initiative {initiative_id} has no measurement {measure!r}{_suggest(measure, known)}",
+                "one of: " + (", ".join(known) if known else "(this initiative's criteria read no measurements)"),
+                **where("Måling"),
+            )
             continue
         try:
             period = parse_period(cell("Periode")).code
@@ -88,7 +100,12 @@ def read_measurements(path: Path, display: str, settings: MeasurementSettings, p
             continue
         value, label, unit = _value(cell("Værdi"))
         if value is None and label is None and not is_blank(cell("Værdi")):
-            problems.error(display, f"{cell('Værdi')!r} is neither a number nor a status", "a number, a percentage, or one of: Opfyldt, På vej, Bagud, Ikke opfyldt", **where("Værdi"))
+            problems.error(
+                display,
+                f"{cell('Værdi')!r} is neither a number nor a status",
+                "a number, a percentage, or one of: Opfyldt, På vej, Bagud, Ikke opfyldt",
+                **where("Værdi"),
+            )
             continue
         comment = cell("Kommentar")
         out.append(
@@ -105,6 +122,15 @@ def read_measurements(path: Path, display: str, settings: MeasurementSettings, p
             }
         )
     return observations_frame(out)
+
+
+def _cell(row: list[Any], col: dict[str, int | None], name: str) -> Any:
+    j = col[name]
+    return row[j] if j is not None and j < len(row) else None
+
+
+def _where(line: int, col: dict[str, int | None], name: str) -> dict[str, Any]:
+    return {"sheet": SHEET, "row": line, "column": f"{column_letter(col[name] or 0)} ({name})"}
 
 
 def _as_id(value: Any) -> str:
@@ -132,8 +158,12 @@ def _value(cell: Any) -> tuple[float | None, str | None, str]:
     return float(parsed.value), None, "antal"
 
 
-def read_all_measurements(paths: list[Path], displays: list[str], settings: MeasurementSettings, problems: ProblemLog) -> "pd.DataFrame":
+def read_all_measurements(
+    paths: list[Path], displays: list[str], settings: MeasurementSettings, problems: ProblemLog
+) -> pd.DataFrame:
     import pandas as pd
 
-    frames = read_each(paths, displays, lambda path, display: read_measurements(path, display, settings, problems), problems)
+    frames = read_each(
+        paths, displays, lambda path, display: read_measurements(path, display, settings, problems), problems
+    )
     return pd.concat(frames, ignore_index=True) if frames else observations_frame()

@@ -1,6 +1,7 @@
 """Opening the tables staff receive: CSV encoding and separator detection, Excel sheets as rows, header rows below
 title rows. Every reader opens its files through these functions.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -85,7 +86,9 @@ def sniff_csv(path: Path, display: str, *, encoding: str | None = None, separato
     return CsvFormat(enc, sep, rows)
 
 
-def read_csv_rows(path: Path, display: str, *, encoding: str | None = None, separator: str | None = None) -> tuple[list[Row], str, str]:
+def read_csv_rows(
+    path: Path, display: str, *, encoding: str | None = None, separator: str | None = None
+) -> tuple[list[Row], str, str]:
     """All rows of a (small) CSV file as lists of stripped strings; returns rows, encoding and separator."""
     fmt = sniff_csv(path, display, encoding=encoding, separator=separator)
     try:
@@ -103,7 +106,11 @@ def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError.at(display, f"cannot open the workbook ({type(exc).__name__}: {exc})", "an .xlsx file saved by Excel or LibreOffice") from None
+        raise InputError.at(
+            display,
+            f"cannot open the workbook ({type(exc).__name__}: {exc})",
+            "an .xlsx file saved by Excel or LibreOffice",
+        ) from None
     try:
         sheets: dict[str, list[Row]] = {}
         for ws in wb.worksheets:

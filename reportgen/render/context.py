@@ -104,8 +104,12 @@ def build_context(
     barometer = barometer_series(plan, observations, spec)
     by_indicator = {b["indicator"]: b for b in barometer}
     goals = [
-        {"key": key, "title": t(title, "handleplan: mål"), "initiatives": [i for i in initiatives if i["goal_key"] == key],
-         "barometer": [by_indicator[k] for k in goal_indicators(plan, key) if k in by_indicator]}
+        {
+            "key": key,
+            "title": t(title, "handleplan: mål"),
+            "initiatives": [i for i in initiatives if i["goal_key"] == key],
+            "barometer": [by_indicator[k] for k in goal_indicators(plan, key) if k in by_indicator],
+        }
         for key, title in plan.goals.items()
     ]
     committee_name = plan.committees.get(spec.committee or "", "")
@@ -121,7 +125,9 @@ def build_context(
         },
         "pack": {
             "kind": spec.kind,
-            "title": ("Årlig status " + str(spec.year)) if spec.kind == "annual" else f"Status til {t(committee_name, 'handleplan')}",
+            "title": ("Årlig status " + str(spec.year))
+            if spec.kind == "annual"
+            else f"Status til {t(committee_name, 'handleplan')}",
             "committee": spec.committee or "",
             "committee_name": t(committee_name, "handleplan"),
             "meeting": spec.meeting,
@@ -135,7 +141,9 @@ def build_context(
         "version": __version__,
         "initiatives": initiatives,
         "goals": [g for g in goals if g["initiatives"]],
-        "status_counts": [{"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER],
+        "status_counts": [
+            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER
+        ],
         "overall_status": str(Status.worst(i["status"] for i in initiatives)),
         "economy": economy_rows(plan, selected, observations, spec),
         "barometer": barometer,
@@ -144,7 +152,9 @@ def build_context(
     }
 
 
-def economy_rows(plan: Plan, selected: list[InitiativeResult], observations: pd.DataFrame, spec: PackSpec) -> dict[str, Any]:
+def economy_rows(
+    plan: Plan, selected: list[InitiativeResult], observations: pd.DataFrame, spec: PackSpec
+) -> dict[str, Any]:
     """Per initiative: budget, spent and spent share per plan year, and spending by month. Aggregates only."""
     o = observations[(observations["indicator"] == "forbrug")]
     months: set[str] = set()
@@ -163,9 +173,18 @@ def economy_rows(plan: Plan, selected: list[InitiativeResult], observations: pd.
         for y in years:
             budget = float(r.initiative.budget.get(y, Decimal(0)))
             spent = sum(v for m, v in by_month.items() if m.startswith(str(y)))
-            per_year.append({"year": y, "budget": budget, "spent": spent, "share": (spent / budget) if budget else None})
-        rows.append({"id": r.initiative.id, "title": r.initiative.title, "years": per_year, "months": by_month,
-                     "has_filter": r.initiative.economy is not None})
+            per_year.append(
+                {"year": y, "budget": budget, "spent": spent, "share": (spent / budget) if budget else None}
+            )
+        rows.append(
+            {
+                "id": r.initiative.id,
+                "title": r.initiative.title,
+                "years": per_year,
+                "months": by_month,
+                "has_filter": r.initiative.economy is not None,
+            }
+        )
     return {"years": years, "months": sorted(months, key=lambda m: parse_period(m)), "rows": rows}
 
 
@@ -184,17 +203,35 @@ def barometer_series(plan: Plan, observations: pd.DataFrame, spec: PackSpec) -> 
         unit = rows["unit"].iloc[0]
         points = []
         for p in periods:
-            def val(area: int) -> float | None:
-                v = rows[(rows["period"] == p) & (rows["area"] == area)]["value"]
-                return None if v.empty or v.iloc[0] != v.iloc[0] else float(v.iloc[0])
-
-            home, national = val(plan.municipality_code), val(NATIONAL)
-            points.append({"period": p, "period_text": parse_period(p).label_da(), "home": home, "national": national,
-                           "home_text": by_unit(home, unit), "national_text": by_unit(national, unit)})
+            home, national = _value_at(rows, p, plan.municipality_code), _value_at(rows, p, NATIONAL)
+            points.append(
+                {
+                    "period": p,
+                    "period_text": parse_period(p).label_da(),
+                    "home": home,
+                    "national": national,
+                    "home_text": by_unit(home, unit),
+                    "national_text": by_unit(national, unit),
+                }
+            )
         titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()] if "title" in rows else []
-        out.append({"indicator": indicator, "title": titles[0] if titles else indicator, "unit": unit, "points": points,
-                    "home_name": registry().by_code[plan.municipality_code].name, "source": str(rows["source"].iloc[0])})
+        out.append(
+            {
+                "indicator": indicator,
+                "title": titles[0] if titles else indicator,
+                "unit": unit,
+                "points": points,
+                "home_name": registry().by_code[plan.municipality_code].name,
+                "source": str(rows["source"].iloc[0]),
+            }
+        )
     return out
+
+
+def _value_at(rows: pd.DataFrame, period: str, area: int) -> float | None:
+    """The value of one area in one period (None if absent or missing)."""
+    v = rows[(rows["period"] == period) & (rows["area"] == area)]["value"]
+    return None if v.empty or v.iloc[0] != v.iloc[0] else float(v.iloc[0])
 
 
 def goal_indicators(plan: Plan, goal: str) -> list[str]:

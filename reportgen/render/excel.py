@@ -5,12 +5,14 @@ below it, matching columns by header name (so staff may reorder, rename within t
 Every figure is a stored value with a number format, never a formula; text is always stored as text, so a value
 starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Status cells are coloured.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from reportgen.errors import TemplateError
 from reportgen.render.formatting import STATUS_COLOURS
@@ -18,12 +20,12 @@ from reportgen.render.formatting import STATUS_COLOURS
 log = logging.getLogger(__name__)
 
 FMT = {
-    "antal": '#,##0',
+    "antal": "#,##0",
     "kr": '#,##0 "kr."',
-    "pct": '0.0%',
+    "pct": "0.0%",
     "pp": '0.0 "procentpoint"',
-    "num": '#,##0.0',
-    "date": 'dd-mm-yyyy',
+    "num": "#,##0.0",
+    "date": "dd-mm-yyyy",
 }
 SHEETS = ["Overblik", "Succeskriterier", "Økonomi", "Barometer", "Datagrundlag"]
 
@@ -57,7 +59,12 @@ SUCCESKRITERIER: dict[str, Column] = {
     "Mål": (lambda r: r["target_text"], None),
     "Målværdi": (lambda r: r["target"], "unit"),
     "Faktisk": (lambda r: r["actual"], "unit"),
-    "Enhed": (lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(r["unit"], r["unit"]), None),
+    "Enhed": (
+        lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(
+            r["unit"], r["unit"]
+        ),
+        None,
+    ),
     "Status": (lambda r: r["status_label"], "status"),
     "Forklaring": (lambda r: r["explanation"], None),
     "Periode": (lambda r: r["period"], None),
@@ -96,10 +103,18 @@ class ExcelWriter:
         try:
             wb = load_workbook(self.template, rich_text=True)
         except Exception as exc:  # openpyxl raises many types for a broken file
-            raise TemplateError.at(self.display, f"cannot open the template ({type(exc).__name__}: {exc})", "an .xlsx file saved by Excel or LibreOffice") from None
+            raise TemplateError.at(
+                self.display,
+                f"cannot open the template ({type(exc).__name__}: {exc})",
+                "an .xlsx file saved by Excel or LibreOffice",
+            ) from None
         missing = [s for s in SHEETS if s not in wb.sheetnames]
         if missing:
-            raise TemplateError.at(self.display, "missing sheet(s) " + ", ".join(repr(s) for s in missing), "the sheets " + ", ".join(SHEETS))
+            raise TemplateError.at(
+                self.display,
+                "missing sheet(s) " + ", ".join(repr(s) for s in missing),
+                "the sheets " + ", ".join(SHEETS),
+            )
         return wb
 
     def _header(self, ws: Any, columns: dict[str, Column]) -> tuple[int, dict[str, int]]:
@@ -108,11 +123,21 @@ class ExcelWriter:
             if sum(1 for n in names if n in columns) >= 2:
                 unknown = [n for n in names if n not in columns]
                 for n in unknown:
-                    self.warnings.append(f"{self.display}:{ws.title}: column {n!r} is not filled by reportgen (known: {', '.join(columns)})")
+                    self.warnings.append(
+                        f"{self.display}:{ws.title}: column {n!r} is not filled by reportgen (known: "
+                        f"{', '.join(columns)})"
+                    )
                 return row[0].row, {n: c for n, c in names.items() if n in columns}
-        raise TemplateError.at(self.display, "no header row found", "a header row with the column names listed in templates/README.md", sheet=ws.title)
+        raise TemplateError.at(
+            self.display,
+            "no header row found",
+            "a header row with the column names listed in templates/README.md",
+            sheet=ws.title,
+        )
 
-    def _fill(self, ws: Any, columns: dict[str, Column], records: list[dict[str, Any]]) -> tuple[int, int, dict[str, int]]:
+    def _fill(
+        self, ws: Any, columns: dict[str, Column], records: list[dict[str, Any]]
+    ) -> tuple[int, int, dict[str, int]]:
         from openpyxl.styles import PatternFill
 
         header_row, positions = self._header(ws, columns)
@@ -155,11 +180,17 @@ class ExcelWriter:
         h, last, positions = self._fill(wb["Overblik"], OVERBLIK, context["initiatives"])
         self._chart(wb["Overblik"], h, last, positions)
         criteria = [
-            {**c, "initiative_id": i["id"], "initiative_title": i["title"]} for i in context["initiatives"] for c in i["criteria"]
+            {**c, "initiative_id": i["id"], "initiative_title": i["title"]}
+            for i in context["initiatives"]
+            for c in i["criteria"]
         ]
         self._fill(wb["Succeskriterier"], SUCCESKRITERIER, criteria)
         self._economy(wb["Økonomi"], context["economy"])
-        points = [{**p, "indicator": s["indicator"], "title": s["title"], "unit": s["unit"], "source": s["source"]} for s in context["barometer"] for p in s["points"]]
+        points = [
+            {**p, "indicator": s["indicator"], "title": s["title"], "unit": s["unit"], "source": s["source"]}
+            for s in context["barometer"]
+            for p in s["points"]
+        ]
         self._fill(wb["Barometer"], BAROMETER, points)
         self._fill(wb["Datagrundlag"], DATAGRUNDLAG, context["sources"])
         wb.properties.title = f"{context['plan']['title']} – {context['pack']['title']}"
@@ -195,7 +226,7 @@ class ExcelWriter:
         chart.type = "bar"
         chart.title = "Budget og forbrug pr. indsats"
         chart.y_axis.title = "kr."
-        chart.y_axis.numFmt = '#,##0'
+        chart.y_axis.numFmt = "#,##0"
         for name in ("Budget (kr.)", "Forbrug (kr.)"):
             col = positions[name]
             chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last_row), titles_from_data=True)
@@ -203,7 +234,9 @@ class ExcelWriter:
         chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
         chart.height = max(7.5, 0.9 * (last_row - header_row))
         chart.width = 18
-        ws.add_chart(chart, f"{get_column_letter(min(positions.values()))}{last_row + 3}")  # below the table: prints on the page width
+        ws.add_chart(
+            chart, f"{get_column_letter(min(positions.values()))}{last_row + 3}"
+        )  # below the table: prints on the page width
 
     def _economy(self, ws: Any, economy: dict[str, Any]) -> None:
         """Budget, spent and spent share per plan year, then spending per month. Aggregates only."""
@@ -215,7 +248,12 @@ class ExcelWriter:
                 header_row = row[0].row
                 break
         if header_row is None:
-            raise TemplateError.at(self.display, "no header row starting with 'Indsats'", "a header row with 'Indsats' and 'Titel'", sheet=ws.title)
+            raise TemplateError.at(
+                self.display,
+                "no header row starting with 'Indsats'",
+                "a header row with 'Indsats' and 'Titel'",
+                sheet=ws.title,
+            )
         headers: list[tuple[str, str | None]] = [("Indsats", None), ("Titel", None)]
         for y in economy["years"]:
             headers += [(f"Budget {y}", "kr"), (f"Forbrug {y}", "kr"), (f"Forbrug {y} (pct.)", "pct")]
@@ -234,7 +272,7 @@ class ExcelWriter:
             for y in r["years"]:
                 values += [y["budget"], y["spent"], y["share"]]
             values += [r["months"].get(m) for m in economy["months"]]
-            for j, ((_, fmt), value) in enumerate(zip(headers, values), start=1):
+            for j, ((_, fmt), value) in enumerate(zip(headers, values, strict=False), start=1):
                 cell = ws.cell(row=i, column=j)
                 write_value(cell, value)
                 if fmt:

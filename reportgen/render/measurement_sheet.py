@@ -33,7 +33,13 @@ def measurement_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def build_workbook(plan: Plan, contact: str, rows: list[dict[str, Any]], period: str, values: dict[tuple[str, str, str], Any] | None = None) -> bytes:
+def build_workbook(
+    plan: Plan,
+    contact: str,
+    rows: list[dict[str, Any]],
+    period: str,
+    values: dict[tuple[str, str, str], Any] | None = None,
+) -> bytes:
     """The workbook for one contact. ``values`` (initiative, measure, period) -> value pre-fills Værdi (examples)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -44,7 +50,10 @@ def build_workbook(plan: Plan, contact: str, rows: list[dict[str, Any]], period:
     ws.title = SHEET
     ws["A1"] = f"{plan.title} – målinger"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode tallet gælder for (fx 2019K3)."
+    ws["A2"] = (
+        f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode "
+        "tallet gælder for (fx 2019K3)."
+    )
     header_row = 4
     for j, name in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=header_row, column=j, value=name)

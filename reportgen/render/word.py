@@ -3,6 +3,7 @@
 The template is rendered in a sandboxed jinja2 environment with autoescaping (so ``&`` and ``<`` in names survive and
 no value can inject XML) and ``StrictUndefined`` (a template naming an unknown variable is an error that says which).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,13 +36,25 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
     try:
         doc.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError) as exc:
-        raise TemplateError.at(display, f"cannot read the template ({type(exc).__name__}: {exc})", "a .docx file saved by Word or LibreOffice") from None
+        raise TemplateError.at(
+            display,
+            f"cannot read the template ({type(exc).__name__}: {exc})",
+            "a .docx file saved by Word or LibreOffice",
+        ) from None
     try:
         doc.render(context, jinja_env=jinja_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
-        raise TemplateError.at(display, f"the template uses an unknown variable: {exc.message}", "a variable listed in templates/README.md") from None
+        raise TemplateError.at(
+            display, f"the template uses an unknown variable: {exc.message}", "a variable listed in templates/README.md"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError.at(display, f"template syntax error: {exc.message}", "valid jinja2 tags (see templates/README.md)") from None
+        raise TemplateError.at(
+            display, f"template syntax error: {exc.message}", "valid jinja2 tags (see templates/README.md)"
+        ) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError.at(display, f"the template tried something not allowed: {exc}", "plain variables, filters, loops and conditions") from None
+        raise TemplateError.at(
+            display,
+            f"the template tried something not allowed: {exc}",
+            "plain variables, filters, loops and conditions",
+        ) from None
     doc.save(str(target))

@@ -3,6 +3,7 @@
 Every economy variant holds the same five postings written the way a different finance system would write them,
 so the tests can check that all variants read to identical values.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,7 +43,12 @@ def write(path: Path, text: str, encoding: str) -> None:
 
 def economy_files() -> None:
     # 1. Windows-1252, ';', title rows, dd-mm-yyyy, trailing minus, dotted accounts, a total row "I alt".
-    lines = ["Posteringsliste – Jobcentret", "Udtræk pr. 15-01-2020", "", "Bogføringsdato;Konto;Projekt;Posteringstekst;Beløb"]
+    lines = [
+        "Posteringsliste – Jobcentret",
+        "Udtræk pr. 15-01-2020",
+        "",
+        "Bogføringsdato;Konto;Projekt;Posteringstekst;Beløb",
+    ]
     for d, acc, proj, text, amount in POSTINGS:
         lines.append(f"{d:%d-%m-%Y};{acc};{proj};{text} æøå;{danish(amount, 'trail')}")
     lines.append(";;;I alt;1.015.250,00")
@@ -131,7 +137,12 @@ def barometer_files() -> None:
     ws.append(["Udtrukket 2020-02-01"])
     ws.append([])
     ws.append(["Område", "Periode", "Antal"])
-    for area, period, value in [("Nordfyns", "2019M11", 3), ("Nordfyns", "2019M12", 4), ("Uoplyst kommune", "2019M12", 1), ("Hele landet", "2019M12", 412)]:
+    for area, period, value in [
+        ("Nordfyns", "2019M11", 3),
+        ("Nordfyns", "2019M12", 4),
+        ("Uoplyst kommune", "2019M12", 1),
+        ("Hele landet", "2019M12", 412),
+    ]:
         ws.append([area, period, value])
     wb.save(BAROMETER / "jobindsats.xlsx")
 
