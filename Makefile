@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test typecheck bench example templates office clean
+.PHONY: report test lint format typecheck bench example templates office clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,18 @@ $(STAMP): setup.cfg pyproject.toml
 report: $(STAMP)
 	$(BIN)/reportgen run
 
-## Run the whole test suite (type check included).
-test: $(STAMP)
-	$(BIN)/python -m mypy reportgen
+## Run the checks (ruff, the formatter in check mode, strict mypy) and the whole test suite.
+test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+## Lint and format check (no changes made); `make format` applies the formatter.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## Install LibreOffice (headless) so the tests also open the outputs in a real client. Best effort: needs root and apt.
 office:

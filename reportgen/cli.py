@@ -19,7 +19,7 @@ from reportgen.errors import InputError, ReportgenError
 log = logging.getLogger("reportgen")
 
 
-class _Date(click.ParamType):
+class _Date(click.ParamType):  # type: ignore[type-arg]  # generic only in click stubs >= 8.2
     name = "DATE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:

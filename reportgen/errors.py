@@ -2,7 +2,7 @@
 
 Every error a user can fix carries where it is (file, sheet, row, column) and what was expected, so the CLI can
 print it as ``<file>[:<sheet>][:<row>][:<column>]: <what is wrong> (<what was expected>)`` and map it to the exit
-codes of the command line contract (DESIGN §6).
+codes of the command line (see the README: 0 ok, 1 internal error, 2 bad input, 3 lock held, 4 delivery failed).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""Personal data and publication (DESIGN §7): the one path every text takes before it reaches a document.
+"""Personal data and publication: the one path every text takes before it reaches a document.
 
 * CPR numbers (``DDMMYY-SSSS`` or ``DDMMYYSSSS`` with a valid date; no modulus-11 check, since numbers issued
   since 2007 need not pass it) are masked and the finding is recorded with where it was found, never the number.
-* Small-number suppression (``privacy.min_count``) for person counts and shares on few persons.
 """
 
 from __future__ import annotations
@@ -50,10 +49,3 @@ class PrivacyGuard:
             return m.group(0)
 
         return CPR_PATTERN.sub(mask, s)
-
-
-def suppress_count(value: Any, min_count: int) -> tuple[Any, str | None]:
-    """A person count below ``min_count`` is shown as "færre end N" (returns value, replacement text)."""
-    if min_count and value is not None and value == value and 0 < float(value) < min_count:
-        return None, f"færre end {min_count}"
-    return value, None

@@ -29,6 +29,15 @@ _MONTHS_DA = [
 ]
 
 
+_CODES = {"Y": "{year}", "Q": "{year}K{index}", "M": "{year}M{index:02d}", "QMAT": "{year}QMAT{index:02d}"}
+_LABELS_DA = {
+    "Y": "{year}",
+    "Q": "{index}. kvt. {year}",
+    "M": "{month} {year}",
+    "QMAT": "året til og med {index}. kvt. {year}",
+}
+
+
 @total_ordering
 @dataclass(frozen=True)
 class Period:
@@ -68,24 +77,13 @@ class Period:
 
     @property
     def code(self) -> str:
-        """Canonical text form, stored in the observations table."""
-        if self.freq == "Y":
-            return f"{self.year}"
-        if self.freq == "Q":
-            return f"{self.year}K{self.index}"
-        if self.freq == "M":
-            return f"{self.year}M{self.index:02d}"
-        return f"{self.year}QMAT{self.index:02d}"
+        """Canonical text form, stored in the observations table: ``2019``, ``2019K3``, ``2019M09``, ``2019QMAT04``."""
+        return _CODES[self.freq].format(year=self.year, index=self.index)
 
     def label_da(self) -> str:
-        """How a council member reads the period."""
-        if self.freq == "Y":
-            return f"{self.year}"
-        if self.freq == "Q":
-            return f"{self.index}. kvt. {self.year}"
-        if self.freq == "M":
-            return f"{_MONTHS_DA[self.index - 1]} {self.year}"
-        return f"året til og med {self.index}. kvt. {self.year}"
+        """How a council member reads the period: ``3. kvt. 2019``, ``september 2019``."""
+        month = _MONTHS_DA[self.index - 1] if self.freq == "M" else ""
+        return _LABELS_DA[self.freq].format(year=self.year, index=self.index, month=month)
 
     def _key(self) -> tuple[dt.date, int]:
         return (self.end, -(self.end - self.start).days)

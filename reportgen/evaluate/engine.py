@@ -17,8 +17,10 @@ for the same date shows the same figures.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from functools import singledispatchmethod
+from typing import TYPE_CHECKING
 
 from reportgen.domain.areas import NATIONAL, registry
 from reportgen.domain.danish_text import by_unit, dato, kr, pct, pp, sentence, signed_pp, tal
@@ -45,6 +47,51 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OP_WORDS = {">=": "mindst", ">": "over", "<=": "højst", "<": "under", "=": "præcis"}
+
+
+@dataclass
+class Verdict:
+    """What is being decided about one criterion: set ``target``, ``target_text`` and ``unit`` as they become
+    known, then finish with ``result`` or ``no_data``."""
+
+    initiative: Initiative
+    criterion: Criterion
+    deadline: dt.date
+    target: Decimal | None = None
+    target_text: str = ""
+    unit: str = "antal"
+
+    def no_data(self, why: str) -> CriterionResult:
+        """The figures needed are missing; ``why`` says which (in Danish)."""
+        return self.result(None, Status.NO_DATA, why)
+
+    def result(
+        self,
+        actual: Decimal | None,
+        status: Status,
+        explanation: str,
+        *,
+        period: str | None = None,
+        note: str | None = None,
+        figures: list[Figure] | None = None,
+    ) -> CriterionResult:
+        c = self.criterion
+        return CriterionResult(
+            initiative_id=self.initiative.id,
+            criterion_id=c.id,
+            kind=c.kind,
+            text=c.text,
+            deadline=self.deadline,
+            target=self.target,
+            target_text=self.target_text,
+            actual=actual,
+            unit=self.unit,
+            status=status,
+            explanation=sentence(explanation.rstrip(".")),
+            period=period,
+            note=note,
+            figures=figures or [],
+        )
 
 
 class Evaluator:
@@ -130,94 +177,15 @@ class Evaluator:
         return out
 
     def evaluate_criterion(self, initiative: Initiative, criterion: Criterion) -> CriterionResult:
-        deadline = self.plan.deadline_of(criterion)
-        result: CriterionResult
-        match criterion:
-            case CountCriterion():
-                result = self._count(initiative, criterion, deadline)
-            case RatioCriterion():
-                result = self._ratio(initiative, criterion, deadline)
-            case BenchmarkCriterion():
-                result = self._benchmark(initiative, criterion, deadline)
-            case TrendCriterion():
-                result = self._trend(initiative, criterion, deadline)
-            case GapCriterion():
-                result = self._gap(initiative, criterion, deadline)
-            case BudgetCriterion():
-                result = self._budget(initiative, criterion, deadline)
-            case EconomyCountCriterion():
-                result = self._economy_count(initiative, criterion, deadline)
-            case QualitativeCriterion():
-                result = self._qualitative(initiative, criterion, deadline)
+        result = self._decide(criterion, Verdict(initiative, criterion, self.plan.deadline_of(criterion)))
         if criterion.note:  # the plan's note first, then the contact person's comment
             result.note = criterion.note + (f" {result.note}" if result.note else "")
         return result
 
-    def _result(self, initiative: Initiative, c: Criterion, deadline: dt.date, **kw: Any) -> CriterionResult:
-        kw["explanation"] = sentence(kw["explanation"].rstrip("."))
-        return CriterionResult(
-            initiative_id=initiative.id, criterion_id=c.id, kind=c.kind, text=c.text, deadline=deadline, **kw
-        )
-
-    def _no_data(
-        self,
-        initiative: Initiative,
-        c: Criterion,
-        deadline: dt.date,
-        why: str,
-        *,
-        target: Decimal | None = None,
-        target_text: str = "",
-        unit: str = "antal",
-    ) -> CriterionResult:
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=target,
-            target_text=target_text,
-            actual=None,
-            unit=unit,
-            status=Status.NO_DATA,
-            explanation=why,
-        )
-
-    def _count(self, initiative: Initiative, c: CountCriterion, deadline: dt.date) -> CriterionResult:
-        unit = "pct" if c.target.percent else "antal"
-        target_text = self.target_text(c.target, unit)
-        latest = self._latest_known(c.measure, initiative.id, deadline)
-        if latest is None:
-            return self._no_data(
-                initiative,
-                c,
-                deadline,
-                f"Ingen indberetning af '{c.measure}' i målingsarket.",
-                target=c.target.value,
-                target_text=target_text,
-                unit=unit,
-            )
-        value = latest.value
-        holds = c.target.holds(value)
-        progress_ok = c.target.higher_is_better and value >= c.target.value * self.elapsed(deadline)
-        status = self.judge(holds, deadline, progress_ok=progress_ok)
-        explanation = f"{by_unit(value, unit)} ({latest.period.label_da()}); målet er {target_text}"
-        if status in (Status.ON_TRACK, Status.BEHIND):
-            expected = by_unit(c.target.value * self.elapsed(deadline), unit)
-            explanation += f", forventet {expected} på nuværende tidspunkt"
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=c.target.value,
-            target_text=target_text,
-            actual=value,
-            unit=unit,
-            status=status,
-            explanation=explanation + ".",
-            period=latest.period.code,
-            note=self.comment(initiative.id, [c.measure], [latest.period.code]),
-            figures=[Figure(c.measure, value, unit, latest.period.code, latest.source, self.home)],
-        )
+    @singledispatchmethod
+    def _decide(self, criterion: Criterion, v: Verdict) -> CriterionResult:
+        """Each kind's rule is a method below, registered for its criterion type."""
+        raise TypeError(f"no rule for criterion kind {criterion.kind!r}")
 
     def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
         """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
@@ -235,111 +203,83 @@ class Evaluator:
                 return Point(r.period, r.value, r.unit, r.source)
         return None
 
-    def _ratio(self, initiative: Initiative, c: RatioCriterion, deadline: dt.date) -> CriterionResult:
-        target_text = self.target_text(c.target, "pct")
-        num = self._latest_known(c.numerator, initiative.id, deadline)
-        den = self._latest_known(c.denominator, initiative.id, deadline)
+    @_decide.register
+    def _count(self, c: CountCriterion, v: Verdict) -> CriterionResult:
+        v.unit = "pct" if c.target.percent else "antal"
+        v.target, v.target_text = c.target.value, self.target_text(c.target, v.unit)
+        latest = self._latest_known(c.measure, v.initiative.id, v.deadline)
+        if latest is None:
+            return v.no_data(f"Ingen indberetning af '{c.measure}' i målingsarket.")
+        value = latest.value
+        expected = c.target.value * self.elapsed(v.deadline)
+        progress_ok = c.target.higher_is_better and value >= expected
+        status = self.judge(c.target.holds(value), v.deadline, progress_ok=progress_ok)
+        explanation = f"{by_unit(value, v.unit)} ({latest.period.label_da()}); målet er {v.target_text}"
+        if status in (Status.ON_TRACK, Status.BEHIND):
+            explanation += f", forventet {by_unit(expected, v.unit)} på nuværende tidspunkt"
+        return v.result(
+            value,
+            status,
+            explanation,
+            period=latest.period.code,
+            note=self.comment(v.initiative.id, [c.measure], [latest.period.code]),
+            figures=[Figure(c.measure, value, v.unit, latest.period.code, latest.source, self.home)],
+        )
+
+    @_decide.register
+    def _ratio(self, c: RatioCriterion, v: Verdict) -> CriterionResult:
+        v.unit, v.target, v.target_text = "pct", c.target.value, self.target_text(c.target, "pct")
+        num = self._latest_known(c.numerator, v.initiative.id, v.deadline)
+        den = self._latest_known(c.denominator, v.initiative.id, v.deadline)
         if num is None or den is None:
-            missing = [k for k, v in ((c.numerator, num), (c.denominator, den)) if v is None]
-            why = "Ingen indberetning af " + " og ".join(f"'{m}'" for m in missing) + " i målingsarket."
-            return self._no_data(
-                initiative, c, deadline, why, target=c.target.value, target_text=target_text, unit="pct"
-            )
+            missing = [k for k, p in ((c.numerator, num), (c.denominator, den)) if p is None]
+            return v.no_data("Ingen indberetning af " + " og ".join(f"'{m}'" for m in missing) + " i målingsarket.")
         if den.value == 0:
-            return self._no_data(
-                initiative,
-                c,
-                deadline,
-                f"'{c.denominator}' er 0, så andelen kan ikke beregnes.",
-                target=c.target.value,
-                target_text=target_text,
-                unit="pct",
-            )
+            return v.no_data(f"'{c.denominator}' er 0, så andelen kan ikke beregnes.")
         share = num.value / den.value
-        holds = c.target.holds(share)
-        progress_ok = c.target.higher_is_better and share >= c.target.value * self.elapsed(deadline)
-        status = self.judge(holds, deadline, progress_ok=progress_ok)
+        progress_ok = c.target.higher_is_better and share >= c.target.value * self.elapsed(v.deadline)
+        status = self.judge(c.target.holds(share), v.deadline, progress_ok=progress_ok)
         period = max(num.period, den.period)
         explanation = (
-            f"{pct(share)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); målet er {target_text}."
+            f"{pct(share)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); målet er {v.target_text}."
         )
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=c.target.value,
-            target_text=target_text,
-            actual=share,
-            unit="pct",
-            status=status,
-            explanation=explanation,
+        return v.result(
+            share,
+            status,
+            explanation,
             period=period.code,
-            note=self.comment(initiative.id, [c.numerator, c.denominator], [num.period.code, den.period.code]),
+            note=self.comment(v.initiative.id, [c.numerator, c.denominator], [num.period.code, den.period.code]),
             figures=[
                 Figure(c.numerator, num.value, "antal", num.period.code, num.source, self.home),
                 Figure(c.denominator, den.value, "antal", den.period.code, den.source, self.home),
             ],
         )
 
-    def _qualitative(self, initiative: Initiative, c: QualitativeCriterion, deadline: dt.date) -> CriterionResult:
-        target_text = "vurderes af kontaktpersonen"
+    @_decide.register
+    def _qualitative(self, c: QualitativeCriterion, v: Verdict) -> CriterionResult:
+        v.unit, v.target_text = "status", "vurderes af kontaktpersonen"
         o = self._by_indicator.get(c.measure, self.obs.iloc[0:0])
-        rows = o[o["initiative"] == initiative.id]
-        entries = sorted(
-            (
-                (self.period(str(r.period)), r)
-                for r in rows.itertuples(index=False)
-                if self.period(str(r.period)).start <= self.cutoff(deadline)
-            ),
-            key=lambda t: t[0],
-        )
+        rows = o[o["initiative"] == v.initiative.id]
+        until = self.cutoff(v.deadline)
+        entries = sorted(((self.period(str(r.period)), r) for r in rows.itertuples(index=False)), key=lambda t: t[0])
+        entries = [(p, r) for p, r in entries if p.start <= until]
         if not entries:
-            return self._no_data(
-                initiative,
-                c,
-                deadline,
-                f"Kontaktpersonen har ikke indberettet status for '{c.measure}'.",
-                target_text=target_text,
-                unit="status",
-            )
+            return v.no_data(f"Kontaktpersonen har ikke indberettet status for '{c.measure}'.")
         period, row = entries[-1]
         label = row.label if isinstance(row.label, str) else None
         comment = row.comment if isinstance(row.comment, str) else None
         if label is None:
             value = None if row.value != row.value else to_decimal(row.value)
-            unit = str(row.unit)
-            return self._result(
-                initiative,
-                c,
-                deadline,
-                target=None,
-                target_text=target_text,
-                actual=value,
-                unit=unit,
-                status=Status.NO_DATA,
-                explanation=f"Der er indberettet {by_unit(value, unit)} ({period.label_da()}), men ingen status.",
-                period=period.code,
-                note=comment,
-            )
+            v.unit = str(row.unit)
+            explanation = f"Der er indberettet {by_unit(value, v.unit)} ({period.label_da()}), men ingen status."
+            return v.result(value, Status.NO_DATA, explanation, period=period.code, note=comment)
         reported = Status(label)
         status = reported
-        if status in (Status.ON_TRACK, Status.BEHIND) and self.as_of > deadline:
+        if status in (Status.ON_TRACK, Status.BEHIND) and self.as_of > v.deadline:
             status = Status.NOT_MET
         explanation = f"Kontaktpersonen vurderer: {reported.label.lower()} ({period.label_da()})."
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=None,
-            target_text=target_text,
-            actual=None,
-            unit="status",
-            status=status,
-            explanation=explanation,
-            period=period.code,
-            note=comment,
-            figures=[Figure(c.measure, None, "status", period.code, str(row.source), self.home)],
-        )
+        figure = Figure(c.measure, None, "status", period.code, str(row.source), self.home)
+        return v.result(None, status, explanation, period=period.code, note=comment, figures=[figure])
 
     def spent(self, initiative: Initiative, deadline: dt.date) -> Decimal | None:
         if not self.has_economy or initiative.economy is None:
@@ -351,137 +291,83 @@ class Evaluator:
             Decimal(0),
         )
 
-    def _budget(self, initiative: Initiative, c: BudgetCriterion, deadline: dt.date) -> CriterionResult:
-        budget = initiative.budget_total
+    @_decide.register
+    def _budget(self, c: BudgetCriterion, v: Verdict) -> CriterionResult:
+        budget = v.initiative.budget_total
         op = OP_WORDS[c.target.op]
+        v.unit, v.target = "kr", c.target.value
         if c.target.percent:
-            target_text = f"{op} {pct(c.target.value)} af budgettet ({kr(budget)})"
+            v.target_text = f"{op} {pct(c.target.value)} af budgettet ({kr(budget)})"
         else:
-            target_text = f"{op} {kr(c.target.value)}"
-        spent = self.spent(initiative, deadline)
+            v.target_text = f"{op} {kr(c.target.value)}"
+        spent = self.spent(v.initiative, v.deadline)
         if spent is None:
-            return self._no_data(
-                initiative,
-                c,
-                deadline,
-                "Ingen økonomiudtræk indlæst.",
-                target=c.target.value,
-                target_text=target_text,
-                unit="kr",
-            )
+            return v.no_data("Ingen økonomiudtræk indlæst.")
         share = spent / budget if budget else None
         measured = share if c.target.percent else spent
         if measured is None:
-            return self._no_data(
-                initiative,
-                c,
-                deadline,
-                "Indsatsen har intet budget.",
-                target=c.target.value,
-                target_text=target_text,
-                unit="kr",
-            )
+            return v.no_data("Indsatsen har intet budget.")
         holds = c.target.holds(measured)
-        within_so_far = holds and self.as_of <= deadline  # within budget so far: met only once the period is over
-        status = Status.ON_TRACK if within_so_far else self.judge(holds, deadline, progress_ok=False)
+        within_so_far = holds and self.as_of <= v.deadline  # within budget so far: met only once the period is over
+        status = Status.ON_TRACK if within_so_far else self.judge(holds, v.deadline, progress_ok=False)
         explanation = (
             f"Forbrugt {kr(spent)} af {kr(budget)}"
             + (f" ({pct(share)})" if share is not None else "")
-            + f" pr. {dato(self.cutoff(deadline))}."
+            + f" pr. {dato(self.cutoff(v.deadline))}."
         )
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=c.target.value,
-            target_text=target_text,
-            actual=spent,
-            unit="kr",
-            status=status,
-            explanation=explanation,
-            period=None,
-            figures=[
-                Figure("forbrug", spent, "kr", None, "økonomi", self.home),
-                Figure("budget", budget, "kr", None, "handleplan", self.home),
-            ],
-        )
+        figures = [
+            Figure("forbrug", spent, "kr", None, "økonomi", self.home),
+            Figure("budget", budget, "kr", None, "handleplan", self.home),
+        ]
+        return v.result(spent, status, explanation, figures=figures)
 
-    def _economy_count(self, initiative: Initiative, c: EconomyCountCriterion, deadline: dt.date) -> CriterionResult:
+    @_decide.register
+    def _economy_count(self, c: EconomyCountCriterion, v: Verdict) -> CriterionResult:
         key = f"economy_count:{c.id}"
-        target_text = self.target_text(c.target, "antal") if c.target else "udvikling fra året før"
+        v.target_text = self.target_text(c.target, "antal") if c.target else "udvikling fra året før"
         if not self.has_economy:
-            return self._no_data(initiative, c, deadline, "Ingen økonomiudtræk indlæst.", target_text=target_text)
+            return v.no_data("Ingen økonomiudtræk indlæst.")
 
         def total(period: Period) -> tuple[Decimal, str | None]:
             rows = [
                 r
-                for r in self.series(key, initiative=initiative.id)
+                for r in self.series(key, initiative=v.initiative.id)
                 if r.value is not None and period.start <= r.period.start and r.period.end <= period.end
             ]
             return sum((r.value for r in rows if r.value is not None), Decimal(0)), (rows[0].source if rows else None)
 
         if c.period.start > self.as_of:
-            return self._no_data(
-                initiative, c, deadline, f"Perioden {c.period.label_da()} er ikke begyndt.", target_text=target_text
-            )
+            return v.no_data(f"Perioden {c.period.label_da()} er ikke begyndt.")
         count, source = total(c.period)
         figures = [Figure("antal bevillinger", count, "antal", c.period.code, source or "økonomi", self.home)]
-        accounts = ", ".join(c.accounts)
+        counted = f"{tal(count)} bevillinger på konto {', '.join(c.accounts)} i {c.period.label_da()}"
         if c.target is not None:
-            holds = c.target.holds(count)
-            progress_ok = c.target.higher_is_better and count >= c.target.value * self.elapsed(deadline)
-            status = self.judge(holds, deadline, progress_ok=progress_ok)
-            explanation = (
-                f"{tal(count)} bevillinger på konto {accounts} i {c.period.label_da()}; målet er {target_text}."
-            )
-            return self._result(
-                initiative,
-                c,
-                deadline,
-                target=c.target.value,
-                target_text=target_text,
-                actual=count,
-                unit="antal",
-                status=status,
-                explanation=explanation,
-                period=c.period.code,
-                figures=figures,
-            )
+            v.target = c.target.value
+            progress_ok = c.target.higher_is_better and count >= c.target.value * self.elapsed(v.deadline)
+            status = self.judge(c.target.holds(count), v.deadline, progress_ok=progress_ok)
+            explanation = f"{counted}; målet er {v.target_text}."
+            return v.result(count, status, explanation, period=c.period.code, figures=figures)
         previous = Period(c.period.freq, c.period.year - 1, c.period.index)
         before, _ = total(previous)
         figures.append(Figure("antal bevillinger året før", before, "antal", previous.code, "økonomi", self.home))
         better = count < before if c.better == "lower" else count > before
-        status = Status.MET if better else self.judge(False, deadline, progress_ok=False)
-        explanation = (
-            f"{tal(count)} bevillinger på konto {accounts} i {c.period.label_da()} "
-            f"mod {tal(before)} i {previous.label_da()}."
-        )
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=None,
-            target_text=target_text,
-            actual=count,
-            unit="antal",
-            status=status,
-            explanation=explanation,
-            period=c.period.code,
-            figures=figures,
-        )
+        status = Status.MET if better else self.judge(False, v.deadline, progress_ok=False)
+        explanation = f"{counted} mod {tal(before)} i {previous.label_da()}."
+        return v.result(count, status, explanation, period=c.period.code, figures=figures)
 
     def _indicator_point(self, indicator: str, area: int, period: Period | None, until: dt.date) -> Point | None:
         points = [p for p in self.known(indicator, area=area, until=until) if period is None or p.period == period]
         return points[-1] if points else None
 
-    def _benchmark(self, initiative: Initiative, c: BenchmarkCriterion, deadline: dt.date) -> CriterionResult:
-        until = self.cutoff(deadline)
+    @_decide.register
+    def _benchmark(self, c: BenchmarkCriterion, v: Verdict) -> CriterionResult:
+        until = self.cutoff(v.deadline)
         national = c.against == "national"
         others = [NATIONAL] if national else [registry().resolve(a).code for a in c.against]
         other_names = ", ".join(registry().by_code[a].name for a in others)
         other_name = "på landsplan" if national else f"i {other_names}"
         direction = "højere" if c.better == "higher" else "lavere"
-        target_text = f"{direction} end " + ("landsgennemsnittet" if national else other_names)
+        v.target_text = f"{direction} end " + ("landsgennemsnittet" if national else other_names)
         # The latest period in which the municipality and every comparison area all have a value.
         for home in reversed(self.known(c.indicator, area=self.home, until=until)):
             found = [self._indicator_point(c.indicator, a, home.period, until) for a in others]
@@ -490,46 +376,34 @@ class Evaluator:
                 break
         else:
             compared = "hele landet" if national else other_name[3:]
-            why = f"Ingen fælles periode med tal for {self.plan.municipality_name} og {compared} for '{c.indicator}'."
-            return self._no_data(initiative, c, deadline, why, target_text=target_text)
+            return v.no_data(
+                f"Ingen fælles periode med tal for {self.plan.municipality_name} og {compared} for '{c.indicator}'."
+            )
         # Against several municipalities: their average.
         reference = sum((p.value for p in points), Decimal(0)) / len(points)
         holds = home.value > reference if c.better == "higher" else home.value < reference
-        status = self.judge(holds, deadline)
-        unit = home.unit
+        v.unit, v.target = home.unit, reference
         explanation = (
-            f"{by_unit(home.value, unit)} mod {by_unit(reference, unit)} {other_name} ({home.period.label_da()})."
+            f"{by_unit(home.value, v.unit)} mod {by_unit(reference, v.unit)} {other_name} ({home.period.label_da()})."
         )
-        figures = [Figure(self.plan.municipality_name, home.value, unit, home.period.code, home.source, self.home)]
+        figures = [Figure(self.plan.municipality_name, home.value, v.unit, home.period.code, home.source, self.home)]
         figures += [
-            Figure(registry().by_code[a].name, p.value, unit, p.period.code, p.source, a)
+            Figure(registry().by_code[a].name, p.value, v.unit, p.period.code, p.source, a)
             for a, p in zip(others, points, strict=True)
         ]
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=reference,
-            target_text=target_text,
-            actual=home.value,
-            unit=unit,
-            status=status,
-            explanation=explanation,
-            period=home.period.code,
-            figures=figures,
-        )
+        status = self.judge(holds, v.deadline)
+        return v.result(home.value, status, explanation, period=home.period.code, figures=figures)
 
-    def _trend(self, initiative: Initiative, c: TrendCriterion, deadline: dt.date) -> CriterionResult:
-        until = self.cutoff(deadline)
-        target_text = ("stigning" if c.better == "higher" else "fald") + f" fra {c.baseline.label_da()}"
+    @_decide.register
+    def _trend(self, c: TrendCriterion, v: Verdict) -> CriterionResult:
+        until = self.cutoff(v.deadline)
+        v.target_text = ("stigning" if c.better == "higher" else "fald") + f" fra {c.baseline.label_da()}"
         base = self._indicator_point(c.indicator, self.home, c.baseline, until)
         latest = self._indicator_point(c.indicator, self.home, None, until)
-        if base is None or latest is None or latest.period <= c.baseline:
-            if base is None:
-                why = f"Intet tal for '{c.indicator}' i basisåret {c.baseline.label_da()}."
-            else:
-                why = f"Intet tal for '{c.indicator}' efter {c.baseline.label_da()}."
-            return self._no_data(initiative, c, deadline, why, target_text=target_text)
+        if base is None:
+            return v.no_data(f"Intet tal for '{c.indicator}' i basisåret {c.baseline.label_da()}.")
+        if latest is None or latest.period <= c.baseline:
+            return v.no_data(f"Intet tal for '{c.indicator}' efter {c.baseline.label_da()}.")
         unit = latest.unit
         change = latest.value - base.value
         if c.rule == "barometer":
@@ -541,35 +415,18 @@ class Evaluator:
 
             change = (published(latest.value) - published(base.value)) / scale
         holds = change > 0 if c.better == "higher" else change < 0
-        status = self.judge(holds, deadline)
         delta = signed_pp(change) if unit == "pct" else ("+" if change > 0 else "") + by_unit(change, unit)
         explanation = (
             f"{by_unit(latest.value, unit)} i {latest.period.label_da()} "
             f"mod {by_unit(base.value, unit)} i {base.period.label_da()} ({delta})."
         )
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=base.value,
-            target_text=target_text,
-            actual=latest.value,
-            unit=unit,
-            status=status,
-            explanation=explanation,
-            period=latest.period.code,
-            figures=[
-                Figure(f"{c.indicator} {base.period.code}", base.value, unit, base.period.code, base.source, self.home),
-                Figure(
-                    f"{c.indicator} {latest.period.code}",
-                    latest.value,
-                    unit,
-                    latest.period.code,
-                    latest.source,
-                    self.home,
-                ),
-            ],
-        )
+        figures = [
+            Figure(f"{c.indicator} {p.period.code}", p.value, unit, p.period.code, p.source, self.home)
+            for p in (base, latest)
+        ]
+        v.unit, v.target = unit, base.value
+        status = self.judge(holds, v.deadline)
+        return v.result(latest.value, status, explanation, period=latest.period.code, figures=figures)
 
     def _gap_at(self, c: GapCriterion, period: Period | None, where: int, until: dt.date) -> GapPoint | None:
         a_series = {r.period: r for r in self.known(c.indicator, area=where, until=until)}
@@ -583,19 +440,18 @@ class Evaluator:
         a, b = a_series[p].value, b_series[p].value
         return GapPoint(p, abs(b - a), a, b, a_series[p].unit, a_series[p].source)
 
-    def _gap(self, initiative: Initiative, c: GapCriterion, deadline: dt.date) -> CriterionResult:
-        until = self.cutoff(deadline)
+    @_decide.register
+    def _gap(self, c: GapCriterion, v: Verdict) -> CriterionResult:
+        until = self.cutoff(v.deadline)
         area = registry().resolve(c.area).code if c.area is not None else self.home
-        target_text = ("mindre" if c.better == "smaller" else "større") + f" forskel end i {c.baseline.label_da()}"
+        v.target_text = ("mindre" if c.better == "smaller" else "større") + f" forskel end i {c.baseline.label_da()}"
         now = self._gap_at(c, None, area, until)
         base = self._gap_at(c, c.baseline, area, until)
         if now is None or base is None or now.period <= c.baseline:
             missing = "basisåret " + c.baseline.label_da() if base is None else "en periode efter basisåret"
-            why = f"Mangler tal for '{c.indicator}' og '{c.reference}' i {missing}."
-            return self._no_data(initiative, c, deadline, why, target_text=target_text)
+            return v.no_data(f"Mangler tal for '{c.indicator}' og '{c.reference}' i {missing}.")
         unit = now.unit
         holds = now.gap < base.gap if c.better == "smaller" else now.gap > base.gap
-        status = self.judge(holds, deadline)
 
         def gap_text(gap: Decimal) -> str:
             return pp(gap) if unit == "pct" else by_unit(gap, unit)
@@ -616,37 +472,13 @@ class Evaluator:
                 f"en forskel på {gap_text(national.gap)}"
             )
             figures += [
-                Figure(
-                    f"{c.reference} (hele landet)",
-                    national.reference,
-                    unit,
-                    national.period.code,
-                    national.source,
-                    NATIONAL,
-                ),
-                Figure(
-                    f"{c.indicator} (hele landet)",
-                    national.indicator,
-                    unit,
-                    national.period.code,
-                    national.source,
-                    NATIONAL,
-                ),
+                Figure(f"{key} (hele landet)", value, unit, national.period.code, national.source, NATIONAL)
+                for key, value in ((c.reference, national.reference), (c.indicator, national.indicator))
             ]
         # A gap between two shares is in percentage points (unit "pp"), not a share of anything.
-        return self._result(
-            initiative,
-            c,
-            deadline,
-            target=base.gap,
-            target_text=target_text,
-            actual=now.gap,
-            unit="pp" if unit == "pct" else unit,
-            status=status,
-            explanation=explanation + ".",
-            period=now.period.code,
-            figures=figures,
-        )
+        v.unit, v.target = ("pp" if unit == "pct" else unit), base.gap
+        status = self.judge(holds, v.deadline)
+        return v.result(now.gap, status, explanation + ".", period=now.period.code, figures=figures)
 
 
 def evaluate(

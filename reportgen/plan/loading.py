@@ -14,22 +14,8 @@ from pydantic import ValidationError
 
 from reportgen.domain.areas import registry
 from reportgen.errors import InputError, Problem
-from reportgen.plan.model import (
-    CRITERION_KINDS,
-    SEP,
-    BenchmarkCriterion,
-    BudgetCriterion,
-    CountCriterion,
-    EconomyCountCriterion,
-    EconomyFilter,
-    GapCriterion,
-    Initiative,
-    Plan,
-    PlanPeriod,
-    QualitativeCriterion,
-    RatioCriterion,
-    TrendCriterion,
-)
+from reportgen.plan import model
+from reportgen.plan.model import CRITERION_KINDS, CRITERION_TYPES, SEP, EconomyFilter, Initiative, Plan, PlanPeriod
 
 Path_ = tuple[object, ...]
 
@@ -165,22 +151,7 @@ def _problem_from_pydantic(
 
 
 def _allowed_keys() -> dict[tuple[str, ...], list[str]]:
-    criterion_keys = sorted(
-        {
-            k
-            for m in (
-                CountCriterion,
-                RatioCriterion,
-                BenchmarkCriterion,
-                TrendCriterion,
-                GapCriterion,
-                BudgetCriterion,
-                EconomyCountCriterion,
-                QualitativeCriterion,
-            )
-            for k in m.model_fields
-        }
-    )
+    criterion_keys = sorted({k for m in CRITERION_TYPES for k in m.model_fields})
     return {
         (): list(Plan.model_fields),
         ("period",): list(PlanPeriod.model_fields),
@@ -253,7 +224,7 @@ def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int])
                     f"deadline {criterion.deadline} is before the plan starts",
                     f"a date on or after {plan.period.start}",
                 )
-            if isinstance(criterion, BudgetCriterion):
+            if isinstance(criterion, model.BudgetCriterion):
                 if not initiative.budget:
                     add(cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}")
                 if initiative.economy is None:
@@ -262,7 +233,7 @@ def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int])
                         "a budget criterion needs the initiative's economy filter",
                         "economy: {projects: [...], accounts: [...]}",
                     )
-            if isinstance(criterion, BenchmarkCriterion) and criterion.against != "national":
+            if isinstance(criterion, model.BenchmarkCriterion) and criterion.against != "national":
                 for m, other in enumerate(criterion.against):
                     area = registry().lookup(other)
                     if area is None or not area.is_municipality:
@@ -271,10 +242,11 @@ def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int])
                             f"{other!r} is not a Danish municipality",
                             "'national' or a list of kommunekoder or names",
                         )
-            if isinstance(criterion, RatioCriterion) and not criterion.target.percent and criterion.target.value > 1:
+            target = criterion.target if isinstance(criterion, model.RatioCriterion) else None
+            if target is not None and not target.percent and target.value > 1:
                 add(
                     (*cloc, "target"),
-                    f"ratio target {criterion.target.value} is above 1",
+                    f"ratio target {target.value} is above 1",
                     "a share written as a percentage such as '>= 80%'",
                 )
     return problems

@@ -203,6 +203,16 @@ Criterion = Annotated[
     | QualitativeCriterion,
     Field(discriminator="kind"),
 ]
+CRITERION_TYPES = (
+    CountCriterion,
+    RatioCriterion,
+    BenchmarkCriterion,
+    TrendCriterion,
+    GapCriterion,
+    BudgetCriterion,
+    EconomyCountCriterion,
+    QualitativeCriterion,
+)
 CRITERION_KINDS = ("count", "ratio", "benchmark", "trend", "gap", "budget", "economy_count", "qualitative")
 
 # --- plan ---------------------------------------------------------------------------------------------------------

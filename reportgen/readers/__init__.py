@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from reportgen.errors import InputError, ProblemLog
 
 T = TypeVar("T")
+
+
+class Settings:
+    """Base of the readers' settings dataclasses. They are validated straight from ``reportgen.toml``, where an
+    unknown key must be an error: this attribute tells the validating loader (pydantic) so."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
 
 def read_each(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,7 +87,7 @@ def _dates_from_components(text: pd.Series, pattern: str) -> pd.Series:
     return pd.Series(dates.to_numpy(), index=text.index)
 
 
-ARROW_STRING = "string[pyarrow]"
+ARROW_STRING: Final = "string[pyarrow]"
 
 
 def _is_text_column(values: pd.Series) -> bool:
@@ -99,7 +99,7 @@ def _is_text_column(values: pd.Series) -> bool:
 
 def _as_arrow_text(values: pd.Series) -> pd.Series:
     """Strings in pyarrow storage, so the .str operations below run vectorised (RE2 regexes, no Python per cell)."""
-    if _is_text_column(values) and values.dtype.storage == "pyarrow":
+    if _is_text_column(values) and getattr(values.dtype, "storage", None) == "pyarrow":
         return values.fillna("")
     return values.fillna("").astype(str).astype(ARROW_STRING)
 
@@ -164,7 +164,8 @@ def parse_danish_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     def present(name: str) -> np.ndarray:
         g = group(name)
-        return pc.fill_null(pc.greater(pc.utf8_length(g), 0), False).to_numpy(zero_copy_only=False)
+        flags: np.ndarray = pc.fill_null(pc.greater(pc.utf8_length(g), 0), False).to_numpy(zero_copy_only=False)
+        return flags
 
     digits = pc.replace_substring_regex(group("int"), r"[. \x{00a0}\x{202f}]", "")
     frac = pc.if_else(pc.greater(pc.utf8_length(group("frac")), 0), group("frac"), "0")

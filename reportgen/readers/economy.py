@@ -11,13 +11,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from reportgen.domain.accounts import ACCOUNT_EXPECTED, ACCOUNT_PATTERNS, normalise_account
 from reportgen.domain.numbers import NUMBER_EXPECTED
 from reportgen.domain.observations import POSTING_COLUMNS, empty_postings
 from reportgen.errors import InputError, ProblemLog
-from reportgen.readers import read_each
+from reportgen.readers import Settings, read_each
 from reportgen.readers.danish import DATE_EXPECTED, parse_danish_series, parse_date_series
 from reportgen.readers.tables import find_header, norm_header, read_xlsx_sheets, sniff_csv
 
@@ -26,10 +26,8 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class EconomyColumns:
+class EconomyColumns(Settings):
     """Canonical column name = the column's name in the municipality's export."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     dato: str = "dato"
     konto: str = "konto"
@@ -40,10 +38,8 @@ class EconomyColumns:
 
 
 @dataclass(frozen=True)
-class EconomySettings:
+class EconomySettings(Settings):
     """How to read the municipality's exports: column names, and encoding/separator when not detected."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     columns: EconomyColumns = field(default_factory=EconomyColumns)
     encoding: str | None = None
@@ -216,7 +212,8 @@ def normalise_accounts(column: pd.Series) -> pd.Series:
         return column.map(_safe_account)
     s = column.fillna("").str.replace(" ", "", regex=False)
     ok = (s.str.fullmatch(ACCOUNT_PATTERNS[0]) | s.str.fullmatch(ACCOUNT_PATTERNS[1])).fillna(False).astype(bool)
-    return s.str.replace(".", "", regex=False).where(ok).astype(object).where(ok, None)
+    digits: pd.Series = s.str.replace(".", "", regex=False).where(ok).astype(object)
+    return digits.mask(~ok, None)
 
 
 def _blank(value: Any) -> bool:

@@ -19,14 +19,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reportgen.domain.areas import registry
 from reportgen.domain.numbers import NUMBER_EXPECTED, parse_danish_number, to_decimal
 from reportgen.domain.observations import observations_frame
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.errors import InputError, ProblemLog
-from reportgen.readers import read_each
+from reportgen.readers import Settings, read_each
 from reportgen.readers.tables import (
     Row,
     column_letter,
@@ -45,10 +45,8 @@ Unit = Literal["pct", "antal", "kr"]
 
 
 @dataclass(frozen=True)
-class BarometerColumns:
+class BarometerColumns(Settings):
     """The columns of a long-layout file, by their names in the file, where they are not the usual ones."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     area: str | None = None
     indicator: str | None = None
@@ -57,15 +55,18 @@ class BarometerColumns:
 
 
 @dataclass(frozen=True)
-class BarometerFileSettings:
+class BarometerFileSettings(Settings):
     """Settings for the files matching one glob: the indicator key, the unit, the sheet, odd column names."""
 
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
-
     indicator: str | None = None
+    """The indicator key, where the file has no row ``Indikator: <key>``; with a long layout's indicator column, the
+    prefix of the keys made from its labels."""
     columns: BarometerColumns | None = None
+    """A long layout's column names, where they are not the usual ones (Statbank's ``OMRÅDE``, ``TID``…)."""
     unit: Unit | None = None
+    """The values' unit, where the file has no row ``Enhed: …``; ``pct`` values are stored as shares."""
     sheet: str | None = None
+    """Read only this sheet of a workbook (default: every sheet)."""
 
 
 def _default_symbols() -> dict[str, Symbol]:
@@ -73,10 +74,8 @@ def _default_symbols() -> dict[str, Symbol]:
 
 
 @dataclass(frozen=True)
-class BarometerSettings:
+class BarometerSettings(Settings):
     """Per-file settings (by glob) and the meaning of Statistics Denmark's symbols."""
-
-    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}  # reportgen.toml: an unknown key is an error
 
     files: dict[str, BarometerFileSettings] = field(default_factory=dict)
     symbols: dict[str, Symbol] = field(default_factory=_default_symbols)
@@ -469,7 +468,8 @@ def read_indicators(
     dupes = frame.duplicated(subset=["indicator", "area", "period"], keep=False) & frame["value"].notna()
     if dupes.any():
         clash = frame[dupes].groupby(["indicator", "area", "period"])["value"].nunique()
-        for (indicator, area, period), n in clash[clash > 1].head(10).items():
+        for key, n in clash[clash > 1].head(10).items():
+            indicator, area, period = key if isinstance(key, tuple) else (key, None, None)
             sources = sorted(
                 set(
                     frame[dupes & (frame.indicator == indicator) & (frame.area == area) & (frame.period == period)][

@@ -27,7 +27,7 @@ from reportgen.domain.observations import observations_frame
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.domain.status import STATUS_WORDS
 from reportgen.errors import InputError, ProblemLog
-from reportgen.readers import read_each
+from reportgen.readers import Settings, read_each
 from reportgen.readers.tables import column_letter, find_header, is_blank, iter_data_rows, norm_header, read_xlsx_sheets
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class MeasurementSettings:
+class MeasurementSettings(Settings):
     """``keys``: initiative id -> the measurement keys its criteria read (None: accept any); ``area``: the
     municipality's kommunekode, recorded on every observation."""
 

@@ -163,11 +163,11 @@ def economy_rows(
     for r in selected:
         mine = o[o["initiative"] == r.initiative.id]
         by_month: dict[str, float] = {}
-        for rec in mine.itertuples(index=False):
-            p = parse_period(rec.period)
+        for code, value in zip(mine["period"], mine["value"], strict=True):
+            p = parse_period(code)
             if p.start > spec.as_of or not (plan.period.start <= p.start <= plan.period.end):
                 continue
-            by_month[rec.period] = by_month.get(rec.period, 0.0) + float(rec.value)
+            by_month[str(code)] = by_month.get(str(code), 0.0) + float(value)
         months |= set(by_month)
         per_year = []
         for y in years:

@@ -9,15 +9,12 @@ starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Status cells
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import TemplateError
 from reportgen.render.formatting import STATUS_COLOURS
-
-log = logging.getLogger(__name__)
 
 FMT = {
     "antal": "#,##0",

@@ -46,7 +46,7 @@ def build_workbook(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = SHEET
     ws["A1"] = f"{plan.title} – målinger"
     ws["A1"].font = Font(bold=True, size=13)
@@ -93,7 +93,7 @@ def build_workbook(
             sheet.column_dimensions[chr(64 + j)].width = w
     for cell in guide["D"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = f"A{header_row + 1}"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
