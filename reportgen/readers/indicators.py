@@ -162,10 +162,10 @@ def _read_sheet(
                 "the column names in [barometer.files] of reportgen.toml",
                 sheet=sheet,
             )
-        return _read_long(rows, header, display, sheet, settings, config, problems)
+        return _read_long(_Table(rows, header, display, sheet, settings, config, problems))
     header = find_header(rows, lambda cells: bool(cells) and cells[0] in ("kommune", "omraade", "omrade"))
     if header is not None and _looks_wide(rows[header]):
-        return _read_wide(rows, header, display, sheet, settings, config, problems)
+        return _read_wide(_Table(rows, header, display, sheet, settings, config, problems))
     header = find_header(
         rows,
         lambda cells: (
@@ -173,7 +173,7 @@ def _read_sheet(
         ),
     )
     if header is not None:
-        return _read_long(rows, header, display, sheet, settings, config, problems)
+        return _read_long(_Table(rows, header, display, sheet, settings, config, problems))
     raise InputError.at(
         display,
         "neither layout found: no header row starting with 'Kommune' or 'Område' followed by periods, and no header "
@@ -273,17 +273,42 @@ def _is_footnote(row: Row) -> bool:
     )
 
 
-def _read_wide(
-    rows: list[Row],
-    header: int,
-    display: str,
-    sheet: str | None,
-    settings: BarometerFileSettings | None,
-    config: BarometerSettings,
-    problems: ProblemLog,
-) -> list[dict[str, Any]]:
+@dataclass
+class _Table:
+    """One table found in a sheet: its rows, where its header is, and how the file is to be read."""
+
+    rows: list[Row]
+    header: int
+    display: str
+    sheet: str | None
+    settings: BarometerFileSettings | None
+    config: BarometerSettings
+    problems: ProblemLog
+
+    @property
+    def indicator(self) -> str | None:
+        """The indicator key from the config, else from a row ``Indikator: <key>`` above the header."""
+        return (self.settings.indicator if self.settings else None) or _metadata(self.rows, self.header).indicator
+
+    @property
+    def unit(self) -> str:
+        """The unit from the config, else from a row ``Enhed: …`` above the header, else a count."""
+        return (self.settings.unit if self.settings else None) or _metadata(self.rows, self.header).unit or "antal"
+
+    def value(self, cell: Any, unit: str, row: int, column: int) -> tuple[float | None, str]:
+        """A value cell as stored (percentages as shares) and its unit; a malformed cell is reported and missing."""
+        value, error, value_unit = _value(cell, unit, self.config)
+        if error:
+            where = {"sheet": self.sheet, "row": row, "column": column_letter(column)}
+            self.problems.error(self.display, error, NUMBER_EXPECTED + " or a symbol .. ... -", **where)
+        return value, value_unit
+
+
+def _read_wide(table: _Table) -> list[dict[str, Any]]:
+    rows, header, display, sheet = table.rows, table.header, table.display, table.sheet
+    problems = table.problems
     meta = _metadata(rows, header)
-    indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
+    indicator = table.indicator
     if not indicator:
         raise InputError.at(
             display,
@@ -293,7 +318,7 @@ def _read_wide(
             sheet=sheet,
             row=header + 1,
         )
-    unit = (settings.unit if settings and settings.unit else None) or meta.unit or "antal"
+    unit = table.unit
     periods: dict[int, str] = {}
     for j, cell in enumerate(rows[header][1:], start=1):
         if is_blank(cell):
@@ -317,16 +342,7 @@ def _read_wide(
         area = _area(row[0], display, sheet, i + 1, "A", problems)
         for j, period in periods.items():
             cell = row[j] if j < len(row) else None
-            value, error, value_unit = _value(cell, unit, config)
-            if error:
-                problems.error(
-                    display,
-                    error,
-                    NUMBER_EXPECTED + " or a symbol .. ... -",
-                    sheet=sheet,
-                    row=i + 1,
-                    column=column_letter(j),
-                )
+            value, value_unit = table.value(cell, unit, i + 1, j)
             if area is not None:
                 out.append(_observation(display, indicator, area, period, value, value_unit, meta.title))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
@@ -345,15 +361,9 @@ def _pick(header: list[str], configured: str | None, names: set[str]) -> int | N
     return None
 
 
-def _read_long(
-    rows: list[Row],
-    header: int,
-    display: str,
-    sheet: str | None,
-    settings: BarometerFileSettings | None,
-    config: BarometerSettings,
-    problems: ProblemLog,
-) -> list[dict[str, Any]]:
+def _read_long(table: _Table) -> list[dict[str, Any]]:
+    rows, header, display, sheet = table.rows, table.header, table.display, table.sheet
+    settings, problems = table.settings, table.problems
     names = [norm_header(c) for c in rows[header]]
     columns = settings.columns if settings and settings.columns else None
     area_col = _pick(names, columns.area if columns else None, AREA_NAMES)
@@ -371,7 +381,7 @@ def _read_long(
         )
     assert area_col is not None and period_col is not None and value_col is not None
     meta = _metadata(rows, header)
-    fixed_indicator = (settings.indicator if settings and settings.indicator else None) or meta.indicator
+    fixed_indicator = table.indicator
     if indicator_col is None and not fixed_indicator:
         raise InputError.at(
             display,
@@ -380,7 +390,7 @@ def _read_long(
             sheet=sheet,
             row=header + 1,
         )
-    unit = (settings.unit if settings and settings.unit else None) or meta.unit or "antal"
+    unit = table.unit
     out: list[dict[str, Any]] = []
     errors_before = len(problems.errors)
     areas: dict[Any, int | None] = {}
@@ -401,16 +411,7 @@ def _read_long(
                 problems.error(
                     display, str(exc), PERIOD_EXPECTED, sheet=sheet, row=i + 1, column=column_letter(period_col)
                 )
-        value, error, value_unit = _value(_cell(row, value_col), unit, config)
-        if error:
-            problems.error(
-                display,
-                error,
-                NUMBER_EXPECTED + " or a symbol .. ... -",
-                sheet=sheet,
-                row=i + 1,
-                column=column_letter(value_col),
-            )
+        value, value_unit = table.value(_cell(row, value_col), unit, i + 1, value_col)
         label = None if indicator_col is None else str(_cell(row, indicator_col) or "").strip()
         indicator = fixed_indicator if label is None else indicator_key(label)
         if fixed_indicator and indicator_col is not None:
