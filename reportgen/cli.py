@@ -169,7 +169,7 @@ def run(
         from reportgen.pipeline import build_packs
 
         config = _load(config_path)
-        command = "reportgen " + " ".join(sys.argv[1:]) if sys.argv[1:] else "reportgen run"
+        command = command_line(ctx)
         result = build_packs(
             config, meeting=meeting, committees=committees, annual=annual, today=today, dry_run=dry_run, command=command
         )
@@ -199,6 +199,21 @@ def run(
         return 0
 
     _run_guarded(ctx, action)
+
+
+def command_line(ctx: click.Context) -> str:
+    """The command that ran, as a user would type it again: ``reportgen run --annual 2019`` (for the manifest)."""
+    import shlex
+
+    words = ["reportgen", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if not isinstance(param, click.Option) or value in (None, False, (), param.default):
+            continue
+        option = max(param.opts, key=len)
+        for item in value if isinstance(value, tuple) else [value]:
+            words += [option] if item is True else [option, str(item)]
+    return shlex.join(words)
 
 
 def _shown(path: Path) -> str:

@@ -16,7 +16,7 @@ from reportgen import __version__
 from reportgen.config import Config
 from reportgen.domain.areas import registry
 from reportgen.domain.danish_text import slugify
-from reportgen.domain.observations import observations_frame
+from reportgen.domain.observations import SourceNotes, observations_frame
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import period_of_date
 from reportgen.errors import InputError, Problem, ProblemLog, UsageError
@@ -95,14 +95,14 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
         _check_config_against_plan(config, plan, problems)
 
     economy_paths, barometer_paths, measurement_paths = _input_paths(config)
-    postings = read_economy(economy_paths, [config.display(p) for p in economy_paths], config.model.economy, problems)
-    indicators = read_indicators(
-        barometer_paths, [config.display(p) for p in barometer_paths], config.model.barometer, problems
-    )
+    notes: SourceNotes = {}
+    economy_shown = [config.display(p) for p in economy_paths]
+    postings = read_economy(economy_paths, economy_shown, config.model.economy, problems, notes)
+    barometer_shown = [config.display(p) for p in barometer_paths]
+    indicators = read_indicators(barometer_paths, barometer_shown, config.model.barometer, problems, notes)
     settings = measurement_settings(plan) if plan is not None else MeasurementSettings(area=0)
-    measurements = read_all_measurements(
-        measurement_paths, [config.display(p) for p in measurement_paths], settings, problems
-    )
+    measurement_shown = [config.display(p) for p in measurement_paths]
+    measurements = read_all_measurements(measurement_paths, measurement_shown, settings, problems, notes)
     if plan is None:
         raise InputError(problems.errors)
 
@@ -118,10 +118,13 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
             sources.append(
                 {
                     "path": _relative(p, config.base),
+                    "display": display,
                     "kind": kind,
                     "size": p.stat().st_size,
                     "sha256": sha256_of(p),
                     "rows": rows,
+                    "title": notes[display].title if display in notes else None,
+                    "note": notes[display].note if display in notes else None,
                 }
             )
     needs_economy = any(
@@ -149,10 +152,27 @@ def read_inputs(config: Config, problems: ProblemLog | None = None) -> Inputs:
             f"no data for indicator {indicator!r}; its criteria report 'Mangler data'",
             "an indicator file that provides it",
         )
+    _check_labels(config, plan, indicators, problems)
     problems.raise_if_errors()
     frames = [f for f in (indicators, measurements) if not f.empty]
     other = pd.concat(frames, ignore_index=True) if frames else observations_frame()
     return Inputs(plan, postings, other, sources, bool(economy_paths), problems)
+
+
+def _check_labels(config: Config, plan: Plan, indicators: pd.DataFrame, problems: ProblemLog) -> None:
+    """Every measurement and indicator key a report may name needs a Danish label: from the plan's ``labels``, or
+    for an indicator the title its file gives it. A key without one is a warning (council text would show it)."""
+    titled = set() if indicators.empty else set(indicators.loc[indicators["title"].notna(), "indicator"])
+    measures = [m for i in plan.initiatives for m in plan.measures(i)]
+    unlabelled = [k for k in dict.fromkeys(measures) if not plan.label_of(k)]
+    unlabelled += [k for k in plan.indicators() if not plan.label_of(k) and k not in titled]
+    for key in unlabelled:
+        problems.warning(
+            config.display(config.plan_path),
+            f"{key!r} has no Danish label, so council text would name it by its key",
+            f"labels: {{{key}: <how the report should name it>}} in the plan",
+            column="labels",
+        )
 
 
 def measurement_settings(plan: Plan) -> MeasurementSettings:
@@ -428,10 +448,12 @@ def validate(config: Config) -> list[Problem]:
 
 
 def collect_sheets(plan: Plan, folder: Path, *, today: dt.date, dry_run: bool = False) -> list[Path]:
-    """Write a pre-filled measurement sheet per contact person into ``folder`` (for the quarter of ``today``)."""
+    """Write a pre-filled measurement sheet per contact person into ``folder``, for the quarter of ``today`` (the
+    plan's first or last quarter when ``today`` is outside the plan's period)."""
     from reportgen.render.measurement_sheet import build_workbook, measurement_rows
 
-    period = period_of_date(today, "Q").code
+    # The period being collected: the quarter of today, but never one outside the plan's period.
+    period = period_of_date(min(max(today, plan.period.start), plan.period.end), "Q").code
     written = []
     for contact, rows in measurement_rows(plan).items():
         target = folder / f"maalinger-{slugify(contact)}.xlsx"

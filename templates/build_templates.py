@@ -83,8 +83,8 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{{ kommune }}")
     if annual:
         doc.add_paragraph(
-            "Årlig opfølgning for alle udvalg. Handleplanens periode: {{ plan.period_text }}. Integrationspulje: "
-            "{{ plan.pool_text }}."
+            "Årlig opfølgning for alle udvalg. Handleplanens periode: {{ plan.period_text }}."
+            "{% if plan.pool_text %} Integrationspulje: {{ plan.pool_text }}{% endif %}"
         )
     else:
         doc.add_paragraph("Bilag til mødet i {{ pack.committee_name }} den {{ pack.meeting_text }}.")
@@ -118,10 +118,17 @@ def build_word(target: Path, *, annual: bool) -> None:
         ],
         [1.3, 6.0, 3.6, 1.8, 2.2, 1.8],
     )
+    doc.add_paragraph("Sådan læses status", style="Heading 2")
     doc.add_paragraph(
-        "En indsats har status efter sit dårligste succeskriterium; kriterier uden data tæller ikke med. "
-        "»På vej« betyder, at fristen ikke er nået, og at fremdriften mindst svarer til den tid, der er gået; "
-        "»Bagud« betyder, at den er under det."
+        "Fra fristen er et succeskriterium med tal enten opfyldt eller ikke opfyldt. En indsats har status efter sit "
+        "dårligste succeskriterium; kriterier uden data tæller ikke med."
+    )
+    _loop_table(
+        doc,
+        ["Status", "Betyder"],
+        "for s in status_legend",
+        ["{% cellbg s.colour %}{{ s.label }}", "{{ s.text }}"],
+        [3, 14],
     )
 
     doc.add_paragraph("{%p for g in goals %}")
@@ -134,9 +141,9 @@ def build_word(target: Path, *, annual: bool) -> None:
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
     doc.add_paragraph("Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
-    doc.add_paragraph(
-        "Budget: {{ i.budget_text }}, heraf forbrugt {{ i.spent_text }} ({{ i.spent_share_text }} af budgettet)."
-    )
+    doc.add_paragraph("{%p if i.economy_text %}")
+    doc.add_paragraph("{{ i.economy_text }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Samlet status: {{ i.status_label }}.")
     _loop_table(
         doc,
@@ -165,15 +172,15 @@ def build_word(target: Path, *, annual: bool) -> None:
 
     doc.add_paragraph("Datagrundlag", style="Heading 1")
     doc.add_paragraph(
-        "Rapporten bygger udelukkende på disse filer. Kontrolsummen (SHA-256) viser, præcis hvilken version der er "
-        "brugt."
+        "Rapporten bygger udelukkende på disse kilder. Filernes navne og kontrolsummer (SHA-256), der viser præcis "
+        "hvilken version der er brugt, står i Excel-bilaget på arket Datagrundlag."
     )
     _loop_table(
         doc,
-        ["Fil", "Type", "Rækker", "SHA-256 (første 12 tegn)"],
+        ["Type", "Kilde", "Rækker"],
         "for s in sources",
-        ["{{ s.path }}", "{{ s.kind }}", "{{ s.rows|tal }}", "{{ s.sha256[:12] }}"],
-        [7.5, 2.5, 2, 4],
+        ["{{ s.kind_label }}", "{{ s.description }}", "{{ s.rows|tal }}"],
+        [3, 11, 2],
     )
     doc.add_paragraph("Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
     if annual:
@@ -213,7 +220,7 @@ SHEET_HEADERS = {
     ],
     "Økonomi": ["Indsats", "Titel"],
     "Barometer": ["Indikator", "Titel", "Periode", "Kommune", "Hele landet", "Enhed", "Kilde"],
-    "Datagrundlag": ["Fil", "Type", "Størrelse (bytes)", "Rækker", "SHA-256"],
+    "Datagrundlag": ["Fil", "Type", "Kilde", "Størrelse (bytes)", "Rækker", "SHA-256"],
 }
 WIDTHS = {
     "Titel": 45,

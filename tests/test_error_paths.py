@@ -85,7 +85,7 @@ def test_more_bad_rows_than_are_listed_end_with_a_count(tmp_path: Path) -> None:
     assert len(problems.errors) == 21
     assert (
         str(problems.errors[-1])
-        == "x.csv::Beløb: 5 more rows in column 'Beløb': is not an amount (a Danish number such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50))".replace(
+        == "x.csv::Beløb: 5 more rows in column 'Beløb': is not an amount (an amount in kr. with at most two decimals, such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50))".replace(
             "x.csv::", "x.csv:"
         )
     )

@@ -64,11 +64,13 @@ def test_word_report_states_figures_in_danish_formats(example: Path, cli) -> Non
     (doc,) = pack_dir(example).glob("*-AUU/*.docx")
     paragraphs, rows = docx_text(doc)
     by_id = {r[0]: r for r in rows if r and r[0][:1].isdigit() and "." in r[0]}
-    # 1.3: 21 of 38 participants = 55.26 % -> "55,3 pct." with a decimal comma, against "mindst 50 pct."
-    assert by_id["1.3"][2:5] == ["mindst 50 pct.", "55,3 pct.", "Opfyldt"]
-    assert "21 af 38" in by_id["1.3"][5]
-    # 1.2: 38 of 40 participants with the deadline not reached and below pro rata
+    # 1.3: 21 of 38 participants = 55.26 % -> "55,3 pct." with a decimal comma, against "mindst 50 pct."; a share
+    # can fall again, so before its deadline (31 December 2020) it holds "so far"
+    assert by_id["1.3"][2:5] == ["mindst 50 pct.", "55,3 pct.", "På vej"]
+    assert by_id["1.3"][5] == "55,3 pct. (21 af 38, 4. kvt. 2020); målet er mindst 50 pct.; holder foreløbig målet."
+    # 1.2: 38 of 40 participants on 8 December 2020: 707 of 730 days have passed, 40 * 707/730 = 38,7 -> 39 persons
     assert by_id["1.2"][2:5] == ["mindst 40", "38", "Bagud"]
+    assert by_id["1.2"][5].endswith("målet er mindst 40, forventet 39 på nuværende tidspunkt.")
     # 3.1 had its deadline on 31 December 2019 and was reached then
     assert by_id["3.1"][4] == "Opfyldt"
     # Budget vs spent in kroner with thousands dots

@@ -33,7 +33,7 @@ EXPECTED_DATES = [
     dt.date(2019, 6, 30),
     dt.date(2019, 12, 31),
 ]
-EXPECTED_AMOUNTS = [1234.5, 250.0, -1234.5, 15000.0, 1_000_000.0]
+EXPECTED_OERE = [123450, 25000, -123450, 1500000, 100_000_000]  # amounts in øre, exact
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
@@ -42,7 +42,7 @@ def test_every_variant_reads_to_the_same_postings(name: str) -> None:
     postings = read_postings(DATA / "economy" / name, name, EconomyConfig(columns=VARIANTS[name]), problems)
     assert problems.errors == []
     assert [d.date() for d in postings["dato"]] == EXPECTED_DATES
-    assert postings["beloeb"].tolist() == EXPECTED_AMOUNTS
+    assert postings["oere"].tolist() == EXPECTED_OERE
     assert postings["projekt"].tolist() == ["INT19-01", "INT19-01", "INT19-02", "", "INT19-02"]
     assert postings["konto"].str.startswith("5466").all()
     assert "tekst" not in postings.columns  # free text never leaves the reader
@@ -52,7 +52,7 @@ def test_every_variant_reads_to_the_same_postings(name: str) -> None:
 def test_a_trailing_total_row_is_skipped_with_a_warning(name: str) -> None:
     problems = ProblemLog()
     postings = read_postings(DATA / "economy" / name, name, EconomyConfig(columns=STANDARD), problems)
-    assert len(postings) == 5 and postings["beloeb"].sum() == pytest.approx(1_015_250.0)
+    assert len(postings) == 5 and postings["oere"].sum() == 101_525_000
     (warning,) = problems.warnings
     assert "total row skipped" in warning.message and warning.row == 10
 
@@ -62,7 +62,7 @@ def test_errors_name_the_line_and_column_and_every_bad_row() -> None:
     read_postings(DATA / "economy" / "fejl_linje57.csv", "fejl_linje57.csv", EconomyConfig(columns=STANDARD), problems)
     messages = [str(p) for p in problems.errors]
     assert (
-        "fejl_linje57.csv:57:Beløb: '12,3,4' is not an amount (a Danish number such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50))"
+        "fejl_linje57.csv:57:Beløb: '12,3,4' is not an amount (an amount in kr. with at most two decimals, such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50))"
         in messages
     )
     assert (
@@ -167,4 +167,4 @@ def test_exports_of_separate_periods_add_up(tmp_path: Path) -> None:
     second.write_text("dato;konto;projekt;beloeb\n15-07-2019;5.46.60;P;100,00\n", encoding="utf-8")
     problems = ProblemLog()
     postings = read_economy([first, second], ["h1.csv", "h2.csv"], EconomyConfig(), problems)
-    assert problems.errors == [] and postings["beloeb"].sum() == 200
+    assert problems.errors == [] and postings["oere"].sum() == 20000

@@ -134,7 +134,9 @@ def main() -> None:
     atomic_write_bytes(
         HERE / "inputs" / "barometer" / "integrationsbarometer.xlsx",
         wide_workbook(
-            TABLES, "Det nationale Integrationsbarometer (figures in Kalundborg's policy); other figures illustrative"
+            TABLES,
+            "Det Nationale Integrationsbarometer (de tal, Kalundborgs integrationspolitik nævner); "
+            "øvrige tal er illustrative",
         ),
     )
     atomic_write_bytes(HERE / "inputs" / "economy" / "oekonomi_2018_2019.xlsx", economy())

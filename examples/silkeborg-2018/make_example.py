@@ -50,11 +50,12 @@ LOCAL = [  # indikator, periode, værdi
 def main() -> None:
     atomic_write_bytes(
         HERE / "inputs" / "barometer" / "integrationsbarometer.xlsx",
-        wide_workbook(TABLES, "illustrative data in the Integrationsbarometer's layout"),
+        wide_workbook(TABLES, "illustrative tal i Integrationsbarometerets format"),
     )
-    lines = ["indikator;kommune;periode;værdi"] + [
-        f"{key};Silkeborg Kommune;{period};{value}" for key, period, value in LOCAL
-    ]
+    lines = ["Silkeborg Kommune – egne opgørelser af integrationsstrategiens succeskriterier 2016-2018"]
+    lines += ["indikator;kommune;periode;værdi"]
+    lines += [f"{key};Silkeborg Kommune;{period};{value}" for key, period, value in LOCAL]
+    lines += ["Kilde: Silkeborg Kommune, Integration (illustrative tal)"]
     atomic_write_bytes(
         HERE / "inputs" / "barometer" / "lokale_maalinger.csv", ("\r\n".join(lines) + "\r\n").encode("cp1252")
     )

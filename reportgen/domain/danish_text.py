@@ -3,7 +3,12 @@ function that folds Danish letters for matching names and making file names.
 
 Rounding rule for display: values are rounded half away from zero (``ROUND_HALF_UP`` on the decimal value) only when
 shown; the criteria engine compares exact values. Percentages are stored as shares (0.385) and shown as
-``38,5 pct.``; whole numbers show no decimals.
+``38,5 pct.``.
+
+Precision rule: a figure is shown with the precision its source has (a published whole percentage stays ``38 pct.``,
+``38,5 pct.`` keeps its decimal; at most ``MAX_DECIMALS``); figures compared or tabulated together are shown with
+the same precision (the largest among them, see ``precision``); a share reportgen computes is shown with one
+decimal; money in whole kroner; expected persons as whole numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from reportgen.domain.numbers import to_decimal
 
 LOCALE = "da_DK"
 MISSING = "–"
+MAX_DECIMALS = 2
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
@@ -49,15 +55,32 @@ def _round(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def decimals_of(value: Any, unit: str = "antal") -> int:
+    """How many decimals a figure has as written (a share as a percentage): ``0.385`` in ``pct`` -> 1; at most
+    ``MAX_DECIMALS``."""
+    d = _dec(value)
+    if d is None:
+        return 0
+    shown = (d * 100 if unit in ("pct", "pp") else d).normalize()
+    exponent = shown.as_tuple().exponent
+    return min(MAX_DECIMALS, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def precision(value: Any, others: list[Any], unit: str) -> int:
+    """The precision for figures shown together: the most decimals any of them has (see ``decimals_of``)."""
+    return max(decimals_of(v, unit) for v in [value, *others])
+
+
 def tal(value: Any, decimals: int | None = None) -> str:
-    """``1234567`` -> ``1.234.567``; ``38.5`` -> ``38,5``. ``decimals=None`` shows up to one decimal when needed."""
+    """``1234567`` -> ``1.234.567``; ``38.5`` -> ``38,5``. ``decimals=None`` shows the decimals the value has (at
+    most ``MAX_DECIMALS``)."""
     from babel.numbers import format_decimal
 
     d = _dec(value)
     if d is None:
         return MISSING
     if decimals is None:
-        decimals = 0 if _round(d, 1) == _round(d, 0) else 1
+        decimals = decimals_of(d)
     rounded = _round(d, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never "-0"
@@ -79,21 +102,22 @@ def pct(value: Any, decimals: int | None = None) -> str:
     return f"{tal(d * 100, decimals)} pct."
 
 
-def pp(value: Any) -> str:
+def pp(value: Any, decimals: int | None = None) -> str:
     """A difference of shares ``0.34`` -> ``34 procentpoint`` (signless; the caller says which way)."""
     d = _dec(value)
     if d is None:
         return MISSING
-    return f"{tal(abs(d) * 100)} procentpoint"
+    return f"{tal(abs(d) * 100, decimals)} procentpoint"
 
 
-def signed_pp(value: Any) -> str:
+def signed_pp(value: Any, decimals: int | None = None) -> str:
     """A change of shares with its sign: ``+3 procentpoint``, ``-1,5 procentpoint``, ``±0 procentpoint``."""
     d = _dec(value)
     if d is None:
         return MISSING
-    sign = "+" if d > 0 else ("-" if d < 0 else "±")
-    return f"{sign}{tal(abs(d) * 100)} procentpoint"
+    shown = tal(abs(d) * 100, decimals)
+    sign = "±" if shown.strip("0,") == "" else ("+" if d > 0 else "-")
+    return f"{sign}{shown} procentpoint"
 
 
 def dato(value: Any) -> str:
@@ -109,12 +133,13 @@ def dato(value: Any) -> str:
     return str(format_date(value, format="d. MMMM y", locale=LOCALE))
 
 
-def by_unit(value: Any, unit: str) -> str:
-    """Format a value by its unit: ``pct`` share, ``pp`` difference of shares, ``kr`` amount, otherwise a count."""
+def by_unit(value: Any, unit: str, decimals: int | None = None) -> str:
+    """Format a value by its unit: ``pct`` share, ``pp`` difference of shares, ``kr`` amount (whole kroner),
+    otherwise a count; ``decimals`` as in ``tal``."""
     if unit == "pct":
-        return pct(value)
+        return pct(value, decimals)
     if unit == "pp":
-        return pp(value)
+        return pp(value, decimals)
     if unit == "kr":
         return kr(value)
-    return tal(value)
+    return tal(value, decimals)

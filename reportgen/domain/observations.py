@@ -13,13 +13,14 @@
 * ``title`` — an indicator's name as its file gives it, for headings in the reports.
 
 **Postings** (``POSTING_COLUMNS``), the economy exports as read: ``dato`` (datetime64), ``konto`` (account digits),
-``projekt``, ``beloeb`` (float kr.), ``antal`` (grants, NaN when the export has none), ``file`` and ``line``. Only
-aggregates of postings ever leave the evaluation layer.
+``projekt``, ``oere`` (the amount in integer øre, exact), ``antal`` (grants, NaN when the export has none), ``file``
+and ``line``. Only aggregates of postings ever leave the evaluation layer; sums of money are exact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,11 +38,34 @@ OBSERVATION_COLUMNS = [
     "comment",
     "title",
 ]
-POSTING_COLUMNS = ["dato", "konto", "projekt", "beloeb", "antal", "file", "line"]
+POSTING_COLUMNS = ["dato", "konto", "projekt", "oere", "antal", "file", "line"]
 
 MEASUREMENT_SHEET = "Målinger"
 MEASUREMENT_COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
 """The measurement sheet initiative owners fill in: sheet name and columns (`collect` writes it; a reader reads it)."""
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """What an input file says about itself, so a report can name it as a reader understands it: its title (the first
+    title row) and its own note about the figures (a ``Kilde:`` or ``Note:`` line, or a second title row)."""
+
+    title: str | None = None
+    note: str | None = None
+
+
+SourceNotes = dict[str, SourceNote]
+"""The notes of the files read, by the file as shown to the user."""
+
+
+def title_lines(rows: Iterable[Iterable[Any]]) -> list[str]:
+    """The text of one-cell rows (title rows above a table, footnotes below it)."""
+    out = []
+    for row in rows:
+        cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
+        if len(cells) == 1:
+            out.append(cells[0])
+    return out
 
 
 def observations_frame(rows: Iterable[dict[str, Any]] = ()) -> pd.DataFrame:

@@ -65,3 +65,22 @@ REPORTABLE_STATUSES = [Status.MET, Status.ON_TRACK, Status.BEHIND, Status.NOT_ME
 def worst_status(statuses: Iterable[str]) -> Status:
     """Shorthand for ``Status.worst``."""
     return Status.worst(statuses)
+
+
+STATUS_LEGEND: list[tuple[Status, str]] = [
+    (Status.MET, "Målet er nået. Et antal, der skal nå et mål, er opfyldt, så snart målet er nået."),
+    (
+        Status.ON_TRACK,
+        "Fristen er ikke nået, og målet holder foreløbig. For et antal, der skal nå et mål: "
+        "tallet svarer mindst til den del af perioden, der er gået.",
+    ),
+    (
+        Status.BEHIND,
+        "Fristen er ikke nået, og målet holder ikke på nuværende tidspunkt. For et antal: "
+        "tallet er under den del af perioden, der er gået.",
+    ),
+    (Status.NOT_MET, "Fristen er nået, og målet blev ikke nået."),
+    (Status.NO_DATA, "Tallene mangler; forklaringen siger hvilke."),
+]
+"""The status rule as the reports print it ("Sådan læses status"). From the deadline on, a criterion with data is
+either met or not met; an initiative has the status of its worst criterion, criteria without data aside."""

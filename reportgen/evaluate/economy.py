@@ -7,6 +7,7 @@ criterion's accounts).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from reportgen.domain.accounts import normalise_account
@@ -48,8 +49,8 @@ def economy_observations(postings: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             continue
         selected = postings[mask]
         grouped = selected.groupby(month[mask])
-        for key, amount in grouped["beloeb"].sum().items():
-            rows.append(_obs("forbrug", _month_code(key), amount, "kr", initiative.id, plan))
+        for key, oere in grouped["oere"].sum().items():
+            rows.append(_obs("forbrug", _month_code(key), kroner(int(oere)), "kr", initiative.id, plan))
         for key, n in grouped.size().items():
             rows.append(_obs("posteringer", _month_code(key), n, "antal", initiative.id, plan))
     for initiative in plan.initiatives:
@@ -60,6 +61,13 @@ def economy_observations(postings: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             for key, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
                 rows.append(_obs(f"economy_count:{criterion.id}", _month_code(key), n, "antal", initiative.id, plan))
     return observations_frame(rows)
+
+
+def kroner(oere: int) -> float:
+    """An exact sum in øre as the kroner value the observations table stores. The float is the nearest double to the
+    decimal amount, and reads back (``reportgen.domain.numbers.to_decimal``) as exactly that amount for every sum
+    below 10^13 kr."""
+    return float(Decimal(oere) / 100)
 
 
 def _month_code(key: Any) -> str:
@@ -73,7 +81,7 @@ def grant_counts(postings: pd.DataFrame) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    fallback = pd.Series(np.sign(postings["beloeb"].to_numpy()), index=postings.index)
+    fallback = pd.Series(np.sign(postings["oere"].to_numpy()), index=postings.index)
     return postings["antal"].astype("float64").fillna(fallback)
 
 

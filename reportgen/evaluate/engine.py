@@ -23,7 +23,7 @@ from functools import singledispatchmethod
 from typing import TYPE_CHECKING
 
 from reportgen.domain.areas import NATIONAL, registry
-from reportgen.domain.danish_text import by_unit, dato, kr, pct, pp, sentence, signed_pp, tal
+from reportgen.domain.danish_text import by_unit, dato, kr, pct, pp, precision, sentence, signed_pp, tal
 from reportgen.domain.numbers import to_decimal
 from reportgen.domain.periods import Period, parse_period
 from reportgen.domain.status import Status
@@ -47,12 +47,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OP_WORDS = {">=": "mindst", ">": "over", "<=": "højst", "<": "under", "=": "præcis"}
+SHARE_DECIMALS = 1
+"""A share reportgen computes (a ratio, spent of budget, an average) is shown with one decimal."""
 
 
 @dataclass
 class Verdict:
     """What is being decided about one criterion: set ``target``, ``target_text`` and ``unit`` as they become
-    known, then finish with ``result`` or ``no_data``."""
+    known, then finish with ``result`` or ``no_data``. An explanation is given without its final full stop (the
+    status rule may add a remark); ``result`` ends it with exactly one."""
 
     initiative: Initiative
     criterion: Criterion
@@ -60,6 +63,8 @@ class Verdict:
     target: Decimal | None = None
     target_text: str = ""
     unit: str = "antal"
+    decimals: int | None = None  # how many decimals ``actual`` is shown with (None: as the figure has them)
+    remark: str = ""  # what the status rule adds to the sentence ("; holder foreløbig målet")
 
     def no_data(self, why: str) -> CriterionResult:
         """The figures needed are missing; ``why`` says which (in Danish)."""
@@ -87,7 +92,8 @@ class Verdict:
             actual=actual,
             unit=self.unit,
             status=status,
-            explanation=sentence(explanation.rstrip(".")),
+            explanation=sentence(explanation + (self.remark if status != Status.NO_DATA else "")),
+            decimals=self.decimals,
             period=period,
             note=note,
             figures=figures or [],
@@ -155,12 +161,41 @@ class Evaluator:
         done = (min(self.as_of, deadline) - start).days
         return max(Decimal(0), min(Decimal(1), Decimal(done) / Decimal((deadline - start).days)))
 
-    def judge(self, holds: bool, deadline: dt.date, *, progress_ok: bool | None = None) -> Status:
-        if holds:
+    def final(self, v: Verdict) -> bool:
+        """On and after the deadline every criterion with data is met or not met, never in between."""
+        return self.as_of >= v.deadline
+
+    def interim(self, v: Verdict, holds: bool, *, holds_text: str = "holder foreløbig målet") -> Status:
+        """A measure that can fall again (a share, a comparison, a trend, a gap, a budget): before the deadline it is
+        on track while the comparison holds now and behind while it does not, and the sentence says which."""
+        if self.final(v):
+            return Status.MET if holds else Status.NOT_MET
+        v.remark = f"; {holds_text}" if holds else "; under målet på nuværende tidspunkt"
+        return Status.ON_TRACK if holds else Status.BEHIND
+
+    def cumulative(self, v: Verdict, value: Decimal, target: Target) -> Status:
+        """A count that should rise: met once the target is reached; before the deadline, otherwise on track or behind
+        against the pro-rata expectation (time elapsed since the plan started), stated in whole units."""
+        if target.holds(value):
             return Status.MET
-        if self.as_of > deadline:
+        if self.final(v):
             return Status.NOT_MET
-        return Status.ON_TRACK if progress_ok else Status.BEHIND
+        expected = (target.value * self.elapsed(v.deadline)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        v.remark = f", forventet {tal(expected, 0)} på nuværende tidspunkt"
+        return Status.ON_TRACK if value >= expected else Status.BEHIND
+
+    def label(self, key: str) -> str:
+        """How council text names a measurement or indicator: the plan's label, else the indicator's title from its
+        file, else (only where both are missing, which ``validate`` warns about) the key."""
+        label = self.plan.label_of(key)
+        if label:
+            return label
+        rows = self._by_indicator.get(key)
+        if rows is not None:
+            titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()]
+            if titles:
+                return titles[0][:1].lower() + titles[0][1:]
+        return key
 
     def target_text(self, target: Target, unit: str) -> str:
         shown = pct(target.value) if target.percent else by_unit(target.value, unit)
@@ -209,14 +244,13 @@ class Evaluator:
         v.target, v.target_text = c.target.value, self.target_text(c.target, v.unit)
         latest = self._latest_known(c.measure, v.initiative.id, v.deadline)
         if latest is None:
-            return v.no_data(f"Ingen indberetning af '{c.measure}' i målingsarket.")
+            return v.no_data(f"Ingen indberetning af {self.label(c.measure)} i målingsarket.")
         value = latest.value
-        expected = c.target.value * self.elapsed(v.deadline)
-        progress_ok = c.target.higher_is_better and value >= expected
-        status = self.judge(c.target.holds(value), v.deadline, progress_ok=progress_ok)
+        if c.target.higher_is_better and not c.target.percent:
+            status = self.cumulative(v, value, c.target)
+        else:
+            status = self.interim(v, c.target.holds(value))
         explanation = f"{by_unit(value, v.unit)} ({latest.period.label_da()}); målet er {v.target_text}"
-        if status in (Status.ON_TRACK, Status.BEHIND):
-            explanation += f", forventet {by_unit(expected, v.unit)} på nuværende tidspunkt"
         return v.result(
             value,
             status,
@@ -233,15 +267,17 @@ class Evaluator:
         den = self._latest_known(c.denominator, v.initiative.id, v.deadline)
         if num is None or den is None:
             missing = [k for k, p in ((c.numerator, num), (c.denominator, den)) if p is None]
-            return v.no_data("Ingen indberetning af " + " og ".join(f"'{m}'" for m in missing) + " i målingsarket.")
+            labels = " og ".join(self.label(m) for m in missing)
+            return v.no_data(f"Ingen indberetning af {labels} i målingsarket.")
         if den.value == 0:
-            return v.no_data(f"'{c.denominator}' er 0, så andelen kan ikke beregnes.")
+            return v.no_data(f"Antallet af {self.label(c.denominator)} er 0, så andelen kan ikke beregnes.")
         share = num.value / den.value
-        progress_ok = c.target.higher_is_better and share >= c.target.value * self.elapsed(v.deadline)
-        status = self.judge(c.target.holds(share), v.deadline, progress_ok=progress_ok)
+        status = self.interim(v, c.target.holds(share))
+        v.decimals = SHARE_DECIMALS
         period = max(num.period, den.period)
         explanation = (
-            f"{pct(share)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); målet er {v.target_text}."
+            f"{pct(share, SHARE_DECIMALS)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); "
+            f"målet er {v.target_text}"
         )
         return v.result(
             share,
@@ -264,22 +300,31 @@ class Evaluator:
         entries = sorted(((self.period(str(r.period)), r) for r in rows.itertuples(index=False)), key=lambda t: t[0])
         entries = [(p, r) for p, r in entries if p.start <= until]
         if not entries:
-            return v.no_data(f"Kontaktpersonen har ikke indberettet status for '{c.measure}'.")
+            return v.no_data(f"Kontaktpersonen har ikke indberettet status for {self.label(c.measure)}.")
         period, row = entries[-1]
         label = row.label if isinstance(row.label, str) else None
         comment = row.comment if isinstance(row.comment, str) else None
         if label is None:
             value = None if row.value != row.value else to_decimal(row.value)
             v.unit = str(row.unit)
-            explanation = f"Der er indberettet {by_unit(value, v.unit)} ({period.label_da()}), men ingen status."
+            explanation = f"Der er indberettet {by_unit(value, v.unit)} ({period.label_da()}), men ingen status"
             return v.result(value, Status.NO_DATA, explanation, period=period.code, note=comment)
         reported = Status(label)
-        status = reported
-        if status in (Status.ON_TRACK, Status.BEHIND) and self.as_of > v.deadline:
-            status = Status.NOT_MET
-        explanation = f"Kontaktpersonen vurderer: {reported.label.lower()} ({period.label_da()})."
+        status = self._reported(v, reported)
+        explanation = f"Kontaktpersonen vurderer: {reported.label.lower()} ({period.label_da()})"
         figure = Figure(c.measure, None, "status", period.code, str(row.source), self.home)
         return v.result(None, status, explanation, period=period.code, note=comment, figures=[figure])
+
+    def _reported(self, v: Verdict, reported: Status) -> Status:
+        """A status the contact person reported, by the same rule: final on and after the deadline (only
+        *Opfyldt* is met); before it, on track while met or on track, behind while behind or not met."""
+        if reported == Status.NO_DATA:
+            return reported
+        if self.final(v):
+            return Status.MET if reported == Status.MET else Status.NOT_MET
+        if reported == Status.ON_TRACK:
+            return reported
+        return self.interim(v, reported == Status.MET)
 
     def spent(self, initiative: Initiative, deadline: dt.date) -> Decimal | None:
         if not self.has_economy or initiative.economy is None:
@@ -295,9 +340,11 @@ class Evaluator:
     def _budget(self, c: BudgetCriterion, v: Verdict) -> CriterionResult:
         budget = v.initiative.budget_total
         op = OP_WORDS[c.target.op]
-        v.unit, v.target = "kr", c.target.value
+        # The limit in kr.: a share of the budget (the default is 100 pct.) or an amount.
+        limit = budget * c.target.value if c.target.percent else c.target.value
+        v.unit, v.target, v.decimals = "kr", limit, 0
         if c.target.percent:
-            v.target_text = f"{op} {pct(c.target.value)} af budgettet ({kr(budget)})"
+            v.target_text = f"{op} {pct(c.target.value)} af budgettet ({kr(limit)})"
         else:
             v.target_text = f"{op} {kr(c.target.value)}"
         spent = self.spent(v.initiative, v.deadline)
@@ -308,13 +355,13 @@ class Evaluator:
         if measured is None:
             return v.no_data("Indsatsen har intet budget.")
         holds = c.target.holds(measured)
-        within_so_far = holds and self.as_of <= v.deadline  # within budget so far: met only once the period is over
-        status = Status.ON_TRACK if within_so_far else self.judge(holds, v.deadline, progress_ok=False)
-        explanation = (
-            f"Forbrugt {kr(spent)} af {kr(budget)}"
-            + (f" ({pct(share)})" if share is not None else "")
-            + f" pr. {dato(self.cutoff(v.deadline))}."
-        )
+        status = self.interim(v, holds, holds_text="holder foreløbig budgettet")
+        if spent > limit and c.target.op in ("<=", "<"):
+            over = spent - limit
+            over_share = f" ({pct(over / limit, SHARE_DECIMALS)})" if limit else ""
+            v.remark = f"; budgettet er overskredet med {kr(over)}{over_share}"
+        share_text = f" ({pct(share, SHARE_DECIMALS)})" if share is not None else ""
+        explanation = f"Forbrugt {kr(spent)} af {kr(budget)}{share_text} pr. {dato(self.cutoff(v.deadline))}"
         figures = [
             Figure("forbrug", spent, "kr", None, "økonomi", self.home),
             Figure("budget", budget, "kr", None, "handleplan", self.home),
@@ -343,16 +390,21 @@ class Evaluator:
         counted = f"{tal(count)} bevillinger på konto {', '.join(c.accounts)} i {c.period.label_da()}"
         if c.target is not None:
             v.target = c.target.value
-            progress_ok = c.target.higher_is_better and count >= c.target.value * self.elapsed(v.deadline)
-            status = self.judge(c.target.holds(count), v.deadline, progress_ok=progress_ok)
-            explanation = f"{counted}; målet er {v.target_text}."
+            if c.target.higher_is_better:  # grants counted in a period only add up
+                status = self.cumulative(v, count, c.target)
+            else:
+                status = self.interim(v, c.target.holds(count))
+            explanation = f"{counted}; målet er {v.target_text}"
             return v.result(count, status, explanation, period=c.period.code, figures=figures)
         previous = Period(c.period.freq, c.period.year - 1, c.period.index)
         before, _ = total(previous)
         figures.append(Figure("antal bevillinger året før", before, "antal", previous.code, "økonomi", self.home))
-        better = count < before if c.better == "lower" else count > before
-        status = Status.MET if better else self.judge(False, v.deadline, progress_ok=False)
-        explanation = f"{counted} mod {tal(before)} i {previous.label_da()}."
+        if c.better == "higher":  # more grants than the year before: they only add up
+            status = self.cumulative(v, count, Target(">", before))
+            v.remark = ""  # a pro-rata share of last year's count is no target anyone set
+        else:
+            status = self.interim(v, count < before)
+        explanation = f"{counted} mod {tal(before)} i {previous.label_da()}"
         return v.result(count, status, explanation, period=c.period.code, figures=figures)
 
     def _indicator_point(self, indicator: str, area: int, period: Period | None, until: dt.date) -> Point | None:
@@ -375,23 +427,28 @@ class Evaluator:
             if len(points) == len(others):
                 break
         else:
-            compared = "hele landet" if national else other_name[3:]
+            compared = "hele landet" if national else other_names
             return v.no_data(
-                f"Ingen fælles periode med tal for {self.plan.municipality_name} og {compared} for '{c.indicator}'."
+                f"Ingen fælles periode med tal for {self.plan.municipality_name} og {compared} "
+                f"for {self.label(c.indicator)}."
             )
         # Against several municipalities: their average.
         reference = sum((p.value for p in points), Decimal(0)) / len(points)
         holds = home.value > reference if c.better == "higher" else home.value < reference
         v.unit, v.target = home.unit, reference
+        # Published figures keep their own precision; an average of several municipalities is computed (one decimal).
+        v.decimals = precision(home.value, [p.value for p in points], v.unit)
+        shown = v.decimals if national else SHARE_DECIMALS
         explanation = (
-            f"{by_unit(home.value, v.unit)} mod {by_unit(reference, v.unit)} {other_name} ({home.period.label_da()})."
+            f"{by_unit(home.value, v.unit, v.decimals)} mod {by_unit(reference, v.unit, shown)} {other_name} "
+            f"({home.period.label_da()})"
         )
         figures = [Figure(self.plan.municipality_name, home.value, v.unit, home.period.code, home.source, self.home)]
         figures += [
             Figure(registry().by_code[a].name, p.value, v.unit, p.period.code, p.source, a)
             for a, p in zip(others, points, strict=True)
         ]
-        status = self.judge(holds, v.deadline)
+        status = self.interim(v, holds)
         return v.result(home.value, status, explanation, period=home.period.code, figures=figures)
 
     @_decide.register
@@ -401,9 +458,9 @@ class Evaluator:
         base = self._indicator_point(c.indicator, self.home, c.baseline, until)
         latest = self._indicator_point(c.indicator, self.home, None, until)
         if base is None:
-            return v.no_data(f"Intet tal for '{c.indicator}' i basisåret {c.baseline.label_da()}.")
+            return v.no_data(f"Intet tal for {self.label(c.indicator)} i basisåret {c.baseline.label_da()}.")
         if latest is None or latest.period <= c.baseline:
-            return v.no_data(f"Intet tal for '{c.indicator}' efter {c.baseline.label_da()}.")
+            return v.no_data(f"Intet tal for {self.label(c.indicator)} efter {c.baseline.label_da()}.")
         unit = latest.unit
         change = latest.value - base.value
         if c.rule == "barometer":
@@ -415,17 +472,18 @@ class Evaluator:
 
             change = (published(latest.value) - published(base.value)) / scale
         holds = change > 0 if c.better == "higher" else change < 0
-        delta = signed_pp(change) if unit == "pct" else ("+" if change > 0 else "") + by_unit(change, unit)
+        d = precision(latest.value, [base.value], unit)
+        delta = signed_pp(change, d) if unit == "pct" else ("+" if change > 0 else "") + by_unit(change, unit, d)
         explanation = (
-            f"{by_unit(latest.value, unit)} i {latest.period.label_da()} "
-            f"mod {by_unit(base.value, unit)} i {base.period.label_da()} ({delta})."
+            f"{by_unit(latest.value, unit, d)} i {latest.period.label_da()} "
+            f"mod {by_unit(base.value, unit, d)} i {base.period.label_da()} ({delta})"
         )
         figures = [
             Figure(f"{c.indicator} {p.period.code}", p.value, unit, p.period.code, p.source, self.home)
             for p in (base, latest)
         ]
-        v.unit, v.target = unit, base.value
-        status = self.judge(holds, v.deadline)
+        v.unit, v.target, v.decimals = unit, base.value, d
+        status = self.interim(v, holds)
         return v.result(latest.value, status, explanation, period=latest.period.code, figures=figures)
 
     def _gap_at(self, c: GapCriterion, period: Period | None, where: int, until: dt.date) -> GapPoint | None:
@@ -449,16 +507,18 @@ class Evaluator:
         base = self._gap_at(c, c.baseline, area, until)
         if now is None or base is None or now.period <= c.baseline:
             missing = "basisåret " + c.baseline.label_da() if base is None else "en periode efter basisåret"
-            return v.no_data(f"Mangler tal for '{c.indicator}' og '{c.reference}' i {missing}.")
+            return v.no_data(f"Mangler tal for {self.label(c.indicator)} og {self.label(c.reference)} i {missing}.")
         unit = now.unit
         holds = now.gap < base.gap if c.better == "smaller" else now.gap > base.gap
 
+        d = precision(now.reference, [now.indicator, base.reference, base.indicator], unit)
+
         def gap_text(gap: Decimal) -> str:
-            return pp(gap) if unit == "pct" else by_unit(gap, unit)
+            return pp(gap, d) if unit == "pct" else by_unit(gap, unit, d)
 
         explanation = (
-            f"{by_unit(now.reference, unit)} mod {by_unit(now.indicator, unit)}: en forskel på {gap_text(now.gap)} "
-            f"i {now.period.label_da()} mod {gap_text(base.gap)} i {base.period.label_da()}"
+            f"{by_unit(now.reference, unit, d)} mod {by_unit(now.indicator, unit, d)}: en forskel på "
+            f"{gap_text(now.gap)} i {now.period.label_da()} mod {gap_text(base.gap)} i {base.period.label_da()}"
         )
         figures = [
             Figure(c.reference, now.reference, unit, now.period.code, now.source, area),
@@ -468,7 +528,7 @@ class Evaluator:
         national = self._gap_at(c, now.period, NATIONAL, until) if area != NATIONAL else None
         if national is not None:
             explanation += (
-                f"; på landsplan {by_unit(national.reference, unit)} mod {by_unit(national.indicator, unit)}, "
+                f"; på landsplan {by_unit(national.reference, unit, d)} mod {by_unit(national.indicator, unit, d)}, "
                 f"en forskel på {gap_text(national.gap)}"
             )
             figures += [
@@ -476,9 +536,9 @@ class Evaluator:
                 for key, value in ((c.reference, national.reference), (c.indicator, national.indicator))
             ]
         # A gap between two shares is in percentage points (unit "pp"), not a share of anything.
-        v.unit, v.target = ("pp" if unit == "pct" else unit), base.gap
-        status = self.judge(holds, v.deadline)
-        return v.result(now.gap, status, explanation + ".", period=now.period.code, figures=figures)
+        v.unit, v.target, v.decimals = ("pp" if unit == "pct" else unit), base.gap, d
+        status = self.interim(v, holds)
+        return v.result(now.gap, status, explanation, period=now.period.code, figures=figures)
 
 
 def evaluate(

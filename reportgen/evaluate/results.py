@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from reportgen.domain.danish_text import by_unit
 from reportgen.domain.periods import Period
 from reportgen.domain.status import Status
 from reportgen.plan import Initiative
@@ -52,6 +53,15 @@ class CriterionResult:
     period: str | None = None
     note: str | None = None
     figures: list[Figure] = field(default_factory=list)
+    decimals: int | None = None
+    """How many decimals ``actual`` is shown with (None: as many as the figure has)."""
+
+    @property
+    def actual_text(self) -> str:
+        """``actual`` as council text, by its unit and precision."""
+        if self.unit == "status":
+            return self.status.label
+        return by_unit(self.actual, self.unit, self.decimals)
 
     def as_dict(self) -> dict[str, Any]:
         return {

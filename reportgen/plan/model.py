@@ -271,6 +271,8 @@ class Plan(StrictModel):
     committees: dict[str, str] = Field(min_length=1)
     goals: dict[str, str] = Field(min_length=1)
     initiatives: list[Initiative] = Field(min_length=1)
+    labels: dict[MeasureKey, Annotated[str, Field(min_length=1)]] = {}
+    """Danish labels of the measurement and indicator keys, as council text names them (key -> label)."""
 
     @field_validator("municipality")
     @classmethod
@@ -296,6 +298,10 @@ class Plan(StrictModel):
     def slug(self) -> str:
         """The output folder name: municipality and title, so plans of different municipalities never collide."""
         return slugify(f"{self.municipality_name} {self.title}")
+
+    def label_of(self, key: str) -> str | None:
+        """The Danish label the plan gives a measurement or indicator key (None if it gives none)."""
+        return self.labels.get(key)
 
     def deadline_of(self, criterion: Criterion) -> dt.date:
         """The criterion's deadline, by default the end of the plan period."""

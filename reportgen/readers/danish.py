@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 DATE_EXPECTED = "a date such as 31-12-2019, 31.12.2019 or 2019-12-31"
+AMOUNT_EXPECTED = "an amount in kr. with at most two decimals, such as 1.234,50, -1.234,50, 1.234,50- or (1.234,50)"
+MAX_KRONER_DIGITS = 13
+"""The largest amount read is 9.999.999.999.999,99 kr.: anything larger is no posting of a municipality."""
 
 _DATE_PATTERNS = [
     (re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$"), ("d", "m", "y")),
@@ -221,3 +224,67 @@ def parse_date_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         todo[parsed[hit].index] = False
     bad = todo | (is_num & ~ok_serial)
     return result.where(~empty), bad.astype(bool)
+
+
+def parse_amount_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of amounts in kr. into exact integer øre. Returns (``Int64`` øre, NA for empty cells; mask
+    of malformed cells).
+
+    Text follows the rules of ``parse_danish_number``; an amount with more than two decimals (other than trailing
+    zeros) or with more than ``MAX_KRONER_DIGITS`` digits of kroner is malformed, never rounded. A number cell from
+    Excel is taken to the nearest øre when it is an amount in kr. and øre up to binary noise (69163.40999999999 is
+    69.163,41 kr.); a cell that is not (12.345) is malformed.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_num = _numeric_cells(values)
+    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    bad = pd.Series(False, index=values.index, dtype=bool)
+    if is_num.any():
+        scaled = values[is_num].astype("float64").to_numpy() * 100
+        with np.errstate(invalid="ignore"):
+            rounded = np.round(scaled)
+            ok = np.isfinite(scaled) & (np.abs(scaled) < 10 ** (MAX_KRONER_DIGITS + 2))
+            ok &= np.abs(scaled - rounded) <= np.maximum(1e-6, np.abs(scaled) * 1e-15)
+        out[is_num] = _nullable_int(np.where(ok, rounded, 0).astype("int64"), ok)
+        bad[is_num] = ~ok
+    text = _as_arrow_text(values[~is_num])
+    arr = pa.array(text, type=pa.string())
+    fields = pc.extract_regex(arr, _AMOUNT_RE2)
+
+    def group(name: str) -> pa.Array:
+        return pc.fill_null(pc.struct_field(fields, name), "")
+
+    def present(name: str) -> np.ndarray:
+        flags: np.ndarray = pc.greater(pc.utf8_length(group(name)), 0).to_numpy(zero_copy_only=False)
+        return flags
+
+    digits = pc.replace_substring_regex(group("int"), r"[. \x{00a0}\x{202f}]", "")
+    fits = pc.less_equal(pc.utf8_length(digits), MAX_KRONER_DIGITS)
+    digits = pc.if_else(pc.and_(fits, pc.greater(pc.utf8_length(digits), 0)), digits, "0")
+    frac = group("frac")
+    oere = pc.utf8_slice_codeunits(pc.utf8_rpad(frac, 2, "0"), 0, 2)
+    beyond = pc.utf8_slice_codeunits(frac, 2, 1 << 30)  # decimals past the øre must be zeros
+    exact = pc.match_substring_regex(beyond, r"^0*$")
+    number = pc.add(pc.multiply(pc.cast(digits, pa.int64()), 100), pc.cast(oere, pa.int64()))
+    number_np = number.to_numpy(zero_copy_only=False)
+    opened, closed, lead, trail = present("open"), present("close"), present("lead"), present("trail")
+    paren = opened & closed
+    valid = fields.is_valid().to_numpy(zero_copy_only=False) & (opened == closed) & ~(lead & trail)
+    valid &= ~(paren & (lead | trail))
+    valid &= fits.to_numpy(zero_copy_only=False) & exact.to_numpy(zero_copy_only=False)
+    number_np = np.where(paren | lead | trail, -number_np, number_np)
+    empty = pc.equal(pc.utf8_trim_whitespace(arr), "").to_numpy(zero_copy_only=False)
+    out[~is_num] = _nullable_int(np.where(valid, number_np, 0), valid)
+    bad[~is_num] = ~valid & ~empty
+    return out, bad
+
+
+def _nullable_int(values: np.ndarray, ok: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Integers as a nullable ``Int64`` array, NA where not ``ok``."""
+    import pandas as pd
+
+    return pd.arrays.IntegerArray(values.astype("int64"), ~ok.astype(bool))

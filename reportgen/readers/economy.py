@@ -14,11 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.domain.accounts import ACCOUNT_EXPECTED, ACCOUNT_PATTERNS, normalise_account
-from reportgen.domain.numbers import NUMBER_EXPECTED
-from reportgen.domain.observations import POSTING_COLUMNS, empty_postings
+from reportgen.domain.observations import POSTING_COLUMNS, SourceNote, SourceNotes, empty_postings, title_lines
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
-from reportgen.readers.danish import DATE_EXPECTED, parse_danish_series, parse_date_series
+from reportgen.readers.danish import (
+    AMOUNT_EXPECTED,
+    DATE_EXPECTED,
+    parse_amount_series,
+    parse_danish_series,
+    parse_date_series,
+)
 from reportgen.readers.tables import find_header, norm_header, read_xlsx_sheets, sniff_csv
 
 if TYPE_CHECKING:
@@ -60,22 +65,30 @@ def _header_predicate(settings: EconomySettings) -> Callable[[list[str]], bool]:
 
 
 CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory for exports of millions of rows
+TOTAL_TAIL = 3  # how many of the last rows may be total rows
 
 
-def read_postings(path: Path, display: str, settings: EconomySettings, problems: ProblemLog) -> pd.DataFrame:
-    """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them.
+def read_postings(
+    path: Path, display: str, settings: EconomySettings, problems: ProblemLog, notes: SourceNotes | None = None
+) -> pd.DataFrame:
+    """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them;
+    what the file says about itself (its title rows) is added to ``notes``.
 
     CSV files are read and parsed in chunks, and kept only in compact columns (dates, categorical accounts and
-    projects, floats), so memory stays bounded for exports of millions of rows.
+    projects, amounts in integer øre), so memory stays bounded for exports of millions of rows. The last rows of
+    each chunk are held back until the next one is read, so trailing total rows are recognised wherever the chunks
+    happen to end.
     """
     import pandas as pd
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw, header_line = _read_xlsx(path, display, settings)
+        raw, header_line, titles = _read_xlsx(path, display, settings)
         header: list[str] = list(raw.columns)
         chunks: Iterator[pd.DataFrame] = iter([raw])
     else:
-        chunks, header, header_line = _read_csv(path, display, settings)
+        chunks, header, header_line, titles = _read_csv(path, display, settings)
+    if notes is not None:
+        notes[display] = SourceNote(titles[0] if titles else None, " ".join(titles[1:]) or None)
     cols = settings.columns
     present = {norm_header(c): c for c in header}
     for required in ("dato", "konto", "beloeb"):
@@ -92,14 +105,16 @@ def read_postings(path: Path, display: str, settings: EconomySettings, problems:
     reporter = _Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
     parts = []
     first_line = header_line + 1
-    pending: pd.DataFrame | None = None
-    for chunk in chunks:  # one chunk of look-ahead: only the last may end with a total row
-        if pending is not None:
-            parts.append(_parse_chunk(pending, first_line, settings, reporter, last=False))
-            first_line += len(pending)
-        pending = chunk
-    if pending is not None:
-        parts.append(_parse_chunk(pending, first_line, settings, reporter, last=True))
+    held: pd.DataFrame | None = None
+    for chunk in chunks:
+        frame = _canonical(chunk, first_line, settings)
+        first_line += len(chunk)
+        if held is not None:
+            frame = pd.concat([held, frame])
+        held, frame = frame.iloc[-TOTAL_TAIL:], frame.iloc[:-TOTAL_TAIL]
+        parts.append(_parse(frame, reporter))
+    if held is not None:
+        parts.append(_parse(_drop_total_rows(held, display, problems), reporter))
     reporter.summarise()
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -150,9 +165,8 @@ class _Reporter:
                 )
 
 
-def _parse_chunk(
-    raw: pd.DataFrame, first_line: int, settings: EconomySettings, reporter: _Reporter, *, last: bool
-) -> pd.DataFrame:
+def _canonical(raw: pd.DataFrame, first_line: int, settings: EconomySettings) -> pd.DataFrame:
+    """The export's columns under their canonical names, with each row's line in the file; blank rows dropped."""
     import pandas as pd
 
     mapping = {norm_header(v): k for k, v in asdict(settings.columns).items() if v}
@@ -162,15 +176,19 @@ def _parse_chunk(
     for optional in ("projekt", "antal", "tekst"):
         if optional not in frame:
             frame[optional] = None
-    if last:
-        frame = _drop_total_rows(frame, reporter.display, reporter.problems)
+    return frame
+
+
+def _parse(frame: pd.DataFrame, reporter: _Reporter) -> pd.DataFrame:
+    """Canonical text cells -> typed postings; every malformed cell is reported."""
+    import pandas as pd
 
     dates, bad_dates = parse_date_series(frame["dato"])
     reporter.report(frame, bad_dates, "dato", "is not a date", DATE_EXPECTED)
     reporter.report(frame, dates.isna() & ~bad_dates, "dato", "the posting has no date", DATE_EXPECTED)
-    amounts, bad_amounts = parse_danish_series(frame["beloeb"])
-    reporter.report(frame, bad_amounts, "beloeb", "is not an amount", NUMBER_EXPECTED)
-    reporter.report(frame, amounts.isna() & ~bad_amounts, "beloeb", "the posting has no amount", NUMBER_EXPECTED)
+    amounts, bad_amounts = parse_amount_series(frame["beloeb"])
+    reporter.report(frame, bad_amounts, "beloeb", "is not an amount", AMOUNT_EXPECTED)
+    reporter.report(frame, amounts.isna() & ~bad_amounts, "beloeb", "the posting has no amount", AMOUNT_EXPECTED)
     if frame["antal"].notna().any():
         counts, bad_counts = parse_danish_series(frame["antal"])
         reporter.report(frame, bad_counts, "antal", "is not a count", "a whole number")
@@ -187,7 +205,7 @@ def _parse_chunk(
             "dato": dates,
             "konto": accounts.fillna("").astype(str).astype("category"),
             "projekt": projects.astype(str).astype("category"),
-            "beloeb": amounts,
+            "oere": amounts.fillna(0).astype("int64"),
             "antal": counts,
             "file": pd.Categorical([reporter.display] * len(frame)),
             "line": frame["line"].astype("int64"),
@@ -258,8 +276,10 @@ def _drop_total_rows(frame: pd.DataFrame, display: str, problems: ProblemLog) ->
     return frame.drop(index=drop)
 
 
-def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iterator[pd.DataFrame], list[str], int]:
-    """(chunks of raw text cells below the header, the header's cells, the header's line number)."""
+def _read_csv(
+    path: Path, display: str, settings: EconomySettings
+) -> tuple[Iterator[pd.DataFrame], list[str], int, list[str]]:
+    """(chunks of raw text cells below the header, the header's cells, the header's line number, title rows)."""
     import pandas as pd
 
     fmt = sniff_csv(path, display, encoding=settings.encoding, separator=settings.separator)
@@ -305,10 +325,10 @@ def _read_csv(path: Path, display: str, settings: EconomySettings) -> tuple[Iter
                 display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row
             ) from None
 
-    return chunks(), header, header_index + 1
+    return chunks(), header, header_index + 1, title_lines(sample_rows[:header_index])
 
 
-def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.DataFrame, int]:
+def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.DataFrame, int, list[str]]:
     import pandas as pd
 
     sheets = read_xlsx_sheets(path, display)
@@ -321,7 +341,7 @@ def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.
         width = len(header)
         body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[header_index + 1 :]]
         frame = pd.DataFrame(body, columns=header, dtype=object)
-        return frame, header_index + 1
+        return frame, header_index + 1, title_lines(rows[:header_index])
     raise InputError.at(
         display,
         f"no sheet has a header row with the columns {settings.columns.dato!r} and {settings.columns.beloeb!r}",
@@ -330,13 +350,17 @@ def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.
 
 
 def read_economy(
-    paths: list[Path], displays: list[str], settings: EconomySettings, problems: ProblemLog
+    paths: list[Path],
+    displays: list[str],
+    settings: EconomySettings,
+    problems: ProblemLog,
+    notes: SourceNotes | None = None,
 ) -> pd.DataFrame:
     """All economy exports as one postings table."""
     import pandas as pd
 
     frames = read_each(
-        paths, displays, lambda path, display: read_postings(path, display, settings, problems), problems
+        paths, displays, lambda path, display: read_postings(path, display, settings, problems, notes), problems
     )
     frames = [f for f in frames if not f.empty]
     if not frames:
@@ -351,9 +375,7 @@ def _check_overlap(frames: list[pd.DataFrame], problems: ProblemLog) -> None:
 
     keyed = []
     for frame in frames:
-        keys = pd.util.hash_pandas_object(
-            frame[["dato", "konto", "projekt"]].assign(beloeb=frame["beloeb"].round(2)), index=False
-        )
+        keys = pd.util.hash_pandas_object(frame[["dato", "konto", "projekt", "oere"]], index=False)
         keyed.append((frame["file"].iloc[0], keys.value_counts(), frame["dato"].min(), frame["dato"].max()))
     for i, (file_a, counts_a, start_a, end_a) in enumerate(keyed):
         for file_b, counts_b, start_b, end_b in keyed[i + 1 :]:

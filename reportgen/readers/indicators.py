@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from reportgen.domain.areas import registry
 from reportgen.domain.numbers import NUMBER_EXPECTED, parse_danish_number, to_decimal
-from reportgen.domain.observations import observations_frame
+from reportgen.domain.observations import SourceNote, SourceNotes, observations_frame, title_lines
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
@@ -120,8 +120,11 @@ def file_settings(path: Path, config: BarometerSettings) -> BarometerFileSetting
     return None
 
 
-def read_barometer(path: Path, display: str, config: BarometerSettings, problems: ProblemLog) -> pd.DataFrame:
-    """Read one indicator file (all its sheets) into observations."""
+def read_barometer(
+    path: Path, display: str, config: BarometerSettings, problems: ProblemLog, notes: SourceNotes | None = None
+) -> pd.DataFrame:
+    """Read one indicator file (all its sheets) into observations; its title and its own note (a ``Kilde:`` line
+    below the table) go to ``notes``."""
     settings = file_settings(path, config)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = read_xlsx_sheets(path, display)
@@ -139,7 +142,20 @@ def read_barometer(path: Path, display: str, config: BarometerSettings, problems
         if not rows:
             continue
         out.extend(_read_sheet(rows, display, sheet or None, settings, config, problems))
+    if notes is not None:
+        notes[display] = _source_note([line for rows in sheets.values() for line in title_lines(rows)])
     return observations_frame(out)
+
+
+NOTE_WORDS = ("kilde", "source", "note", "anm", "fodnote")
+
+
+def _source_note(lines: list[str]) -> SourceNote:
+    """A file's title (its first title line) and its note (the first line starting with ``Kilde:``, ``Note:``…)."""
+    titles = [line for line in lines if not line.casefold().startswith(NOTE_WORDS)]
+    marked = [line for line in lines if line.casefold().startswith(NOTE_WORDS)]
+    note = marked[0].partition(":")[2].strip() or marked[0] if marked else None
+    return SourceNote(titles[0] if titles else None, note)
 
 
 def _read_sheet(
@@ -428,7 +444,9 @@ def _read_long(table: _Table) -> list[dict[str, Any]]:
             continue
         area, period = areas[raw_area], periods[raw_period]
         if area is not None and period is not None:
-            out.append(_observation(display, indicator, area, period, value, value_unit, label or meta.title))
+            # a label that is itself a key (``i_uddannelse``) names nothing: the plan's label is used instead
+            title = label if label and label != indicator_key(label) else (None if label else meta.title)
+            out.append(_observation(display, indicator, area, period, value, value_unit, title))
         if len(problems.errors) - errors_before > MAX_PROBLEMS:
             problems.error(display, "too many problems; stopped reading this sheet", "", sheet=sheet)
             break
@@ -458,11 +476,18 @@ def _observation(
 
 
 def read_indicators(
-    paths: list[Path], displays: list[str], config: BarometerSettings, problems: ProblemLog
+    paths: list[Path],
+    displays: list[str],
+    config: BarometerSettings,
+    problems: ProblemLog,
+    notes: SourceNotes | None = None,
 ) -> pd.DataFrame:
+    """All indicator files as one observations table; a value given twice with different figures is an error."""
     import pandas as pd
 
-    frames = read_each(paths, displays, lambda path, display: read_barometer(path, display, config, problems), problems)
+    frames = read_each(
+        paths, displays, lambda path, display: read_barometer(path, display, config, problems, notes), problems
+    )
     if not frames:
         return observations_frame()
     frame = pd.concat(frames, ignore_index=True)

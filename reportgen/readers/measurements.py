@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen.domain.numbers import parse_danish_number, to_decimal
 from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
 from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
-from reportgen.domain.observations import observations_frame
+from reportgen.domain.observations import SourceNote, SourceNotes, observations_frame, title_lines
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.domain.status import STATUS_WORDS
 from reportgen.errors import InputError, ProblemLog
@@ -48,14 +48,21 @@ def _suggest(value: str, options: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def read_measurements(path: Path, display: str, settings: MeasurementSettings, problems: ProblemLog) -> pd.DataFrame:
-    """Read one measurement sheet into observations; problems with single rows are added to ``problems``."""
+def read_measurements(
+    path: Path, display: str, settings: MeasurementSettings, problems: ProblemLog, notes: SourceNotes | None = None
+) -> pd.DataFrame:
+    """Read one measurement sheet into observations; problems with single rows are added to ``problems``, the
+    sheet's title and contact person to ``notes``."""
     sheets = read_xlsx_sheets(path, display)
     if SHEET not in sheets:
         raise InputError.at(
             display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS)
         )
     rows = sheets[SHEET]
+    if notes is not None:
+        titles = title_lines(rows[:10])
+        contact = next((t.partition(".")[0] for t in titles if t.startswith("Kontakt:")), None)
+        notes[display] = SourceNote(titles[0] if titles else None, contact)
     wanted = {norm_header(c) for c in COLUMNS[:4]}
     header = find_header(rows, lambda cells: wanted <= set(cells))
     if header is None:
@@ -159,11 +166,15 @@ def _value(cell: Any) -> tuple[float | None, str | None, str]:
 
 
 def read_all_measurements(
-    paths: list[Path], displays: list[str], settings: MeasurementSettings, problems: ProblemLog
+    paths: list[Path],
+    displays: list[str],
+    settings: MeasurementSettings,
+    problems: ProblemLog,
+    notes: SourceNotes | None = None,
 ) -> pd.DataFrame:
     import pandas as pd
 
     frames = read_each(
-        paths, displays, lambda path, display: read_measurements(path, display, settings, problems), problems
+        paths, displays, lambda path, display: read_measurements(path, display, settings, problems, notes), problems
     )
     return pd.concat(frames, ignore_index=True) if frames else observations_frame()

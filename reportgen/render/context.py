@@ -1,30 +1,49 @@
 """The plain template context shared by the Word and Excel renderers (documented in templates/README.md).
 
 Every text that reaches a document is taken from here, and every text here has passed the privacy guard
-(CPR masking). Numbers stay numbers (floats) so Excel gets real values; Danish text forms sit beside them.
+(CPR masking). Numbers stay numbers (floats) so Excel gets real values; Danish text forms sit beside them. What is
+missing stays missing: no budget is ``None`` (an empty cell), never 0 kr., and a sentence about something absent is
+left out rather than filled with a placeholder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.domain.areas import NATIONAL, registry
-from reportgen.domain.danish_text import by_unit, dato, kr, pct
+from reportgen.domain.danish_text import MISSING, by_unit, dato, kr, pct, precision, sentence
+from reportgen.domain.numbers import to_decimal
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import parse_period
-from reportgen.domain.status import STATUS_ORDER, Status
+from reportgen.domain.status import STATUS_LEGEND, STATUS_ORDER, Status
 from reportgen.evaluate.economy import ECONOMY_SOURCE
-from reportgen.evaluate.results import InitiativeResult
-from reportgen.plan import Plan
+from reportgen.evaluate.results import CriterionResult, InitiativeResult
+from reportgen.plan import Initiative, Plan
 from reportgen.plan.model import indicators_of
 from reportgen.privacy import PrivacyGuard
 from reportgen.render.formatting import STATUS_COLOURS
 
 if TYPE_CHECKING:
     import pandas as pd
+
+KIND_LABELS = {
+    "count": "antal",
+    "ratio": "andel",
+    "benchmark": "sammenligning",
+    "trend": "udvikling",
+    "gap": "forskel",
+    "budget": "budget",
+    "economy_count": "bevillinger",
+    "qualitative": "vurdering",
+}
+"""The criterion kinds as council text names them."""
+
+SOURCE_KINDS = {"økonomi": "Økonomiudtræk", "barometer": "Indikatorer", "målinger": "Målingsark"}
+SHARE_DECIMALS = 1
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -45,63 +64,10 @@ def build_context(
     """The context for one pack. Committee packs hold the committee's initiatives; annual packs hold all."""
     t = guard.text
     selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
-    initiatives: list[dict[str, Any]] = []
-    for r in selected:
-        i = r.initiative
-        where = f"handleplan: indsats {i.id}"
-        criteria = []
-        for c in r.criteria:
-            actual_text = by_unit(c.actual, c.unit) if c.unit != "status" else c.status.label
-            if c.status == Status.NO_DATA and c.actual is None:
-                actual_text = "–"
-            criteria.append(
-                {
-                    "id": t(c.criterion_id, where),
-                    "text": t(c.text, where),
-                    "kind": c.kind,
-                    "target_text": t(c.target_text, where),
-                    # Percentage points are given to Excel as points (34), shares as shares (0.34).
-                    "target": _f(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
-                    "actual": _f(c.actual * 100 if c.unit == "pp" and c.actual is not None else c.actual),
-                    "actual_text": actual_text,
-                    "unit": c.unit,
-                    "status": str(c.status),
-                    "status_label": c.status.label,
-                    "colour": STATUS_COLOURS[c.status],
-                    "explanation": t(c.explanation, where),
-                    "note": t(c.note, f"målingsark: indsats {i.id}, kriterie {c.criterion_id}") if c.note else "",
-                    "period": c.period or "",
-                    "deadline": c.deadline,
-                    "deadline_text": dato(c.deadline),
-                }
-            )
-        spent_share = (r.spent / r.budget) if (r.spent is not None and r.budget) else None
-        initiatives.append(
-            {
-                "id": t(i.id, where),
-                "title": t(i.title, where),
-                "goal": t(plan.goals[i.goal], where),
-                "goal_key": i.goal,
-                "committees": [t(plan.committees[code], where) for code in i.committees],
-                "committee_codes": list(i.committees),
-                "committees_text": t(", ".join(plan.committees[code] for code in i.committees), where),
-                "contact": t(i.contact, where),
-                "status": str(r.status),
-                "status_label": r.status.label,
-                "colour": STATUS_COLOURS[r.status],
-                "budget": _f(r.budget),
-                "budget_text": kr(r.budget) if r.budget else "–",
-                "budget_by_year": {str(y): float(a) for y, a in sorted(i.budget.items())},
-                "spent": _f(r.spent),
-                "spent_text": kr(r.spent) if r.spent is not None else "–",
-                "spent_share": _f(spent_share),
-                "spent_share_text": pct(spent_share) if spent_share is not None else "–",
-                "criteria": criteria,
-                "criteria_met": sum(1 for c in r.criteria if c.status == Status.MET),
-            }
-        )
+    initiatives = [_initiative(plan, r, t) for r in selected]
     counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
-    barometer = barometer_series(plan, observations, spec)
+    notes = {s["display"]: s for s in sources if "display" in s}
+    barometer = barometer_series(plan, observations, spec, notes)
     by_indicator = {b["indicator"]: b for b in barometer}
     goals = [
         {
@@ -121,7 +87,7 @@ def build_context(
             "end": plan.period.end,
             "period_text": f"{dato(plan.period.start)} – {dato(plan.period.end)}",
             "pool": _f(plan.pool),
-            "pool_text": kr(plan.pool) if plan.pool is not None else "–",
+            "pool_text": kr(plan.pool) if plan.pool is not None else "",
         },
         "pack": {
             "kind": spec.kind,
@@ -144,52 +110,141 @@ def build_context(
         "status_counts": [
             {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER
         ],
+        "status_legend": [
+            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "text": text} for s, text in STATUS_LEGEND
+        ],
         "overall_status": str(Status.worst(i["status"] for i in initiatives)),
         "economy": economy_rows(plan, selected, observations, spec),
         "barometer": barometer,
-        "sources": [{**s, "path": t(s["path"], "datagrundlag")} for s in sources],
+        "sources": [_source(s, t) for s in sources],
         "privacy_min_count": min_count,
+    }
+
+
+def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, Any]:
+    where = f"handleplan: indsats {initiative.id}"
+    period = parse_period(c.period) if c.period else None
+    return {
+        "id": t(c.criterion_id, where),
+        "text": t(c.text, where),
+        "kind": c.kind,
+        "kind_label": KIND_LABELS[c.kind],
+        "target_text": t(c.target_text, where),
+        # Percentage points are given to Excel as points (34), shares as shares (0.34).
+        "target": _f(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
+        "actual": _f(c.actual * 100 if c.unit == "pp" and c.actual is not None else c.actual),
+        # A table cell without a figure shows a dash; a sentence never does.
+        "actual_text": MISSING if c.actual is None and c.unit != "status" else c.actual_text,
+        "decimals": c.decimals,
+        "unit": c.unit,
+        "status": str(c.status),
+        "status_label": c.status.label,
+        "colour": STATUS_COLOURS[c.status],
+        "explanation": t(c.explanation, where),
+        "note": t(c.note, f"målingsark: indsats {initiative.id}, kriterie {c.criterion_id}") if c.note else "",
+        "period": c.period or "",
+        "period_text": period.label_da() if period else "",
+        "deadline": c.deadline,
+        "deadline_text": dato(c.deadline),
+    }
+
+
+def _initiative(plan: Plan, r: InitiativeResult, t: Any) -> dict[str, Any]:
+    i = r.initiative
+    where = f"handleplan: indsats {i.id}"
+    budget = i.budget_total if i.budget else None
+    share = r.spent / budget if r.spent is not None and budget else None
+    return {
+        "id": t(i.id, where),
+        "title": t(i.title, where),
+        "goal": t(plan.goals[i.goal], where),
+        "goal_key": i.goal,
+        "committees": [t(plan.committees[code], where) for code in i.committees],
+        "committee_codes": list(i.committees),
+        "committees_text": t(", ".join(plan.committees[code] for code in i.committees), where),
+        "contact": t(i.contact, where),
+        "status": str(r.status),
+        "status_label": r.status.label,
+        "colour": STATUS_COLOURS[r.status],
+        "budget": _f(budget),
+        "budget_text": kr(budget) if budget is not None else "",
+        "budget_by_year": {str(y): float(a) for y, a in sorted(i.budget.items())},
+        "spent": _f(r.spent),
+        "spent_text": kr(r.spent) if r.spent is not None else "",
+        "spent_share": _f(share),
+        "spent_share_text": pct(share, SHARE_DECIMALS) if share is not None else "",
+        "economy_text": _economy_sentence(budget, r.spent),
+        "criteria": [_criterion(c, i, t) for c in r.criteria],
+        "criteria_met": sum(1 for c in r.criteria if c.status == Status.MET),
+    }
+
+
+def _economy_sentence(budget: Decimal | None, spent: Decimal | None) -> str:
+    """``Budget: 250.000 kr., heraf forbrugt 242.500 kr. (97,0 pct. af budgettet).``; only what is known."""
+    if budget is not None and spent is not None:
+        return f"Budget: {kr(budget)}, heraf forbrugt {kr(spent)} ({pct(spent / budget, SHARE_DECIMALS)} af budgettet)."
+    if budget is not None:
+        return sentence(f"Budget: {kr(budget)}")
+    if spent is not None:
+        return sentence(f"Forbrugt: {kr(spent)}")
+    return ""
+
+
+def _source(source: dict[str, Any], t: Any) -> dict[str, Any]:
+    """An input file as a reader understands it: its kind, its title and its own note; path and SHA-256 beside."""
+    name = PurePath(source["path"]).name
+    parts = [p for p in (source.get("title"), source.get("note")) if p]
+    return {
+        **source,
+        "path": t(source["path"], "datagrundlag"),
+        "name": t(name, "datagrundlag"),
+        "kind_label": SOURCE_KINDS.get(source["kind"], source["kind"]),
+        "description": t(" – ".join(parts) if parts else name, f"datagrundlag: {name}"),
     }
 
 
 def economy_rows(
     plan: Plan, selected: list[InitiativeResult], observations: pd.DataFrame, spec: PackSpec
 ) -> dict[str, Any]:
-    """Per initiative: budget, spent and spent share per plan year, and spending by month. Aggregates only."""
+    """Per initiative: budget, spent and spent share per plan year, and spending by month. Aggregates only; sums
+    are exact (decimal), and a year without a budget, or an initiative without an economy filter, stays empty."""
     o = observations[(observations["indicator"] == "forbrug")]
     months: set[str] = set()
     years = list(range(plan.period.start.year, plan.period.end.year + 1))
     rows = []
     for r in selected:
         mine = o[o["initiative"] == r.initiative.id]
-        by_month: dict[str, float] = {}
+        by_month: dict[str, Decimal] = {}
         for code, value in zip(mine["period"], mine["value"], strict=True):
             p = parse_period(code)
             if p.start > spec.as_of or not (plan.period.start <= p.start <= plan.period.end):
                 continue
-            by_month[str(code)] = by_month.get(str(code), 0.0) + float(value)
+            by_month[str(code)] = by_month.get(str(code), Decimal(0)) + to_decimal(value)
         months |= set(by_month)
+        has_economy = r.spent is not None
         per_year = []
         for y in years:
-            budget = float(r.initiative.budget.get(y, Decimal(0)))
-            spent = sum(v for m, v in by_month.items() if m.startswith(str(y)))
-            per_year.append(
-                {"year": y, "budget": budget, "spent": spent, "share": (spent / budget) if budget else None}
-            )
+            budget = r.initiative.budget.get(y)
+            spent = sum((v for m, v in by_month.items() if m.startswith(str(y))), Decimal(0)) if has_economy else None
+            share = spent / budget if spent is not None and budget else None
+            per_year.append({"year": y, "budget": _f(budget), "spent": _f(spent), "share": _f(share)})
         rows.append(
             {
                 "id": r.initiative.id,
                 "title": r.initiative.title,
                 "years": per_year,
-                "months": by_month,
+                "months": {m: float(v) for m, v in by_month.items()},
                 "has_filter": r.initiative.economy is not None,
             }
         )
     return {"years": years, "months": sorted(months, key=lambda m: parse_period(m)), "rows": rows}
 
 
-def barometer_series(plan: Plan, observations: pd.DataFrame, spec: PackSpec) -> list[dict[str, Any]]:
-    """For each indicator the plan's criteria use: the municipality's and the national values over time."""
+def barometer_series(
+    plan: Plan, observations: pd.DataFrame, spec: PackSpec, sources: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """For each indicator the plan's criteria use: the municipality's and the national values over time, shown with
+    one precision per series (the source's), named by the file's title (else the plan's label) and its source."""
     out = []
     o = observations
     indicators = list(plan.indicators())
@@ -200,29 +255,35 @@ def barometer_series(plan: Plan, observations: pd.DataFrame, spec: PackSpec) -> 
         if rows.empty:
             continue
         periods = sorted({p for p in rows["period"] if parse_period(p).start <= spec.as_of}, key=parse_period)
-        unit = rows["unit"].iloc[0]
-        points = []
-        for p in periods:
-            home, national = _value_at(rows, p, plan.municipality_code), _value_at(rows, p, NATIONAL)
-            points.append(
-                {
-                    "period": p,
-                    "period_text": parse_period(p).label_da(),
-                    "home": home,
-                    "national": national,
-                    "home_text": by_unit(home, unit),
-                    "national_text": by_unit(national, unit),
-                }
-            )
-        titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()] if "title" in rows else []
+        unit = str(rows["unit"].iloc[0])
+        values = [(p, _value_at(rows, p, plan.municipality_code), _value_at(rows, p, NATIONAL)) for p in periods]
+        shown = [v for _, home, national in values for v in (home, national) if v is not None]
+        d = precision(shown[0], shown[1:], unit) if shown else 0
+        points = [
+            {
+                "period": p,
+                "period_text": parse_period(p).label_da(),
+                "home": home,
+                "national": national,
+                "home_text": by_unit(home, unit, d),
+                "national_text": by_unit(national, unit, d),
+            }
+            for p, home, national in values
+        ]
+        titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()]
+        label = plan.label_of(indicator)
+        file = str(rows["source"].iloc[0])
+        source = (sources or {}).get(file, {})
         out.append(
             {
                 "indicator": indicator,
-                "title": titles[0] if titles else indicator,
+                "title": titles[0] if titles else (label[:1].upper() + label[1:] if label else indicator),
+                "label": label or (titles[0] if titles else indicator),
                 "unit": unit,
+                "decimals": d,
                 "points": points,
                 "home_name": registry().by_code[plan.municipality_code].name,
-                "source": str(rows["source"].iloc[0]),
+                "source": source.get("note") or source.get("title") or PurePath(file).name,
             }
         )
     return out

@@ -30,8 +30,13 @@ SHEETS = ["Overblik", "Succeskriterier", "Økonomi", "Barometer", "Datagrundlag"
 Column = tuple[Callable[[dict[str, Any]], Any], str | None]
 
 
-def _unit_fmt(unit: str) -> str:
-    return FMT.get(unit, FMT["num"])
+def _unit_fmt(record: dict[str, Any]) -> str:
+    """The number format of a figure by its unit and the decimals it is shown with (see the precision rule)."""
+    unit, decimals = record.get("unit", "num"), record.get("decimals")
+    if decimals is None or unit not in ("pct", "pp", "antal"):
+        return FMT.get(unit, FMT["num"])
+    places = "." + "0" * decimals if decimals else ""
+    return {"pct": f"0{places}%", "pp": f'0{places} "procentpoint"', "antal": f"#,##0{places}"}[unit]
 
 
 OVERBLIK: dict[str, Column] = {
@@ -52,7 +57,7 @@ SUCCESKRITERIER: dict[str, Column] = {
     "Indsatstitel": (lambda r: r["initiative_title"], None),
     "Kriterie": (lambda r: r["id"], None),
     "Succeskriterie": (lambda r: r["text"], None),
-    "Type": (lambda r: r["kind"], None),
+    "Type": (lambda r: r["kind_label"], None),
     "Mål": (lambda r: r["target_text"], None),
     "Målværdi": (lambda r: r["target"], "unit"),
     "Faktisk": (lambda r: r["actual"], "unit"),
@@ -64,14 +69,14 @@ SUCCESKRITERIER: dict[str, Column] = {
     ),
     "Status": (lambda r: r["status_label"], "status"),
     "Forklaring": (lambda r: r["explanation"], None),
-    "Periode": (lambda r: r["period"], None),
+    "Periode": (lambda r: r["period_text"], None),
     "Frist": (lambda r: r["deadline"], "date"),
     "Bemærkning": (lambda r: r["note"], None),
 }
 BAROMETER: dict[str, Column] = {
-    "Indikator": (lambda r: r["indicator"], None),
+    "Indikator": (lambda r: r["label"], None),
     "Titel": (lambda r: r["title"], None),
-    "Periode": (lambda r: r["period"], None),
+    "Periode": (lambda r: r["period_text"], None),
     "Kommune": (lambda r: r["home"], "unit"),
     "Hele landet": (lambda r: r["national"], "unit"),
     "Enhed": (lambda r: "pct." if r["unit"] == "pct" else r["unit"], None),
@@ -79,7 +84,8 @@ BAROMETER: dict[str, Column] = {
 }
 DATAGRUNDLAG: dict[str, Column] = {
     "Fil": (lambda r: r["path"], None),
-    "Type": (lambda r: r["kind"], None),
+    "Type": (lambda r: r["kind_label"], None),
+    "Kilde": (lambda r: r["description"], None),
     "Størrelse (bytes)": (lambda r: r["size"], "antal"),
     "Rækker": (lambda r: r["rows"], "antal"),
     "SHA-256": (lambda r: r["sha256"], None),
@@ -146,7 +152,7 @@ class ExcelWriter:
                 cell = ws.cell(row=row, column=col)
                 write_value(cell, value)
                 if fmt == "unit":
-                    cell.number_format = _unit_fmt(record.get("unit", "num"))
+                    cell.number_format = _unit_fmt(record)
                 elif fmt == "status":
                     colour = STATUS_COLOURS[record["status"]]
                     cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
@@ -184,7 +190,7 @@ class ExcelWriter:
         self._fill(wb["Succeskriterier"], SUCCESKRITERIER, criteria)
         self._economy(wb["Økonomi"], context["economy"])
         points = [
-            {**p, "indicator": s["indicator"], "title": s["title"], "unit": s["unit"], "source": s["source"]}
+            {**p, **{k: s[k] for k in ("indicator", "title", "label", "unit", "decimals", "source")}}
             for s in context["barometer"]
             for p in s["points"]
         ]
