@@ -313,7 +313,9 @@ class Evaluator:
         status = self._reported(v, reported)
         explanation = f"Kontaktpersonen vurderer: {reported.label.lower()} ({period.label_da()})"
         figure = Figure(c.measure, None, "status", period.code, str(row.source), self.home)
-        return v.result(None, status, explanation, period=period.code, note=comment, figures=[figure])
+        result = v.result(None, status, explanation, period=period.code, note=comment, figures=[figure])
+        result.reported = reported
+        return result
 
     def _reported(self, v: Verdict, reported: Status) -> Status:
         """A status the contact person reported, by the same rule: final on and after the deadline (only

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from reportgen.domain.danish_text import by_unit
+from reportgen.domain.danish_text import MISSING, by_unit
 from reportgen.domain.periods import Period
 from reportgen.domain.status import Status
 from reportgen.plan import Initiative
@@ -55,12 +55,14 @@ class CriterionResult:
     figures: list[Figure] = field(default_factory=list)
     decimals: int | None = None
     """How many decimals ``actual`` is shown with (None: as many as the figure has)."""
+    reported: Status | None = None
+    """For a qualitative criterion: the status the contact person reported (the actual figure of such a criterion)."""
 
     @property
     def actual_text(self) -> str:
-        """``actual`` as council text, by its unit and precision."""
+        """``actual`` as council text, by its unit and precision (a reported status by its label)."""
         if self.unit == "status":
-            return self.status.label
+            return self.reported.label if self.reported is not None else MISSING
         return by_unit(self.actual, self.unit, self.decimals)
 
     def as_dict(self) -> dict[str, Any]:

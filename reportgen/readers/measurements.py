@@ -61,8 +61,10 @@ def read_measurements(
     rows = sheets[SHEET]
     if notes is not None:
         titles = title_lines(rows[:10])
-        contact = next((t.partition(".")[0] for t in titles if t.startswith("Kontakt:")), None)
-        notes[display] = SourceNote(titles[0] if titles else None, contact)
+        contact = next(
+            (t.partition(".")[0].removeprefix("Kontakt:").strip() for t in titles if t.startswith("Kontakt:")), None
+        )
+        notes[display] = SourceNote(f"Målinger fra {contact}" if contact else (titles[0] if titles else None))
     wanted = {norm_header(c) for c in COLUMNS[:4]}
     header = find_header(rows, lambda cells: wanted <= set(cells))
     if header is None:

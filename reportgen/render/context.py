@@ -134,7 +134,7 @@ def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, 
         "target": _f(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
         "actual": _f(c.actual * 100 if c.unit == "pp" and c.actual is not None else c.actual),
         # A table cell without a figure shows a dash; a sentence never does.
-        "actual_text": MISSING if c.actual is None and c.unit != "status" else c.actual_text,
+        "actual_text": c.actual_text if c.actual is not None or c.unit == "status" else MISSING,
         "decimals": c.decimals,
         "unit": c.unit,
         "status": str(c.status),
