@@ -176,3 +176,14 @@ def test_missing_budgets_stay_empty_in_the_appendix(rendered: list[Path]) -> Non
     assert budget[head.index("Målværdi")] == 150000 and budget[head.index("Type")] == "budget"
     kinds = {r[head.index("Type")] for r in criteria.iter_rows(min_row=2, values_only=True)}
     assert kinds == {"antal", "andel", "budget", "vurdering"}
+
+
+@pytest.mark.parametrize("config", sorted({c for c, _, _ in RUNS}))
+def test_every_shipped_example_labels_every_key_it_reports(config: str) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", "--config", str(REPO / config)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert "Danish label" not in result.stderr
