@@ -147,6 +147,8 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
 )
 @today_option
 @dry_run_option
+@click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
+@click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -156,6 +158,8 @@ def run(
     annual: int | None,
     today: dt.date | None,
     dry_run: bool,
+    pdf: bool,
+    pdf_appendix: bool,
 ) -> None:
     """Build the committee packs (Word status report and Excel appendix).
 
@@ -171,7 +175,15 @@ def run(
         config = _load(config_path)
         command = command_line(ctx)
         result = build_packs(
-            config, meeting=meeting, committees=committees, annual=annual, today=today, dry_run=dry_run, command=command
+            config,
+            meeting=meeting,
+            committees=committees,
+            annual=annual,
+            today=today,
+            dry_run=dry_run,
+            pdf=pdf,
+            pdf_appendix=pdf_appendix,
+            command=command,
         )
         for warning in result.warnings:
             click.echo(f"reportgen: warning: {warning}", err=True)

@@ -32,10 +32,27 @@ class InputsConfig(StrictModel):
 
 
 class TemplatesConfig(StrictModel):
-    status: str = "templates/status.docx"
-    appendix: str = "templates/bilag.xlsx"
-    annual: str = "templates/aarsstatus.docx"
-    annual_appendix: str = "templates/aarsstatus.xlsx"
+    """Staff templates; a key that is not set uses the default template that ships inside the package."""
+
+    status: str | None = None
+    appendix: str | None = None
+    annual: str | None = None
+    annual_appendix: str | None = None
+
+
+DEFAULT_TEMPLATES = {
+    "status": "status.docx",
+    "appendix": "bilag.xlsx",
+    "annual": "aarsstatus.docx",
+    "annual_appendix": "aarsstatus.xlsx",
+}
+
+
+def default_template(name: str) -> Path:
+    """The default template shipped with the package (``reportgen/templates``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("reportgen").joinpath("templates", DEFAULT_TEMPLATES[name])))
 
 
 class OutputConfig(StrictModel):
@@ -149,7 +166,14 @@ class Config:
         return self.resolve(self.model.output.dir)
 
     def template(self, name: str) -> Path:
-        return self.resolve(getattr(self.model.templates, name))
+        """The template to use: the one configured in ``[templates]``, else the package's default."""
+        configured = getattr(self.model.templates, name)
+        return self.resolve(configured) if configured else default_template(name)
+
+    def template_display(self, name: str) -> str:
+        """How messages name a template: its path, or "the built-in <file>" for a default."""
+        configured = getattr(self.model.templates, name)
+        return self.display(self.resolve(configured)) if configured else f"(built-in) {DEFAULT_TEMPLATES[name]}"
 
     def expand(self, patterns: list[str]) -> list[Path]:
         """Files matching the glob patterns, sorted, without duplicates; Office lock files (~$x.xlsx) skipped."""

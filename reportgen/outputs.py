@@ -164,3 +164,21 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def earlier_packs(root: Path) -> list[dict[str, Any]]:
+    """Every pack the manifests under ``root`` describe: the current manifest and each archived one. Each pack's
+    entry carries its manifest's creation time as ``_created``. Unreadable manifests are skipped."""
+    manifests = [root / MANIFEST, *sorted((root / ARCHIVE).glob(f"*/{MANIFEST}*"))]
+    packs: list[dict[str, Any]] = []
+    for path in manifests:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        for pack in data.get("packs", []):
+            if isinstance(pack, dict):
+                packs.append({**pack, "_created": data.get("created", "")})
+    return packs

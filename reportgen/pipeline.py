@@ -15,14 +15,22 @@ from typing import TYPE_CHECKING, Any
 from reportgen import __version__
 from reportgen.config import Config
 from reportgen.domain.areas import registry
-from reportgen.domain.danish_text import slugify
+from reportgen.domain.danish_text import dato, slugify
 from reportgen.domain.observations import SourceNotes, observations_frame
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import period_of_date
 from reportgen.errors import InputError, Problem, ProblemLog, UsageError
 from reportgen.evaluate import InitiativeResult, evaluate
 from reportgen.evaluate.economy import economy_observations
-from reportgen.outputs import Staging, archive_stamp, atomic_write_bytes, output_lock, sha256_of, write_manifest
+from reportgen.outputs import (
+    Staging,
+    archive_stamp,
+    atomic_write_bytes,
+    earlier_packs,
+    output_lock,
+    sha256_of,
+    write_manifest,
+)
 from reportgen.plan import BudgetCriterion, EconomyCountCriterion, Plan, load_plan
 from reportgen.privacy import PrivacyGuard
 from reportgen.readers.economy import read_economy
@@ -304,48 +312,83 @@ def build_packs(
     annual: int | None = None,
     today: dt.date | None = None,
     dry_run: bool = False,
+    pdf: bool = False,
+    pdf_appendix: bool = False,
     command: str = "reportgen run",
     now: dt.datetime | None = None,
 ) -> RunResult:
     """Build the packs and publish them under ``<output>/<plan-slug>/`` with a manifest. Nothing is written when
-    any input is invalid (InputError) or with ``dry_run``."""
+    any input is invalid (InputError) or with ``dry_run``. ``pdf`` adds the Word report as tagged PDF (PDF/UA,
+    PDF/A-2b) made by LibreOffice; ``pdf_appendix`` the Excel appendix too."""
+    import tempfile
+
+    from reportgen.render.charts import ChartMaker
+
+    if pdf or pdf_appendix:
+        from reportgen.render.pdf import require_office
+
+        require_office()
     inputs = read_inputs(config)
     plan = inputs.plan
     specs = plan_packs(config, plan, meeting=meeting, committees=committees, annual=annual, today=today)
     now = now or dt.datetime.now().astimezone()
-    guard = PrivacyGuard()
-    warnings = [str(p) for p in inputs.problems.warnings]
-    evaluated: dict[dt.date, list[InitiativeResult]] = {}
-    observations: dict[dt.date, pd.DataFrame] = {}
-    contexts: list[tuple[PackSpec, dict[str, Any]]] = []
-    for spec in specs:
-        if spec.as_of not in evaluated:
-            observations[spec.as_of] = inputs.observations(spec.as_of)
-            evaluated[spec.as_of] = evaluate(plan, observations[spec.as_of], spec.as_of, has_economy=inputs.has_economy)
-        context = build_context(
-            plan,
-            evaluated[spec.as_of],
-            observations[spec.as_of],
-            spec,
-            inputs.sources,
-            guard,
-            generated=now,
-            min_count=config.model.privacy.min_count,
-        )
-        if spec.kind == "committee" and not context["initiatives"]:
-            warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")
-        contexts.append((spec, context))
     root = config.output_dir / plan.slug
-    if dry_run:
-        packs = [
-            BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in spec.file_names()], _summary(ctx))
-            for spec, ctx in contexts
-        ]
-        return RunResult(packs, None, warnings, dry_run=True)
+    earlier = earlier_packs(root)
+    with tempfile.TemporaryDirectory(prefix="reportgen-charts-") as chart_dir:
+        charts = None if dry_run else ChartMaker(Path(chart_dir))
+        guard = PrivacyGuard()
+        warnings = [str(p) for p in inputs.problems.warnings]
+        evaluated: dict[dt.date, list[InitiativeResult]] = {}
+        observations: dict[dt.date, pd.DataFrame] = {}
+        contexts: list[tuple[PackSpec, dict[str, Any]]] = []
+        for spec in specs:
+            if spec.as_of not in evaluated:
+                observations[spec.as_of] = inputs.observations(spec.as_of)
+                evaluated[spec.as_of] = evaluate(
+                    plan, observations[spec.as_of], spec.as_of, has_economy=inputs.has_economy
+                )
+            context = build_context(
+                plan,
+                evaluated[spec.as_of],
+                observations[spec.as_of],
+                spec,
+                inputs.sources,
+                guard,
+                generated=now,
+                min_count=config.model.privacy.min_count,
+                previous=previous_pack(spec, earlier),
+                charts=charts,
+            )
+            if spec.kind == "committee" and not context["initiatives"]:
+                warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")
+            contexts.append((spec, context))
+        if dry_run:
+            packs = [
+                BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in spec.file_names()], _summary(ctx))
+                for spec, ctx in contexts
+            ]
+            return RunResult(packs, None, warnings, dry_run=True)
+        return _publish(config, inputs, contexts, evaluated, guard, warnings, root, now, command, pdf, pdf_appendix)
 
+
+def _publish(
+    config: Config,
+    inputs: Inputs,
+    contexts: list[tuple[PackSpec, dict[str, Any]]],
+    evaluated: dict[dt.date, list[InitiativeResult]],
+    guard: PrivacyGuard,
+    warnings: list[str],
+    root: Path,
+    now: dt.datetime,
+    command: str,
+    pdf: bool,
+    pdf_appendix: bool,
+) -> RunResult:
+    """Render every pack into a staging folder, convert to PDF if asked, move them into place, write the manifest."""
     from reportgen.render.excel import render_excel
     from reportgen.render.word import render_word
 
+    plan = inputs.plan
     with output_lock(root, command):
         staging = Staging(root)
         try:
@@ -353,17 +396,20 @@ def build_packs(
             for spec, context in contexts:
                 folder = staging.folder(spec.folder)
                 word_name, excel_name = spec.file_names()
-                word_template = config.template("annual" if spec.kind == "annual" else "status")
-                excel_template = config.template("annual_appendix" if spec.kind == "annual" else "appendix")
-                render_word(word_template, context, folder / word_name, config.display(word_template))
-                warnings += render_excel(excel_template, context, folder / excel_name, config.display(excel_template))
+                word_key = "annual" if spec.kind == "annual" else "status"
+                excel_key = "annual_appendix" if spec.kind == "annual" else "appendix"
+                render_word(config.template(word_key), context, folder / word_name, config.template_display(word_key))
+                warnings += render_excel(
+                    config.template(excel_key), context, folder / excel_name, config.template_display(excel_key)
+                )
+                names = [word_name, excel_name]
+                if pdf or pdf_appendix:
+                    from reportgen.render.pdf import convert_to_pdf
+
+                    sources = [folder / word_name] + ([folder / excel_name] if pdf_appendix else [])
+                    names += [p.name for p in convert_to_pdf(sources)]
                 built.append(
-                    BuiltPack(
-                        spec,
-                        root / spec.folder,
-                        [root / spec.folder / word_name, root / spec.folder / excel_name],
-                        _summary(context),
-                    )
+                    BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in names], _summary(context))
                 )
             stamp = archive_stamp(now)
             file_hashes = {
@@ -374,6 +420,7 @@ def build_packs(
         except BaseException:
             staging.discard()
             raise
+        by_folder = {spec.folder: context for spec, context in contexts}
         manifest = {
             "tool": "reportgen",
             "version": __version__,
@@ -397,6 +444,11 @@ def build_packs(
                     "as_of": b.spec.as_of,
                     "files": [{"name": name, "sha256": digest} for name, digest in file_hashes[b.spec.folder].items()],
                     "results": b.summary,
+                    "criteria": [
+                        {"id": c["id"], "status": c["status"], "actual_text": c["actual_text"]}
+                        for i in by_folder[b.spec.folder]["initiatives"]
+                        for c in i["criteria"]
+                    ],
                 }
                 for b in built
             ],
@@ -410,6 +462,28 @@ def build_packs(
     for finding in guard.findings:
         warnings.append(f"{finding['where']}: {finding['what']}")
     return RunResult(built, manifest_path, warnings, archived)
+
+
+def previous_pack(spec: PackSpec, earlier: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The pack to compare with: the same committee's pack for its latest earlier meeting (or the annual follow-up
+    of the latest earlier year), as its manifest recorded it, wherever that manifest was archived."""
+    if spec.kind == "committee":
+        assert spec.meeting is not None
+        mine = [p for p in earlier if p.get("kind") == "committee" and p.get("committee") == spec.committee]
+        mine = [p for p in mine if p.get("meeting") and p["meeting"] < spec.meeting.isoformat()]
+        key = "meeting"
+    else:
+        mine = [p for p in earlier if p.get("kind") == "annual" and (p.get("year") or 0) < (spec.year or 0)]
+        key = "year"
+    mine = [p for p in mine if p.get("criteria")]
+    if not mine:
+        return None
+    latest = max(mine, key=lambda p: (str(p[key]), str(p.get("_created", ""))))
+    if spec.kind == "committee":
+        label = f"status til mødet den {dato(dt.date.fromisoformat(latest['meeting']))}"
+    else:
+        label = f"årlig status {latest['year']}"
+    return {"label": label, "criteria": {c["id"]: c for c in latest["criteria"]}}
 
 
 def _results(evaluated: dict[dt.date, list[InitiativeResult]]) -> list[dict[str, Any]]:

@@ -1,9 +1,11 @@
-"""Build the default templates: status.docx, aarsstatus.docx, bilag.xlsx and aarsstatus.xlsx.
+"""Build the default templates, which ship inside the package: reportgen/templates/status.docx, aarsstatus.docx,
+bilag.xlsx and aarsstatus.xlsx.
 
     python templates/build_templates.py
 
-The generated files are committed; staff may restyle them in Word/Excel (keep the jinja tags and the header names;
-see templates/README.md). Re-run this script only to reset them to the defaults.
+The generated files are committed as package data and used when a config has no [templates] section. Staff may copy
+and restyle them in Word/Excel (keep the jinja tags and the header names; see templates/README.md). Re-run this
+script only to reset the defaults.
 """
 
 from __future__ import annotations
@@ -11,17 +13,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.page import PageMargins
 
 HERE = Path(__file__).resolve().parent
+PACKAGE = HERE.parent / "reportgen" / "templates"
 BLUE = "1F4E79"
+GREY = "595959"
+TABLE_FONT = 8.5
+TEXT_WIDTH_CM = 17.0  # A4 portrait, 2 cm margins
 
 
-def _cell(table, row: int, col: int, text: str, *, bold: bool = False, size: float = 9) -> None:
+def _cell(table, row: int, col: int, text: str, *, bold: bool = False, size: float = TABLE_FONT) -> None:
     cell = table.cell(row, col)
     cell.text = ""
     run = cell.paragraphs[0].add_run(text)
@@ -29,81 +38,242 @@ def _cell(table, row: int, col: int, text: str, *, bold: bool = False, size: flo
     run.font.size = Pt(size)
 
 
-def _header_row(table, names: list[str]) -> None:
-    for j, name in enumerate(names):
-        _cell(table, 0, j, name, bold=True)
+def _row_property(row, tag: str) -> None:
+    """``tblHeader`` (repeat as a header row on every page) or ``cantSplit`` (never split across pages)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(parse_xml(f"<w:{tag} {nsdecls('w')}/>"))
 
 
-def _loop_table(doc, names: list[str], loop: str, cells: list[str], widths: list[float]):
-    """A table with a header row and one row repeated by docxtpl's {%tr %} tags."""
-    table = doc.add_table(rows=4, cols=len(names))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _header_row(table, names)
-    _cell(table, 1, 0, "{%tr " + loop + " %}")
-    for j, text in enumerate(cells):
-        _cell(table, 2, j, text)
-    _cell(table, 3, 0, "{%tr endfor %}")
+def _widths(table, widths: list[float]) -> None:
     table.autofit = False
     for j, w in enumerate(widths):
         table.columns[j].width = Cm(w)  # the grid, which LibreOffice and Word's layout use
         for row in table.rows:
             row.cells[j].width = Cm(w)
+
+
+def _loop_table(doc, names: list[str], loop: str, cells: list[str], widths: list[float]):
+    """A table with a header row (repeated on each page) and one row repeated by docxtpl's {%tr %} tags (never split
+    across pages)."""
+    assert abs(sum(widths) - TEXT_WIDTH_CM) < 0.05 or sum(widths) < TEXT_WIDTH_CM, (names, sum(widths))
+    table = doc.add_table(rows=4, cols=len(names))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for j, name in enumerate(names):
+        _cell(table, 0, j, name, bold=True)
+    _cell(table, 1, 0, "{%tr " + loop + " %}")
+    for j, text in enumerate(cells):
+        _cell(table, 2, j, text)
+    _cell(table, 3, 0, "{%tr endfor %}")
+    _row_property(table.rows[0], "tblHeader")
+    for row in table.rows:
+        _row_property(row, "cantSplit")
+    _widths(table, widths)
     return table
 
 
-def _barometer_series(doc, variable: str, heading: str, *, source: bool) -> None:
-    """For each series in ``variable``: its title, a table of the municipality against the country, the source."""
+def _paragraph(doc, text: str, style: str | None = None):
+    return doc.add_paragraph(text, style=style)
+
+
+def _chart(doc, variable: str) -> None:
+    """A chart picture in its own paragraph, only when there is one."""
+    doc.add_paragraph("{%p if " + variable + " %}")
+    p = doc.add_paragraph("{{ " + variable + " }}")
+    p.paragraph_format.keep_with_next = True
+    doc.add_paragraph("{%p endif %}")
+
+
+def _barometer_series(doc, variable: str, heading: str) -> None:
+    """For each series in ``variable``: its title, a chart, a table of the municipality against the country, the
+    source (the file's own note)."""
     doc.add_paragraph("{%p for s in " + variable + " %}")
     doc.add_paragraph("{{ s.title }}", style=heading)
+    _chart(doc, "s.chart")
     _loop_table(
         doc,
         ["Periode", "{{ s.home_name }}", "Hele landet"],
         "for p in s.points",
         ["{{ p.period_text }}", "{{ p.home_text }}", "{{ p.national_text }}"],
-        [4, 4, 4],
+        [5.0, 4.0, 4.0],
     )
-    if source:
-        doc.add_paragraph("Kilde: {{ s.source }}")
+    doc.add_paragraph("Kilde: {{ s.source }}", style="Kilde")
     doc.add_paragraph("{%p endfor %}")
 
 
-def build_word(target: Path, *, annual: bool) -> None:
-    doc = Document()
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A simple field (PAGE, NUMPAGES) showing ``shown`` until it is updated."""
+    paragraph._p.append(
+        parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} "><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>')
+    )
+
+
+def _page(doc) -> None:
+    """A4 portrait, 2 cm margins; header with the municipality and the pack; footer "Side X af Y"."""
     section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2)
+    section.header_distance = section.footer_distance = Cm(1)
+    header = section.header.paragraphs[0]
+    header.text = "{{ kommune }} · {{ pack.header_text }}"
+    header.style = doc.styles["Sidehoved"]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Sidehoved"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Side ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" af ")
+    _field(footer, "NUMPAGES", "1")
+
+
+def _language(element) -> None:
+    """Danish as the language of the text (Word spell-checks it as Danish; a tagged PDF says so)."""
+    r_pr = element.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+        element.append(r_pr)
+    for old in r_pr.findall(qn("w:lang")):
+        r_pr.remove(old)
+    r_pr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>'))
+
+
+def _styles(doc) -> None:
     styles = doc.styles
     styles["Normal"].font.name = "Calibri"
     styles["Normal"].font.size = Pt(10)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        styles[name].font.color.rgb = RGBColor.from_string(BLUE)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    _language(defaults.find(qn("w:rPrDefault")))
+    _language(styles["Normal"].element)
+    for level, name in enumerate(("Heading 1", "Heading 2", "Heading 3")):
+        style = styles[name]
+        style.font.color.rgb = RGBColor.from_string(BLUE)
+        style.paragraph_format.keep_with_next = True
+        style.paragraph_format.keep_together = True
+        p_pr = style.element.get_or_add_pPr()
+        if p_pr.find(qn("w:outlineLvl")) is None:
+            p_pr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
+    styles["Title"].font.color.rgb = RGBColor.from_string(BLUE)
+    small = styles.add_style("Sidehoved", 1)
+    small.base_style = styles["Normal"]
+    small.font.size = Pt(8)
+    small.font.color.rgb = RGBColor.from_string(GREY)
+    source = styles.add_style("Kilde", 1)
+    source.base_style = styles["Normal"]
+    source.font.size = Pt(8)
+    source.font.color.rgb = RGBColor.from_string(GREY)
+    source.paragraph_format.space_after = Pt(10)
+    for level in (1, 2):
+        toc = styles.add_style(f"toc {level}", 1)
+        toc.base_style = styles["Normal"]
+        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2)
+    contents = styles.add_style("Indholdsoverskrift", 1)
+    contents.base_style = styles["Normal"]
+    contents.font.size = Pt(14)
+    contents.font.bold = True
+    contents.font.color.rgb = RGBColor.from_string(BLUE)
+    doc.settings.element.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
 
+
+def _contents(doc) -> None:
+    """A table of contents field (Word refreshes it on opening; --pdf refreshes it too); until then it lists the
+    headings without page numbers."""
+    doc.add_paragraph("Indhold", style="Indholdsoverskrift")
+    begin = doc.add_paragraph(style="toc 1")
+    begin._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'))
+    begin._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        )
+    )
+    begin._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    doc.add_paragraph("{%p for e in contents %}")
+    doc.add_paragraph("{%p if e.level == 1 %}")
+    doc.add_paragraph("{{ e.text }}", style="toc 1")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{{ e.text }}", style="toc 2")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    end = doc.add_paragraph(style="toc 1")
+    end._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+def _cover(doc, *, annual: bool) -> None:
     doc.add_paragraph("{{ plan.title }}", style="Title")
     doc.add_paragraph("{{ pack.title }}", style="Subtitle")
-    doc.add_paragraph("{{ kommune }}")
+    rows = [("Kommune", "{{ kommune }}")]
     if annual:
-        doc.add_paragraph(
-            "Årlig opfølgning for alle udvalg. Handleplanens periode: {{ plan.period_text }}."
-            "{% if plan.pool_text %} Integrationspulje: {{ plan.pool_text }}{% endif %}"
-        )
+        rows += [("Opfølgning", "Årlig status for alle udvalg"), ("Handleplanens periode", "{{ plan.period_text }}")]
     else:
-        doc.add_paragraph("Bilag til mødet i {{ pack.committee_name }} den {{ pack.meeting_text }}.")
-    doc.add_paragraph(
-        "Tallene er opgjort pr. {{ pack.as_of_text }}. Rapporten er dannet {{ generated_text }} af reportgen "
-        "{{ version }} "
-        "ud fra de datakilder, der er nævnt sidst i rapporten."
-    )
+        rows += [("Udvalg", "{{ pack.committee_name }}"), ("Møde", "{{ pack.meeting_text }}")]
+    rows += [
+        ("Tallene er opgjort pr.", "{{ pack.as_of_text }}"),
+        ("Dannet", "{{ generated_text }} af reportgen {{ version }}"),
+    ]
+    table = doc.add_table(rows=len(rows), cols=2)
+    for i, (label, value) in enumerate(rows):
+        _cell(table, i, 0, label, bold=True, size=10)
+        _cell(table, i, 1, value, size=10)
+    _widths(table, [5.0, 12.0])
+    if annual:
+        doc.add_paragraph("{%p if plan.pool_text %}")
+        doc.add_paragraph("Handleplanens integrationspulje er {{ plan.pool_text }}")
+        doc.add_paragraph("{%p endif %}")
 
+
+def _summary(doc, *, annual: bool) -> None:
     doc.add_paragraph("Sammenfatning", style="Heading 1")
-    doc.add_paragraph("Rapporten omfatter {{ initiatives|length }} indsatser. Statussen for hvert succeskriterium er:")
+    doc.add_paragraph(
+        "Rapporten omfatter {{ initiatives|length }} indsatser med {{ criteria_count }} succeskriterier. "
+        "Sådan står succeskriterierne:"
+    )
     _loop_table(
         doc,
         ["Status", "Antal succeskriterier"],
         "for s in status_counts",
         ["{% cellbg s.colour %}{{ s.label }}", "{{ s.count|tal }}"],
-        [6, 4],
+        [5.0, 4.0],
     )
-    doc.add_paragraph("")
+    doc.add_paragraph("Kræver opmærksomhed", style="Heading 2")
+    doc.add_paragraph("{%p if attention %}")
+    doc.add_paragraph("Disse succeskriterier er bagud eller ikke opfyldt:")
+    _loop_table(
+        doc,
+        ["Nr.", "Indsats", "Status", "Forklaring"],
+        "for c in attention",
+        ["{{ c.id }}", "{{ c.initiative_title }}", "{% cellbg c.colour %}{{ c.status_label }}", "{{ c.explanation }}"],
+        [1.2, 4.4, 2.2, 9.2],
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("Ingen succeskriterier er bagud eller ikke opfyldt.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("Ændret siden sidste status", style="Heading 2")
+    doc.add_paragraph("{%p if changes.previous %}")
+    doc.add_paragraph("{%p if changes.rows %}")
+    doc.add_paragraph("Succeskriterier med ny status eller nyt tal siden {{ changes.previous }}:")
+    _loop_table(
+        doc,
+        ["Nr.", "Status før", "Tal før", "Status nu", "Tal nu"],
+        "for c in changes.rows",
+        [
+            "{{ c.id }}",
+            "{% cellbg c.before_colour %}{{ c.before_status_label }}",
+            "{{ c.before_actual_text }}",
+            "{% cellbg c.colour %}{{ c.status_label }}",
+            "{{ c.actual_text }}",
+        ],
+        [1.6, 3.2, 4.0, 3.2, 5.0],
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("Ingen succeskriterier har fået ny status eller nyt tal siden {{ changes.previous }}.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p else %}")
+    what = "en tidligere årlig status" if annual else "en tidligere status til udvalget"
+    doc.add_paragraph(f"Der er ikke {what} at sammenligne med.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("Indsatserne", style="Heading 2")
     _loop_table(
         doc,
         ["Indsats", "Titel", "Målsætning", "Udvalg", "Status", "Opfyldt"],
@@ -116,7 +286,7 @@ def build_word(target: Path, *, annual: bool) -> None:
             "{% cellbg i.colour %}{{ i.status_label }}",
             "{{ i.criteria_met }} af {{ i.criteria|length }}",
         ],
-        [1.3, 6.0, 3.6, 1.8, 2.2, 1.8],
+        [1.9, 5.3, 3.6, 1.8, 2.4, 2.0],
     )
     doc.add_paragraph("Sådan læses status", style="Heading 2")
     doc.add_paragraph(
@@ -128,15 +298,32 @@ def build_word(target: Path, *, annual: bool) -> None:
         ["Status", "Betyder"],
         "for s in status_legend",
         ["{% cellbg s.colour %}{{ s.label }}", "{{ s.text }}"],
-        [3, 14],
+        [3.0, 14.0],
     )
 
+
+def _economy(doc) -> None:
+    doc.add_paragraph("{%p if budgets %}")
+    doc.add_paragraph("Økonomi", style="Heading 1")
+    doc.add_paragraph("Budget og forbrug pr. indsats, opgjort fra økonomisystemets posteringer.")
+    _chart(doc, "budget_chart")
+    _loop_table(
+        doc,
+        ["Indsats", "Titel", "Budget", "Forbrugt", "Forbrugt af budget"],
+        "for b in budgets",
+        ["{{ b.id }}", "{{ b.title }}", "{{ b.budget_text }}", "{{ b.spent_text }}", "{{ b.spent_share_text }}"],
+        [1.9, 6.1, 3.0, 3.0, 3.0],
+    )
+    doc.add_paragraph("{%p endif %}")
+
+
+def _initiatives(doc, *, annual: bool) -> None:
     doc.add_paragraph("{%p for g in goals %}")
     doc.add_paragraph("Målsætning: {{ g.title }}", style="Heading 1")
-    if annual:  # the annual follow-up: the barometer trends each goal's criteria follow, before its initiatives
+    if annual:  # the annual follow-up: the indicators each goal's criteria follow, before its initiatives
         doc.add_paragraph("{%p if g.barometer %}")
         doc.add_paragraph("Udviklingen i de indikatorer, målsætningen følges med:")
-        _barometer_series(doc, "g.barometer", "Heading 3", source=False)
+        _barometer_series(doc, "g.barometer", "Heading 3")
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
@@ -157,19 +344,27 @@ def build_word(target: Path, *, annual: bool) -> None:
             "{% cellbg c.colour %}{{ c.status_label }}",
             "{{ c.explanation }}{% if c.note %} {{ c.note }}{% endif %}",
         ],
-        [1.1, 5.6, 2.4, 1.9, 1.9, 4.6],
+        [1.2, 4.6, 2.8, 2.1, 2.0, 4.3],
     )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
 
-    doc.add_paragraph("Integrationsbarometeret" if not annual else "Alle indikatorer", style="Heading 1")
-    doc.add_paragraph("{%p if barometer %}")
-    doc.add_paragraph("Udviklingen i kommunen sammenlignet med hele landet.")
-    _barometer_series(doc, "barometer", "Heading 2", source=True)
-    doc.add_paragraph("{%p else %}")
-    doc.add_paragraph("Der er ikke indlæst tal fra Integrationsbarometeret.")
-    doc.add_paragraph("{%p endif %}")
 
+def build_word(target: Path, *, annual: bool) -> None:
+    doc = Document()
+    _styles(doc)
+    _page(doc)
+    _cover(doc, annual=annual)
+    _contents(doc)
+    _summary(doc, annual=annual)
+    _economy(doc)
+    _initiatives(doc, annual=annual)
+    variable, heading = ("other_indicators", "Øvrige indikatorer") if annual else ("barometer", "Indikatorer")
+    doc.add_paragraph("{%p if " + variable + " %}")
+    doc.add_paragraph(heading, style="Heading 1")
+    doc.add_paragraph("Udviklingen i kommunen sammenlignet med hele landet.")
+    _barometer_series(doc, variable, "Heading 2")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Datagrundlag", style="Heading 1")
     doc.add_paragraph(
         "Rapporten bygger udelukkende på disse kilder. Filernes navne og kontrolsummer (SHA-256), der viser præcis "
@@ -180,11 +375,12 @@ def build_word(target: Path, *, annual: bool) -> None:
         ["Type", "Kilde", "Rækker"],
         "for s in sources",
         ["{{ s.kind_label }}", "{{ s.description }}", "{{ s.rows|tal }}"],
-        [3, 11, 2],
+        [3.0, 11.5, 2.5],
     )
     doc.add_paragraph("Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
-    if annual:
-        section.orientation = WD_ORIENT.PORTRAIT
+    doc.core_properties.author = ""
+    doc.core_properties.title = ""
+    doc.core_properties.language = "da-DK"
     doc.save(str(target))
 
 
@@ -239,6 +435,8 @@ WIDTHS = {
 
 
 def build_excel(target: Path, *, annual: bool) -> None:
+    """The sheets with their header rows; reportgen sets column widths from the content, A4 landscape printing,
+    print titles and the scale when it fills them."""
     wb = Workbook()
     wb.remove(wb.active)
     header_font = Font(bold=True, color="FFFFFF")
@@ -247,12 +445,12 @@ def build_excel(target: Path, *, annual: bool) -> None:
         ws = wb.create_sheet(name)
         first = 1
         if name == "Overblik":
-            ws["A1"] = "{{plan}}"
+            ws["A1"] = "{{ plan }}"
             ws["A1"].font = Font(bold=True, size=14, color=BLUE)
-            ws["A2"] = "{{pakke}} – {{kommune}}"
+            ws["A2"] = "{{ pakke }} – {{ kommune }}"
             ws["A2"].font = Font(bold=True, size=11)
             ws["A3"] = (
-                "Tal opgjort pr. {{opgjort}}; dannet {{dannet}}. Alle tal er sammentalte; ingen personoplysninger."
+                "Tal opgjort pr. {{ opgjort }}; dannet {{ dannet }}. Alle tal er sammentalte; ingen personoplysninger."
             )
             first = 5
         for j, header in enumerate(headers, start=1):
@@ -261,16 +459,23 @@ def build_excel(target: Path, *, annual: bool) -> None:
             cell.fill = header_fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             ws.column_dimensions[cell.column_letter].width = WIDTHS.get(header, 13)
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape"
+        ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.oddFooter.center.text = "Side &P af &N"
+        ws.oddHeader.right.text = "&A"
     wb.properties.title = "Årlig status" if annual else "Bilag til udvalgsmøde"
+    wb.properties.language = "da-DK"
     wb.save(str(target))
 
 
 def main() -> None:
-    build_word(HERE / "status.docx", annual=False)
-    build_word(HERE / "aarsstatus.docx", annual=True)
-    build_excel(HERE / "bilag.xlsx", annual=False)
-    build_excel(HERE / "aarsstatus.xlsx", annual=True)
-    print("wrote templates under", HERE)
+    PACKAGE.mkdir(parents=True, exist_ok=True)
+    build_word(PACKAGE / "status.docx", annual=False)
+    build_word(PACKAGE / "aarsstatus.docx", annual=True)
+    build_excel(PACKAGE / "bilag.xlsx", annual=False)
+    build_excel(PACKAGE / "aarsstatus.xlsx", annual=True)
+    print("wrote the default templates under", PACKAGE)
 
 
 if __name__ == "__main__":

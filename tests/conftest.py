@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+PACKAGE_TEMPLATES = REPO / "reportgen" / "templates"
 
 
 @pytest.fixture
@@ -20,7 +21,6 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root.mkdir()
     shutil.copy(REPO / "reportgen.toml", root / "reportgen.toml")
     shutil.copytree(REPO / "inputs", root / "inputs", ignore=shutil.ignore_patterns("make_example.py", "__pycache__"))
-    shutil.copytree(REPO / "templates", root / "templates", ignore=shutil.ignore_patterns("*.py", "README.md"))
     monkeypatch.chdir(root)
     return root
 
@@ -34,6 +34,19 @@ def cli() -> Callable[..., Result]:
         return CliRunner().invoke(command, list(args), catch_exceptions=False)
 
     return invoke
+
+
+def local_templates(root: Path) -> Path:
+    """Give the example its own copies of the default templates (as staff would, to restyle them), configured in
+    reportgen.toml's [templates]; returns the folder."""
+    folder = root / "templates"
+    shutil.copytree(PACKAGE_TEMPLATES, folder, dirs_exist_ok=True)
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[templates]\nstatus = "templates/status.docx"\nappendix = "templates/bilag.xlsx"\n'
+            'annual = "templates/aarsstatus.docx"\nannual_appendix = "templates/aarsstatus.xlsx"\n'
+        )
+    return folder
 
 
 def pack_dir(root: Path) -> Path:

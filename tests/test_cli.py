@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from reportgen import __version__
 from reportgen.cli import cli as command
 from reportgen.outputs import output_lock
-from tests.conftest import REPO, edit_config, pack_dir
+from tests.conftest import REPO, edit_config, local_templates, pack_dir
 
 
 def test_every_command_has_help_with_an_example() -> None:
@@ -92,6 +92,7 @@ def test_a_broken_template_writes_nothing_and_keeps_earlier_packs(example: Path,
     assert cli("run", "--committee", "UU").exit_code == 0
     root = pack_dir(example)
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".lock" not in p.name}
+    local_templates(example)
     (example / "templates" / "bilag.xlsx").write_bytes(b"not a workbook")
     result = cli("run", "--committee", "UU")
     assert result.exit_code == 2
@@ -104,7 +105,7 @@ def test_a_broken_template_writes_nothing_and_keeps_earlier_packs(example: Path,
 def add_to_status_template(example: Path, text: str) -> None:
     from docx import Document
 
-    path = example / "templates" / "status.docx"
+    path = local_templates(example) / "status.docx"
     doc = Document(str(path))
     doc.add_paragraph(text)
     doc.save(str(path))
@@ -163,6 +164,7 @@ def test_collect_writes_a_sheet_per_contact_that_reads_back(example: Path, cli) 
 
 
 def test_a_broken_word_template_is_named(example: Path, cli) -> None:
+    local_templates(example)
     (example / "templates" / "status.docx").write_bytes(b"PK\x03\x04 not really a docx")
     result = cli("run", "--committee", "UU")
     assert result.exit_code == 2

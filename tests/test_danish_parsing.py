@@ -174,3 +174,12 @@ def test_impossible_dates_are_rejected_by_both_parsers(d: int, m: int, y: int) -
             parse_date(text)
     else:
         assert parsed.iloc[0].date() == expected
+
+
+def test_numpy_numbers_become_exact_decimals() -> None:
+    import numpy as np
+
+    from reportgen.domain.numbers import to_decimal
+
+    assert to_decimal(np.float64(0.385)) == Decimal("0.385")
+    assert to_decimal(np.int64(7)) == Decimal(7)

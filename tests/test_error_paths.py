@@ -171,7 +171,7 @@ def test_a_measurement_sheet_without_its_header(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("[output]\n", "[output\n", "reportgen.toml:24: invalid TOML"),
+        ("[output]\n", "[output\n", "reportgen.toml:18: invalid TOML"),
         (
             "municipality = 147",
             "municipality = 101",

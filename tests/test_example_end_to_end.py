@@ -23,7 +23,8 @@ PLAN = load_plan(REPO / "inputs" / "handleplan_2019.yaml")
 
 def docx_text(path: Path) -> tuple[str, list[list[str]]]:
     doc = Document(str(path))
-    paragraphs = "\n".join(p.text for p in doc.paragraphs)
+    cover = [cell.text for row in doc.tables[0].rows for cell in row.cells]  # the cover block: kommune, møde, …
+    paragraphs = "\n".join([p.text for p in doc.paragraphs] + cover)
     rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     return paragraphs, rows
 

@@ -6,6 +6,7 @@ file, sheet, row and column. Used by the readers (cells), the plan (targets) and
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -74,8 +75,8 @@ def to_decimal(value: object) -> Decimal:
         return value
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, numbers.Integral):  # int, and numpy's integers
+        return Decimal(int(value))
+    if isinstance(value, numbers.Real):  # float, and numpy's floats (whose own repr is "np.float64(…)")
+        return Decimal(float.__repr__(float(value)))
     raise TypeError(f"{value!r} is not a number")

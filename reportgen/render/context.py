@@ -25,6 +25,7 @@ from reportgen.evaluate.results import CriterionResult, InitiativeResult
 from reportgen.plan import Initiative, Plan
 from reportgen.plan.model import indicators_of
 from reportgen.privacy import PrivacyGuard
+from reportgen.render.charts import ChartMaker
 from reportgen.render.formatting import STATUS_COLOURS
 
 if TYPE_CHECKING:
@@ -60,16 +61,25 @@ def build_context(
     *,
     generated: dt.datetime,
     min_count: int = 0,
+    previous: dict[str, Any] | None = None,
+    charts: ChartMaker | None = None,
 ) -> dict[str, Any]:
-    """The context for one pack. Committee packs hold the committee's initiatives; annual packs hold all."""
+    """The context for one pack. Committee packs hold the committee's initiatives and the indicators their criteria
+    follow; annual packs hold all. ``previous`` is the committee's previous pack (from its manifest): its label and
+    each criterion's status and figure, for "Ændret siden sidste status". ``charts`` draws the charts (none without)."""
     t = guard.text
     selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
     initiatives = [_initiative(plan, r, t) for r in selected]
     counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
     notes = {s["display"]: s for s in sources if "display" in s}
     barometer = barometer_series(plan, observations, spec, notes)
+    followed = {k for r in selected for c in r.initiative.criteria for k in indicators_of(c)}
+    if spec.kind == "committee":  # a committee sees the indicators its own criteria follow, nothing else
+        barometer = [b for b in barometer if b["indicator"] in followed]
+    for series in barometer:
+        series["chart"] = charts.indicator(series) if charts else None
     by_indicator = {b["indicator"]: b for b in barometer}
-    goals = [
+    goals: list[dict[str, Any]] = [
         {
             "key": key,
             "title": t(title, "handleplan: mål"),
@@ -78,8 +88,18 @@ def build_context(
         }
         for key, title in plan.goals.items()
     ]
+    goals = [g for g in goals if g["initiatives"]]
+    shown_under_goals = {b["indicator"] for g in goals for b in g["barometer"]}
     committee_name = plan.committees.get(spec.committee or "", "")
-    return {
+    money = ("id", "title", "budget", "spent", "budget_text", "spent_text", "spent_share_text")
+    budgets = [{k: i[k] for k in money} for i in initiatives if i["budget"] is not None or i["spent"] is not None]
+    attention = [
+        {**c, "initiative_id": i["id"], "initiative_title": i["title"]}
+        for i in initiatives
+        for c in i["criteria"]
+        if c["status"] in (Status.BEHIND, Status.NOT_MET)
+    ]
+    context = {
         "kommune": registry().by_code[plan.municipality_code].official_name,
         "plan": {
             "title": t(plan.title, "handleplan"),
@@ -101,12 +121,21 @@ def build_context(
             "year": spec.year,
             "as_of": spec.as_of,
             "as_of_text": dato(spec.as_of),
+            "header_text": f"Årlig status {spec.year}"
+            if spec.kind == "annual"
+            else f"{t(committee_name, 'handleplan')}, mødet den {dato(spec.meeting)}",
         },
         "generated": generated,
         "generated_text": dato(generated.date()),
         "version": __version__,
         "initiatives": initiatives,
-        "goals": [g for g in goals if g["initiatives"]],
+        "criteria_count": sum(len(i["criteria"]) for i in initiatives),
+        "goals": goals,
+        "attention": attention,
+        "changes": _changes(initiatives, previous),
+        "budgets": budgets,
+        "budget_chart": charts.budget(budgets) if charts and budgets else None,
+        "other_indicators": [b for b in barometer if b["indicator"] not in shown_under_goals],
         "status_counts": [
             {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER
         ],
@@ -119,6 +148,53 @@ def build_context(
         "sources": [_source(s, t) for s in sources],
         "privacy_min_count": min_count,
     }
+    context["contents"] = contents(context)
+    return context
+
+
+def _changes(initiatives: list[dict[str, Any]], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Every criterion whose status or figure differs from the committee's previous pack: old and new side by side."""
+    if previous is None:
+        return {"previous": "", "rows": []}
+    before = previous["criteria"]
+    rows = []
+    for i in initiatives:
+        for c in i["criteria"]:
+            old = before.get(c["id"])
+            if old is None or (old["status"] == c["status"] and old["actual_text"] == c["actual_text"]):
+                continue
+            rows.append(
+                {
+                    "id": c["id"],
+                    "text": c["text"],
+                    "initiative_id": i["id"],
+                    "before_status_label": Status(old["status"]).label,
+                    "before_colour": STATUS_COLOURS[Status(old["status"])],
+                    "before_actual_text": old["actual_text"],
+                    "status_label": c["status_label"],
+                    "colour": c["colour"],
+                    "actual_text": c["actual_text"],
+                }
+            )
+    return {"previous": previous["label"], "rows": rows}
+
+
+def contents(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headings of the default Word templates, for the table of contents' text before Word refreshes it."""
+    entries = [{"level": 1, "text": "Sammenfatning"}]
+    entries += [{"level": 2, "text": t} for t in ("Kræver opmærksomhed", "Ændret siden sidste status")]
+    entries += [{"level": 2, "text": "Sådan læses status"}]
+    if context["budgets"]:
+        entries.append({"level": 1, "text": "Økonomi"})
+    for goal in context["goals"]:
+        entries.append({"level": 1, "text": f"Målsætning: {goal['title']}"})
+        entries += [{"level": 2, "text": f"Indsats {i['id']}: {i['title']}"} for i in goal["initiatives"]]
+    if context["pack"]["kind"] == "committee" and context["barometer"]:
+        entries.append({"level": 1, "text": "Indikatorer"})
+    if context["pack"]["kind"] == "annual" and context["other_indicators"]:
+        entries.append({"level": 1, "text": "Øvrige indikatorer"})
+    entries.append({"level": 1, "text": "Datagrundlag"})
+    return entries
 
 
 def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, Any]:

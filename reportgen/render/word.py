@@ -2,15 +2,21 @@
 
 The template is rendered in a sandboxed jinja2 environment with autoescaping (so ``&`` and ``<`` in names survive and
 no value can inject XML) and ``StrictUndefined`` (a template naming an unknown variable is an error that says which).
+Charts in the context become pictures whose description is the chart's Danish alt text; the document's properties
+(title, subject, author = the municipality, language, created and modified = the run) are set from the context.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import TemplateError
+from reportgen.render.charts import Chart
 from reportgen.render.formatting import FILTERS
+
+LANGUAGE = "da-DK"
 
 
 def jinja_environment() -> Any:
@@ -22,11 +28,10 @@ def jinja_environment() -> Any:
     return env
 
 
-def render_word(template: Path, context: dict[str, Any], target: Path, display: str) -> None:
-    """Render ``template`` with ``context`` into ``target`` (the caller makes the write atomic)."""
+def open_template(template: Path, display: str) -> Any:
+    """The docxtpl template, or TemplateError naming the file when it is missing or not a Word document."""
     import zipfile
 
-    import jinja2
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
 
@@ -41,11 +46,23 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
             f"cannot read the template ({type(exc).__name__}: {exc})",
             "a .docx file saved by Word or LibreOffice",
         ) from None
+    return doc
+
+
+def render_word(template: Path, context: dict[str, Any], target: Path, display: str) -> None:
+    """Render ``template`` with ``context`` into ``target`` (the caller makes the write atomic)."""
+    import jinja2
+
+    doc = open_template(template, display)
+    alt_texts: dict[str, str] = {}
+    pictures = _with_pictures(context, doc, alt_texts)
     try:
-        doc.render(context, jinja_env=jinja_environment(), autoescape=True)
+        doc.render(pictures, jinja_env=jinja_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateError.at(
-            display, f"the template uses an unknown variable: {exc.message}", "a variable listed in templates/README.md"
+            display,
+            f"the template uses an unknown variable: {exc.message}",
+            "a variable listed in templates/README.md",
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError.at(
@@ -57,4 +74,48 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
             f"the template tried something not allowed: {exc}",
             "plain variables, filters, loops and conditions",
         ) from None
+    _describe_pictures(doc.docx, alt_texts)
+    _properties(doc.docx, context)
     doc.save(str(target))
+
+
+def _with_pictures(value: Any, doc: Any, alt_texts: dict[str, str]) -> Any:
+    """The context with every ``Chart`` replaced by a docxtpl picture; remembers each picture's alt text by file."""
+    from docx.shared import Cm
+    from docxtpl import InlineImage
+
+    if isinstance(value, Chart):
+        alt_texts[value.path.name] = value.alt
+        return InlineImage(doc, str(value.path), width=Cm(value.width_cm))
+    if isinstance(value, dict):
+        return {k: _with_pictures(v, doc, alt_texts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_pictures(v, doc, alt_texts) for v in value]
+    return value
+
+
+def _describe_pictures(document: Any, alt_texts: dict[str, str]) -> None:
+    """Set each chart picture's description (its alt text, read by screen readers and kept in a tagged PDF)."""
+    from docx.oxml.ns import qn
+
+    pic_name = "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"
+    for inline in document.element.body.iter(qn("wp:inline")):
+        names = [e.get("name") for e in inline.iter(pic_name)]
+        doc_pr = inline.find(qn("wp:docPr"))
+        if names and doc_pr is not None and names[0] in alt_texts:
+            doc_pr.set("descr", alt_texts[names[0]])
+            doc_pr.set("title", alt_texts[names[0]].split(":")[0])
+
+
+def _properties(document: Any, context: dict[str, Any]) -> None:
+    props = document.core_properties
+    generated: dt.datetime = context["generated"]
+    props.title = f"{context['plan']['title']} – {context['pack']['title']}"
+    props.subject = context["pack"]["title"]
+    props.author = context["kommune"]
+    props.last_modified_by = f"reportgen {context['version']}"
+    props.language = LANGUAGE
+    props.keywords = "integrationspolitik; handleplan; status"
+    props.created = generated.replace(tzinfo=None)
+    props.modified = generated.replace(tzinfo=None)
+    props.revision = 1
