@@ -29,6 +29,20 @@ _MONTHS_DA = [
 ]
 
 
+_MONTHS_SHORT_DA = [
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "maj",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+]
 _CODES = {"Y": "{year}", "Q": "{year}K{index}", "M": "{year}M{index:02d}", "QMAT": "{year}QMAT{index:02d}"}
 _LABELS_DA = {
     "Y": "{year}",
@@ -84,6 +98,12 @@ class Period:
         """How a council member reads the period: ``3. kvt. 2019``, ``september 2019``."""
         month = _MONTHS_DA[self.index - 1] if self.freq == "M" else ""
         return _LABELS_DA[self.freq].format(year=self.year, index=self.index, month=month)
+
+    def label_short_da(self) -> str:
+        """A column header: ``feb. 2019``, ``4. kvt. 2020``, ``2019``."""
+        if self.freq == "M":
+            return f"{_MONTHS_SHORT_DA[self.index - 1]} {self.year}"
+        return self.label_da()
 
     def _key(self) -> tuple[dt.date, int]:
         return (self.end, -(self.end - self.start).days)

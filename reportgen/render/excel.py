@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reportgen.domain.periods import parse_period
 from reportgen.errors import TemplateError
 from reportgen.render.formatting import STATUS_COLOURS
 
@@ -170,12 +171,8 @@ class ExcelWriter:
 
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(last_col)}{max(last_row, header_row)}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        if not ws.print_title_rows:
-            ws.print_title_rows = f"{header_row}:{header_row}"
+        fit_columns(ws, header_row, last_row, last_col)
+        print_setup(ws, header_row)
 
     def write(self, context: dict[str, Any], target: Path) -> list[str]:
         wb = self._open()
@@ -196,27 +193,52 @@ class ExcelWriter:
         ]
         self._fill(wb["Barometer"], BAROMETER, points)
         self._fill(wb["Datagrundlag"], DATAGRUNDLAG, context["sources"])
+        generated = context["generated"].replace(tzinfo=None)
         wb.properties.title = f"{context['plan']['title']} – {context['pack']['title']}"
-        wb.properties.creator = f"reportgen {context['version']}"
+        wb.properties.subject = context["pack"]["title"]
+        wb.properties.creator = context["kommune"]
+        wb.properties.lastModifiedBy = f"reportgen {context['version']}"
+        wb.properties.language = "da-DK"
+        wb.properties.created = wb.properties.modified = generated
+        self.warnings += unkept_parts(self.template, self.display)
         wb.save(target)
         return self.warnings
 
     def _title(self, ws: Any, context: dict[str, Any]) -> None:
-        """Fill ``{{ name }}`` placeholders in the sheet's title cells (above the header)."""
-        values = {
-            "{{kommune}}": context["kommune"],
-            "{{plan}}": context["plan"]["title"],
-            "{{pakke}}": context["pack"]["title"],
-            "{{opgjort}}": context["pack"]["as_of_text"],
-            "{{dannet}}": context["generated_text"],
+        """Render the jinja tags in the title cells above the header (``{{ plan }}``, ``{{ pakke }}``,
+        ``{{ kommune }}``, ``{{ opgjort }}``, ``{{ dannet }}``, or any variable of the context) in the same strict,
+        sandboxed environment as the Word reports: an unknown name is an error naming it, the template and the cell."""
+        import jinja2
+
+        from reportgen.render.word import jinja_environment
+
+        env = jinja_environment()
+        env.autoescape = False  # a cell holds text, not markup
+        names = {
+            **context,
+            "plan": context["plan"]["title"],
+            "pakke": context["pack"]["title"],
+            "opgjort": context["pack"]["as_of_text"],
+            "dannet": context["generated_text"],
         }
         for row in ws.iter_rows(min_row=1, max_row=5):
             for cell in row:
-                if isinstance(cell.value, str) and "{{" in cell.value:
-                    text = cell.value
-                    for key, value in values.items():
-                        text = text.replace(key, value).replace(key.replace("{{", "{{ ").replace("}}", " }}"), value)
-                    write_value(cell, text)
+                if not (isinstance(cell.value, str) and ("{{" in cell.value or "{%" in cell.value)):
+                    continue
+                try:
+                    text = env.from_string(cell.value).render(names)
+                except jinja2.UndefinedError as exc:
+                    raise TemplateError.at(
+                        self.display,
+                        f"cell {cell.coordinate} uses an unknown variable: {exc.message}",
+                        "plan, pakke, kommune, opgjort, dannet or a variable listed in templates/README.md",
+                        sheet=ws.title,
+                    ) from None
+                except jinja2.TemplateError as exc:
+                    raise TemplateError.at(
+                        self.display, f"cell {cell.coordinate}: {exc}", "valid jinja2 tags", sheet=ws.title
+                    ) from None
+                write_value(cell, text)
 
     def _chart(self, ws: Any, header_row: int, last_row: int, positions: dict[str, int]) -> None:
         """A native bar chart of budget and spending per initiative (Excel draws it from the stored values)."""
@@ -225,11 +247,22 @@ class ExcelWriter:
 
         if last_row <= header_row or "Budget (kr.)" not in positions or "Forbrug (kr.)" not in positions:
             return
+        money = [
+            ws.cell(row=r, column=positions[name]).value
+            for r in range(header_row + 1, last_row + 1)
+            for name in ("Budget (kr.)", "Forbrug (kr.)")
+        ]
+        if all(v is None for v in money):
+            return  # no initiative has a budget or spending: no empty chart
         chart = BarChart()
         chart.type = "bar"
+        chart.grouping = "clustered"  # budget and spending side by side
         chart.title = "Budget og forbrug pr. indsats"
         chart.y_axis.title = "kr."
         chart.y_axis.numFmt = "#,##0"
+        chart.y_axis.scaling.min = 0  # from 0 kr., so a bar's length is its amount
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
         for name in ("Budget (kr.)", "Forbrug (kr.)"):
             col = positions[name]
             chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last_row), titles_from_data=True)
@@ -260,7 +293,7 @@ class ExcelWriter:
         headers: list[tuple[str, str | None]] = [("Indsats", None), ("Titel", None)]
         for y in economy["years"]:
             headers += [(f"Budget {y}", "kr"), (f"Forbrug {y}", "kr"), (f"Forbrug {y} (pct.)", "pct")]
-        headers += [(m, "kr") for m in economy["months"]]
+        headers += [(parse_period(m).label_short_da(), "kr") for m in economy["months"]]
         bold = Font(bold=True)
         template_style = ws.cell(row=header_row, column=1)
         for j, (name, _) in enumerate(headers, start=1):
@@ -280,7 +313,10 @@ class ExcelWriter:
                 write_value(cell, value)
                 if fmt:
                     cell.number_format = FMT[fmt]
-        self._finish(ws, header_row, header_row + len(economy["rows"]), len(headers))
+        last_row = header_row + len(economy["rows"])
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+        fit_columns(ws, header_row, last_row, len(headers))
+        print_setup(ws, header_row, title_columns="A:B")
 
 
 def write_value(cell: Any, value: Any) -> None:
@@ -307,3 +343,83 @@ def write_value(cell: Any, value: Any) -> None:
 def render_excel(template: Path, context: dict[str, Any], target: Path, display: str) -> list[str]:
     """Fill the template into ``target``; returns warnings (template columns reportgen does not fill)."""
     return ExcelWriter(template, display).write(context, target)
+
+
+TEXT_COLUMN_MAX = 55  # characters; longer text wraps
+NUMBER_COLUMN_MIN = 11
+
+
+def fit_columns(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
+    """Column widths from the content (header and values); long text wraps in a column of readable width."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for col in range(1, last_col + 1):
+        cells = [ws.cell(row=r, column=col) for r in range(header_row, last_row + 1)]
+        lengths = [len(_shown(c.value)) for c in cells[1:]]
+        header = len(str(cells[0].value or ""))
+        longest = max(lengths, default=0)
+        numeric = any(isinstance(c.value, (int, float)) for c in cells[1:])
+        width = max(min(max(header, 6), 30), min(longest, TEXT_COLUMN_MAX), NUMBER_COLUMN_MIN if numeric else 6) + 2
+        ws.column_dimensions[get_column_letter(col)].width = width
+        if longest > TEXT_COLUMN_MAX or header > width:
+            for cell in cells:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f} kr." if abs(value) >= 1000 else f"{value:.1f}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "31-12-2020"
+    return str(value)
+
+
+PRINT_WIDTH = 150  # characters of column width that fit an A4 landscape page at 100 %
+MIN_SCALE = 60
+
+
+def print_setup(ws: Any, header_row: int, *, title_columns: str | None = None) -> None:
+    """A4 landscape; the header row repeated on every printed page; fit to the page width only where that keeps the
+    text readable (at least 60 %), otherwise 60 % across several pages with the first columns repeated."""
+    total = sum((ws.column_dimensions[c].width or 13) for c in ws.column_dimensions) or 1
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.orientation = "landscape"
+    if 100 * PRINT_WIDTH / total >= MIN_SCALE:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = MIN_SCALE
+        if not ws.print_title_cols:
+            ws.print_title_cols = title_columns or "A:A"
+    if not ws.print_title_rows:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+# What openpyxl does not keep when it rewrites a workbook, found by the parts and elements that hold it.
+UNKEPT = {
+    "text boxes or shapes": ("xl/drawings/", b"<xdr:sp>"),
+    "sparklines": ("xl/worksheets/", b"sparklineGroup"),
+    "slicers": ("xl/slicers/", b""),
+    "pivot tables": ("xl/pivotTables/", b""),
+}
+
+
+def unkept_parts(template: Path, display: str) -> list[str]:
+    """Warnings for what staff added to an Excel template that openpyxl cannot keep (never lost silently)."""
+    import zipfile
+
+    found = []
+    with zipfile.ZipFile(template) as archive:
+        names = archive.namelist()
+        for what, (folder, marker) in UNKEPT.items():
+            parts = [n for n in names if n.startswith(folder)]
+            if parts and (not marker or any(marker in archive.read(n) for n in parts if n.endswith(".xml"))):
+                found.append(what)
+    return [
+        f"{display}: the template's {what} are not kept in the appendix (openpyxl cannot write them)" for what in found
+    ]
