@@ -44,6 +44,7 @@ def build_workbook(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.worksheets[0]
@@ -88,12 +89,25 @@ def build_workbook(
         c.font = Font(bold=True)
     for row in rows:
         guide.append([row["initiative"], row["title"], row["measure"], row["criteria"]])
-    for sheet, widths in ((ws, [10, 28, 12, 14, 60]), (guide, [10, 40, 28, 100])):
+    for sheet, widths in ((ws, [10, 30, 12, 14, 50]), (guide, [10, 36, 30, 70])):
         for j, w in enumerate(widths, start=1):
             sheet.column_dimensions[chr(64 + j)].width = w
-    for cell in guide["D"]:
+    for cell in [*guide["B"], *guide["D"], *ws["B"], *ws["E"]]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:E2")  # the instruction wraps within the table's width instead of running across it
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
     ws.freeze_panes = f"A{header_row + 1}"
+    for sheet, titles in ((ws, f"{header_row}:{header_row}"), (guide, "1:1")):
+        sheet.page_setup.paperSize = 9  # A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1  # one page wide (both sheets are narrower than a landscape page)
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.print_title_rows = titles
+    wb.properties.title = f"{plan.title} – målinger"
+    wb.properties.creator = contact
+    wb.properties.language = "da-DK"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
