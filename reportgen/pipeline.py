@@ -510,15 +510,54 @@ def _summary(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate(config: Config) -> list[Problem]:
-    """Every problem with the config, plan and inputs (errors and warnings); writes nothing."""
+    """Every problem with the config, plan, inputs and templates (errors and warnings); writes nothing the user
+    sees (the templates are tried in a scratch folder that is removed)."""
     problems = ProblemLog()
     try:
-        read_inputs(config, problems)
+        inputs = read_inputs(config, problems)
     except InputError as exc:
         for p in exc.problems:
             if p not in problems.problems:
                 problems.add(p)
+        return problems.problems
+    check_templates(config, inputs, problems)
     return problems.problems
+
+
+def check_templates(config: Config, inputs: Inputs, problems: ProblemLog) -> None:
+    """Render every template once, with the plan's real figures, into a scratch folder: a template that is missing,
+    broken or names an unknown variable is an error naming it; what openpyxl cannot keep is a warning."""
+    import tempfile
+
+    from reportgen.errors import TemplateError
+    from reportgen.render.excel import render_excel
+    from reportgen.render.word import render_word
+
+    plan = inputs.plan
+    end = plan.period.end
+    committee = PackSpec("committee", as_of=end, committee=next(iter(plan.committees)), meeting=end)
+    annual = PackSpec("annual", as_of=end, year=end.year)
+    observations = inputs.observations(end)
+    results = evaluate(plan, observations, end, has_economy=inputs.has_economy)
+    with tempfile.TemporaryDirectory(prefix="reportgen-validate-") as scratch:
+        for spec, word_key, excel_key in ((committee, "status", "appendix"), (annual, "annual", "annual_appendix")):
+            context = build_context(
+                plan, results, observations, spec, inputs.sources, PrivacyGuard(), generated=dt.datetime.now()
+            )
+            try:
+                render_word(
+                    config.template(word_key), context, Path(scratch) / "x.docx", config.template_display(word_key)
+                )
+            except TemplateError as exc:
+                for problem in exc.problems:
+                    problems.add(problem)
+            try:
+                shown = config.template_display(excel_key)
+                for warning in render_excel(config.template(excel_key), context, Path(scratch) / "x.xlsx", shown):
+                    problems.warning(shown, warning.removeprefix(f"{shown}: "), "a template reportgen can fill")
+            except TemplateError as exc:
+                for problem in exc.problems:
+                    problems.add(problem)
 
 
 def collect_sheets(plan: Plan, folder: Path, *, today: dt.date, dry_run: bool = False) -> list[Path]:
