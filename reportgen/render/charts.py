@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.domain.danish_text import kr, tal
+from reportgen.domain.danish_text import kr, sentence, tal
 
 WIDTH_CM = 16.0
 HEIGHT_CM = 6.5
@@ -67,10 +67,15 @@ class ChartMaker:
         ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
         path = self._save(fig, key)
         first, last = points[0], points[-1]
-        alt = (
-            f"Linjediagram: {series['title']}, {series['home_name']} og hele landet fra {first['period_text']} til "
-            f"{last['period_text']}. {series['home_name']}: {first['home_text']} til {last['home_text']}; "
-            f"hele landet: {first['national_text']} til {last['national_text']}. Tallene står også i tabellen."
+        alt = " ".join(
+            sentence(part)
+            for part in (
+                f"Linjediagram: {series['title']}, {series['home_name']} og hele landet fra {first['period_text']} "
+                f"til {last['period_text']}",
+                f"{series['home_name']}: {first['home_text']} til {last['home_text']}; "
+                f"hele landet: {first['national_text']} til {last['national_text']}",
+                "Tallene står også i tabellen",
+            )
         )
         chart = Chart(path, alt)
         self._drawn[key] = chart
@@ -110,7 +115,7 @@ class ChartMaker:
             f"forbrugt {kr(r['spent']) if r['spent'] is not None else 'intet registreret'}"
             for r in rows
         )
-        chart = Chart(path, f"Søjlediagram: budget og forbrug pr. indsats, aksen fra 0 kr. {described}.")
+        chart = Chart(path, f"Søjlediagram: budget og forbrug pr. indsats, aksen fra 0 kr. {sentence(described)}")
         self._drawn[key] = chart
         return chart
 

@@ -104,7 +104,6 @@ def _describe_pictures(document: Any, alt_texts: dict[str, str]) -> None:
         doc_pr = inline.find(qn("wp:docPr"))
         if names and doc_pr is not None and names[0] in alt_texts:
             doc_pr.set("descr", alt_texts[names[0]])
-            doc_pr.set("title", alt_texts[names[0]].split(":")[0])
 
 
 def _properties(document: Any, context: dict[str, Any]) -> None:
