@@ -34,7 +34,7 @@ office:
 	@if command -v soffice >/dev/null 2>&1; then echo "LibreOffice is installed"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null) \
+			libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null) \
 		|| echo "LibreOffice could not be installed; the test that opens the outputs will be skipped"; \
 	else echo "LibreOffice not installed (needs root and apt-get); the test that opens the outputs will be skipped"; fi
 
