@@ -76,6 +76,13 @@ def _paragraph(doc, text: str, style: str | None = None):
     return doc.add_paragraph(text, style=style)
 
 
+def _intro(doc, text: str, style: str | None = None):
+    """A paragraph that introduces what follows (a table, a chart): never left alone at the foot of a page."""
+    paragraph = doc.add_paragraph(text, style=style)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
 def _chart(doc, variable: str) -> None:
     """A chart picture in its own paragraph, only when there is one."""
     doc.add_paragraph("{%p if " + variable + " %}")
@@ -225,9 +232,10 @@ def _cover(doc, *, annual: bool) -> None:
 
 def _summary(doc, *, annual: bool) -> None:
     doc.add_paragraph("Sammenfatning", style="Heading 1")
-    doc.add_paragraph(
+    _intro(
+        doc,
         "Rapporten omfatter {{ initiatives|length }} indsatser med {{ criteria_count }} succeskriterier. "
-        "Sådan står succeskriterierne:"
+        "Sådan står succeskriterierne:",
     )
     _loop_table(
         doc,
@@ -238,7 +246,7 @@ def _summary(doc, *, annual: bool) -> None:
     )
     doc.add_paragraph("Kræver opmærksomhed", style="Heading 2")
     doc.add_paragraph("{%p if attention %}")
-    doc.add_paragraph("Disse succeskriterier er bagud eller ikke opfyldt:")
+    _intro(doc, "Disse succeskriterier er bagud eller ikke opfyldt:")
     _loop_table(
         doc,
         ["Nr.", "Indsats", "Status", "Forklaring"],
@@ -252,7 +260,7 @@ def _summary(doc, *, annual: bool) -> None:
     doc.add_paragraph("Ændret siden sidste status", style="Heading 2")
     doc.add_paragraph("{%p if changes.previous %}")
     doc.add_paragraph("{%p if changes.rows %}")
-    doc.add_paragraph("Succeskriterier med ny status eller nyt tal siden {{ changes.previous }}:")
+    _intro(doc, "Succeskriterier med ny status eller nyt tal siden {{ changes.previous }}:")
     _loop_table(
         doc,
         ["Nr.", "Status før", "Tal før", "Status nu", "Tal nu"],
@@ -289,9 +297,10 @@ def _summary(doc, *, annual: bool) -> None:
         [1.9, 5.3, 3.6, 1.8, 2.4, 2.0],
     )
     doc.add_paragraph("Sådan læses status", style="Heading 2")
-    doc.add_paragraph(
+    _intro(
+        doc,
         "Fra fristen er et succeskriterium med tal enten opfyldt eller ikke opfyldt. En indsats har status efter sit "
-        "dårligste succeskriterium; kriterier uden data tæller ikke med."
+        "dårligste succeskriterium; kriterier uden data tæller ikke med.",
     )
     _loop_table(
         doc,
@@ -305,7 +314,7 @@ def _summary(doc, *, annual: bool) -> None:
 def _economy(doc) -> None:
     doc.add_paragraph("{%p if budgets %}")
     doc.add_paragraph("Økonomi", style="Heading 1")
-    doc.add_paragraph("Budget og forbrug pr. indsats, opgjort fra økonomisystemets posteringer.")
+    _intro(doc, "Budget og forbrug pr. indsats, opgjort fra økonomisystemets posteringer.")
     _chart(doc, "budget_chart")
     _loop_table(
         doc,
@@ -322,16 +331,16 @@ def _initiatives(doc, *, annual: bool) -> None:
     doc.add_paragraph("Målsætning: {{ g.title }}", style="Heading 1")
     if annual:  # the annual follow-up: the indicators each goal's criteria follow, before its initiatives
         doc.add_paragraph("{%p if g.barometer %}")
-        doc.add_paragraph("Udviklingen i de indikatorer, målsætningen følges med:")
+        _intro(doc, "Udviklingen i de indikatorer, målsætningen følges med:")
         _barometer_series(doc, "g.barometer", "Heading 3")
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
-    doc.add_paragraph("Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
+    _intro(doc, "Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
     doc.add_paragraph("{%p if i.economy_text %}")
-    doc.add_paragraph("{{ i.economy_text }}")
+    _intro(doc, "{{ i.economy_text }}")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("Samlet status: {{ i.status_label }}.")
+    _intro(doc, "Samlet status: {{ i.status_label }}.")
     _loop_table(
         doc,
         ["Nr.", "Succeskriterium", "Mål", "Faktisk", "Status", "Forklaring"],
@@ -344,7 +353,7 @@ def _initiatives(doc, *, annual: bool) -> None:
             "{% cellbg c.colour %}{{ c.status_label }}",
             "{{ c.explanation }}{% if c.note %} {{ c.note }}{% endif %}",
         ],
-        [1.2, 4.6, 2.8, 2.1, 2.0, 4.3],
+        [1.2, 4.3, 3.1, 2.1, 2.0, 4.3],
     )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
@@ -362,13 +371,14 @@ def build_word(target: Path, *, annual: bool) -> None:
     variable, heading = ("other_indicators", "Øvrige indikatorer") if annual else ("barometer", "Indikatorer")
     doc.add_paragraph("{%p if " + variable + " %}")
     doc.add_paragraph(heading, style="Heading 1")
-    doc.add_paragraph("Udviklingen i kommunen sammenlignet med hele landet.")
+    _intro(doc, "Udviklingen i kommunen sammenlignet med hele landet.")
     _barometer_series(doc, variable, "Heading 2")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Datagrundlag", style="Heading 1")
-    doc.add_paragraph(
+    _intro(
+        doc,
         "Rapporten bygger udelukkende på disse kilder. Filernes navne og kontrolsummer (SHA-256), der viser præcis "
-        "hvilken version der er brugt, står i Excel-bilaget på arket Datagrundlag."
+        "hvilken version der er brugt, står i Excel-bilaget på arket Datagrundlag.",
     )
     _loop_table(
         doc,
