@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reportgen import __version__
-from reportgen.errors import InputError, ReportgenError
+from reportgen.errors import InputError, ReportgenError, UsageError
 
 log = logging.getLogger("reportgen")
+runlog = logging.getLogger("reportgen.runlog")  # to the run's log file only
+runlog.propagate = False
 
 
 class _Date(click.ParamType):  # type: ignore[type-arg]  # generic only in click stubs >= 8.2
@@ -128,6 +131,8 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     """
     level = logging.ERROR if quiet else (logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING))
     logging.basicConfig(level=level, format="reportgen: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)  # a run's log file may take more detail than the console shows
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet
 
@@ -145,6 +150,8 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
 @click.option(
     "--annual", type=int, default=None, metavar="YEAR", help="Build the annual follow-up (årlig status) for YEAR."
 )
+@click.option("--due", is_flag=True, help="Build exactly the packs the meeting calendar says are due (for cron).")
+@click.option("--allow-stale", is_flag=True, help="With --due: build a due pack even if its inputs are stale.")
 @today_option
 @dry_run_option
 @click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
@@ -156,6 +163,8 @@ def run(
     meeting: dt.date | None,
     committees: tuple[str, ...],
     annual: int | None,
+    due: bool,
+    allow_stale: bool,
     today: dt.date | None,
     dry_run: bool,
     pdf: bool,
@@ -164,6 +173,7 @@ def run(
     """Build the committee packs (Word status report and Excel appendix).
 
     With no options and no reportgen.toml here, runs on the shipped example and writes to ./outputs.
+    With --due, builds what the calendar says is due and not yet built from the same inputs (idempotent).
 
     Example: reportgen run --config reportgen.toml --committee AUU --meeting 2020-03-10
     """
@@ -174,43 +184,88 @@ def run(
 
         config = _load(config_path)
         command = command_line(ctx)
-        result = build_packs(
-            config,
-            meeting=meeting,
-            committees=committees,
-            annual=annual,
-            today=today,
-            dry_run=dry_run,
-            pdf=pdf,
-            pdf_appendix=pdf_appendix,
-            command=command,
-        )
-        for warning in result.warnings:
-            click.echo(f"reportgen: warning: {warning}", err=True)
-        if quiet:
-            return 0
-        verb = "Would write" if dry_run else "Wrote"
-        for pack in result.packs:
-            label = (
-                f"årlig status {pack.spec.year}"
-                if pack.spec.kind == "annual"
-                else f"{pack.spec.committee} {pack.spec.meeting}"
+        if due:
+            if meeting or committees or annual or dry_run or pdf or pdf_appendix:
+                raise UsageError.at(
+                    "--due",
+                    "--due chooses the packs itself",
+                    "--due without --meeting, --committee, --annual, --dry-run or --pdf",
+                )
+            return _run_due(config, today=today, allow_stale=allow_stale, command=command, quiet=quiet)
+        if allow_stale:
+            raise UsageError.at(
+                "--allow-stale", "--allow-stale only applies to --due", "reportgen run --due --allow-stale"
             )
-            counts = ", ".join(f"{n} {s}" for s, n in pack.summary["criteria"].items() if n)
-            n = pack.summary["initiatives"]
-            click.echo(
-                f"{verb} {label} (as of {pack.spec.as_of}; {n} initiative{'' if n == 1 else 's'}; criteria: "
-                f"{counts or 'none'}):"
+        with run_log(config, "run"):
+            result = build_packs(
+                config,
+                meeting=meeting,
+                committees=committees,
+                annual=annual,
+                today=today,
+                dry_run=dry_run,
+                pdf=pdf,
+                pdf_appendix=pdf_appendix,
+                command=command,
             )
-            for f in pack.files:
-                click.echo(f"  {_shown(f)}")
-        if result.manifest:
-            click.echo(f"Manifest: {_shown(result.manifest)}")
-        for folder, where in result.archived.items():
-            click.echo(f"Earlier pack {folder} moved to {where}")
+            _report(result, quiet=quiet)
         return 0
 
     _run_guarded(ctx, action)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"reportgen: warning: {message}", err=True)
+    runlog.warning(message)
+
+
+def _report(result: Any, *, quiet: bool) -> None:
+    for warning in result.warnings:
+        _warn(warning)
+    verb = "Would write" if result.dry_run else "Wrote"
+    for pack in result.packs:
+        label = (
+            f"årlig status {pack.spec.year}"
+            if pack.spec.kind == "annual"
+            else f"{pack.spec.committee} {pack.spec.meeting}"
+        )
+        counts = ", ".join(f"{n} {s}" for s, n in pack.summary["criteria"].items() if n)
+        n = pack.summary["initiatives"]
+        line = (
+            f"{verb} {label} (as of {pack.spec.as_of}; {n} initiative{'' if n == 1 else 's'}; criteria: "
+            f"{counts or 'none'}):"
+        )
+        runlog.info(line + " " + ", ".join(f.name for f in pack.files))
+        if not quiet:
+            click.echo(line)
+            for f in pack.files:
+                click.echo(f"  {_shown(f)}")
+    if result.manifest and not quiet:
+        click.echo(f"Manifest: {_shown(result.manifest)}")
+    for folder, where in result.archived.items():
+        runlog.info("earlier pack %s moved to %s", folder, where)
+        if not quiet:
+            click.echo(f"Earlier pack {folder} moved to {where}")
+
+
+def _run_due(config: Any, *, today: dt.date | None, allow_stale: bool, command: str, quiet: bool) -> int:
+    from reportgen.jobs import run_due
+
+    with run_log(config, "run-due"):
+        done = run_due(config, today=today, allow_stale=allow_stale, command=command)
+        if done.built is not None:
+            _report(done.built, quiet=quiet)
+        for line in done.skipped:
+            runlog.info("not built: %s", line)
+            log.info("not built: %s", line)
+        for line in done.refused:
+            click.echo(f"reportgen: error: refused: {line}", err=True)
+            runlog.error("refused: %s", line)
+        if done.built is None and not done.refused and not quiet and not done.skipped:
+            click.echo(f"Nothing is due on {done.today}.")
+        elif done.built is None and not done.refused and not quiet:
+            click.echo(f"Nothing to build on {done.today}: " + "; ".join(done.skipped))
+    return 2 if done.refused else 0
 
 
 def command_line(ctx: click.Context) -> str:
@@ -307,6 +362,166 @@ def collect(
 def _count(n: int, noun: str) -> str:
     """``1 error``, ``2 errors``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@cli.command()
+@config_option
+@today_option
+@click.pass_context
+def due(ctx: click.Context, config_path: str | None, today: dt.date | None) -> None:
+    """List the coming meetings, each pack's due date, and whether it is built and sent.
+
+    A pack is due a number of Danish working days before its meeting ([schedule] lead_days; weekends and public
+    holidays do not count); the annual follow-up on [schedule] annual of the next year.
+
+    Example: reportgen due --today 2020-03-02
+    """
+
+    def action() -> int:
+        from reportgen.jobs import calendar_status
+
+        config = _load(config_path)
+        day, lines = calendar_status(config, today=today)
+        sent_words = {"sent": "yes", "partly": "partly", "unconfirmed": "unconfirmed", "": "no"}
+        click.echo(f"Today ({config.model.schedule.timezone}): {day}")
+        click.echo(f"{'due':<11} {'pack':<34} {'status':<8} {'built':<6} sent")
+        for line in lines:
+            state = "due" if line.pack.due <= day else "coming"
+            click.echo(
+                f"{line.pack.due.isoformat():<11} {line.pack.label:<34} {state:<8} "
+                f"{'yes' if line.built else 'no':<6} {sent_words[line.sent]}"
+            )
+        if not lines:
+            click.echo("No coming meetings in the calendar ([[meetings]] in reportgen.toml).")
+        return 0
+
+    _run_guarded(ctx, action)
+
+
+@cli.command()
+@config_option
+@click.option("--meeting", type=DATE, default=None, help="Only the packs for the meeting on DATE.")
+@click.option("--committee", default=None, metavar="CODE", help="Only this committee's packs, e.g. AUU.")
+@today_option
+@dry_run_option
+@click.option("--resend", is_flag=True, help="Send again, also to recipients who already have it or are unconfirmed.")
+@click.pass_context
+def send(
+    ctx: click.Context,
+    config_path: str | None,
+    meeting: dt.date | None,
+    committee: str | None,
+    today: dt.date | None,
+    dry_run: bool,
+    resend: bool,
+) -> None:
+    """E-mail the built packs to their committee's recipients over SMTP ([smtp], [committees.<CODE>]).
+
+    Without --meeting/--committee: every pack whose meeting is today or later, and the annual follow-up. Each
+    recipient gets each pack once (the send ledger beside the manifest); exit 4 if any e-mail failed.
+
+    Example: reportgen send --committee AUU --dry-run
+    """
+    quiet = ctx.obj.get("quiet", False)
+
+    def action() -> int:
+        from reportgen.jobs import pack_id_of, send_packs
+
+        config = _load(config_path)
+        with run_log(config, "send"):
+            result = send_packs(
+                config,
+                meeting=meeting,
+                committee=committee,
+                today=today,
+                dry_run=dry_run,
+                resend=resend,
+                command=command_line(ctx),
+            )
+            for p in result.unconfirmed:
+                _warn(
+                    f"{p.delivery.pack} to {p.delivery.recipient} is unconfirmed: a run stopped after handing it to "
+                    "the mail server; it is not sent again unless you use --resend"
+                )
+            if dry_run:
+                for p in result.planned:
+                    files = ", ".join(f"{a.path.name} ({a.size:,} bytes)" for a in p.letter.attachments)
+                    entry = {
+                        "folder": p.delivery.pack,
+                        "files": [{"name": n, "sha256": d} for n, d in p.delivery.attachments],
+                    }
+                    click.echo(
+                        f"Would send to {p.delivery.recipient}: {p.letter.subject!r}; {files}; "
+                        f"{p.size:,} bytes; pack {pack_id_of(entry)}"
+                    )
+            elif not quiet:
+                for p in result.sent:
+                    click.echo(f"Sent {p.delivery.pack} to {p.delivery.recipient}")
+                if not result.sent and not result.unconfirmed:
+                    click.echo("Nothing to send.")
+            for line in result.skipped:
+                log.info("not sent: %s", line)
+        return 0
+
+    _run_guarded(ctx, action)
+
+
+@cli.command()
+@config_option
+@click.pass_context
+def cron(ctx: click.Context, config_path: str | None) -> None:
+    """Print the crontab lines and an equivalent systemd service and timer for the configured schedule.
+
+    Example: reportgen cron --config /srv/integration/reportgen.toml
+    """
+
+    def action() -> int:
+        from reportgen.delivery.cron import crontab, systemd_units
+
+        config = _load(config_path)
+        executable = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "reportgen" else _installed()
+        click.echo(crontab(executable, config.path, annual=config.model.schedule.annual))
+        click.echo(systemd_units(executable, config.path))
+        return 0
+
+    _run_guarded(ctx, action)
+
+
+def _installed() -> Path:
+    """The reportgen command of this installation (next to the running Python)."""
+    return Path(sys.executable).parent / "reportgen"
+
+
+@contextmanager
+def run_log(config: Any, name: str) -> Iterator[None]:
+    """A log file for this run in the output folder (``logs/<time>-<name>.log``), for cron runs to be traced."""
+    from reportgen.plan import load_plan
+
+    try:
+        plan = load_plan(config.plan_path, config.display(config.plan_path))
+        folder = config.output_dir / plan.slug / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (ReportgenError, OSError):
+        yield  # the run itself reports the problem
+        return
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    handler = logging.FileHandler(folder / f"{stamp}-{name}.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    watched = [runlog, logging.getLogger("reportgen.jobs")]
+    for logger in watched:
+        logger.addHandler(handler)
+    previous = runlog.level, watched[1].level
+    runlog.setLevel(logging.INFO)
+    watched[1].setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for logger in watched:
+            logger.removeHandler(handler)
+        runlog.setLevel(previous[0])
+        watched[1].setLevel(previous[1])
+        handler.close()
 
 
 def main() -> None:

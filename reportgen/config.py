@@ -80,6 +80,17 @@ class ScheduleConfig(StrictModel):
     timezone: str = "Europe/Copenhagen"
     max_data_age_days: int | None = Field(None, ge=1)
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone (an IANA name such as Europe/Copenhagen)") from None
+        return value
+
     @field_validator("annual")
     @classmethod
     def _month_day(cls, value: str) -> str:
@@ -95,20 +106,43 @@ class Meeting(StrictModel):
     date: dt.date
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@" + _LABEL + r"(?:\." + _LABEL + r")+$")
+
+
+def _address(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address (name@domain.dk)")
+    return value
+
+
 class CommitteeConfig(StrictModel):
     recipients: list[str] = []
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        return [_address(v) for v in value]
 
 
 class SmtpConfig(StrictModel):
     host: str = "localhost"
-    port: int = 25
+    port: int = Field(25, ge=1, le=65535)
     security: Literal["none", "starttls", "ssl"] = "none"
     user: str = ""
     password_env: str = "REPORTGEN_SMTP_PASSWORD"
-    sender: str = "reportgen@localhost"
+    sender: str = "reportgen@localhost.localdomain"
     secretariat: str | None = None
     max_message_mb: float = Field(20, gt=0)
     timeout: float = Field(30, gt=0)
+    cafile: str | None = None
+    retries: int = Field(3, ge=1, le=10)
+    retry_delay_s: float = Field(2.0, ge=0)
+
+    @field_validator("sender", "secretariat")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return None if value is None else _address(value)
 
 
 class ConfigModel(StrictModel):

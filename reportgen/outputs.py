@@ -166,19 +166,54 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def earlier_packs(root: Path) -> list[dict[str, Any]]:
-    """Every pack the manifests under ``root`` describe: the current manifest and each archived one. Each pack's
-    entry carries its manifest's creation time as ``_created``. Unreadable manifests are skipped."""
-    manifests = [root / MANIFEST, *sorted((root / ARCHIVE).glob(f"*/{MANIFEST}*"))]
-    packs: list[dict[str, Any]] = []
-    for path in manifests:
+def manifests(root: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The current manifest and every archived one, newest first; unreadable ones are skipped."""
+    archived = sorted((root / ARCHIVE).glob(f"*/{MANIFEST}*"), key=lambda p: (p.parent.name, p.name), reverse=True)
+    out = []
+    for path in [root / MANIFEST, *archived]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if not isinstance(data, dict):
-            continue
+        if isinstance(data, dict):
+            out.append((path, data))
+    return out
+
+
+def earlier_packs(root: Path) -> list[dict[str, Any]]:
+    """Every pack the manifests under ``root`` describe, newest manifest first. Each entry carries its manifest's
+    creation time (``_created``), the manifest's path (``_manifest``) and the inputs it was built from
+    (``_inputs``: path -> SHA-256)."""
+    packs: list[dict[str, Any]] = []
+    for path, data in manifests(root):
+        inputs = {str(i.get("path")): str(i.get("sha256")) for i in data.get("inputs", []) if isinstance(i, dict)}
+        plan = data.get("plan")
+        if isinstance(plan, dict):
+            inputs[str(plan.get("path"))] = str(plan.get("sha256"))
         for pack in data.get("packs", []):
             if isinstance(pack, dict):
-                packs.append({**pack, "_created": data.get("created", "")})
+                packs.append({**pack, "_created": data.get("created", ""), "_manifest": str(path), "_inputs": inputs})
     return packs
+
+
+def packs_in_place(root: Path) -> dict[str, dict[str, Any]]:
+    """The packs at their canonical places, by folder: each with the newest manifest entry whose files match what is
+    on disk (SHA-256), so a pack is never taken for another one built later or earlier."""
+    found: dict[str, dict[str, Any]] = {}
+    for pack in earlier_packs(root):
+        folder = pack.get("folder")
+        if not isinstance(folder, str) or folder in found or not (root / folder).is_dir():
+            continue
+        files = pack.get("files", [])
+        if files and all(
+            (root / folder / f["name"]).is_file() and sha256_of(root / folder / f["name"]) == f["sha256"] for f in files
+        ):
+            found[folder] = pack
+    return found
+
+
+def update_manifest(path: Path, change: Any) -> None:
+    """Rewrite one manifest atomically after ``change(data)`` has edited it in place."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")

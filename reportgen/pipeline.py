@@ -67,6 +67,23 @@ class Inputs:
         ]
         return pd.concat(frames, ignore_index=True) if frames else self.indicators_and_measurements
 
+    def newest_figure(self, today: dt.date) -> dt.date | None:
+        """The end of the newest period any figure is for (a posting's date for the economy), up to ``today``."""
+        import pandas as pd
+
+        from reportgen.domain.periods import parse_period
+
+        dates: list[dt.date] = []
+        known = self.indicators_and_measurements
+        known = known[known["value"].notna() | known["label"].notna()]
+        periods = [parse_period(p) for p in dict.fromkeys(known["period"])]
+        dates += [min(p.end, today) for p in periods if p.start <= today]
+        if not self.postings.empty:
+            postings = self.postings[self.postings["dato"] <= pd.Timestamp(today)]
+            if not postings.empty:
+                dates.append(postings["dato"].max().date())
+        return max(dates, default=None)
+
 
 @dataclass
 class BuiltPack:
@@ -181,6 +198,13 @@ def _check_labels(config: Config, plan: Plan, indicators: pd.DataFrame, problems
             f"labels: {{{key}: <how the report should name it>}} in the plan",
             column="labels",
         )
+
+
+def input_hashes(config: Config) -> dict[str, str]:
+    """The SHA-256 of every input file and of the plan, by path relative to the config: what a pack is built from."""
+    economy, barometer, measurements = _input_paths(config)
+    paths = [*economy, *barometer, *measurements, config.plan_path]
+    return {_relative(p, config.base): sha256_of(p) for p in paths}
 
 
 def measurement_settings(plan: Plan) -> MeasurementSettings:
@@ -316,6 +340,8 @@ def build_packs(
     pdf_appendix: bool = False,
     command: str = "reportgen run",
     now: dt.datetime | None = None,
+    specs: list[PackSpec] | None = None,
+    inputs: Inputs | None = None,
 ) -> RunResult:
     """Build the packs and publish them under ``<output>/<plan-slug>/`` with a manifest. Nothing is written when
     any input is invalid (InputError) or with ``dry_run``. ``pdf`` adds the Word report as tagged PDF (PDF/UA,
@@ -328,9 +354,10 @@ def build_packs(
         from reportgen.render.pdf import require_office
 
         require_office()
-    inputs = read_inputs(config)
+    inputs = inputs or read_inputs(config)
     plan = inputs.plan
-    specs = plan_packs(config, plan, meeting=meeting, committees=committees, annual=annual, today=today)
+    if specs is None:
+        specs = plan_packs(config, plan, meeting=meeting, committees=committees, annual=annual, today=today)
     now = now or dt.datetime.now().astimezone()
     root = config.output_dir / plan.slug
     earlier = earlier_packs(root)

@@ -1,6 +1,6 @@
 """The package's arrows point one way. Every import in every module is checked against the allowed layers.
 
-    cli -> pipeline -> {config, plan, readers, evaluate, render, outputs} -> {domain, errors}
+    cli -> pipeline, jobs -> {config, plan, readers, evaluate, render, outputs, delivery} -> {domain, errors}
 
 A module may import its own layer and the layers listed for it below; nothing else. Only ``cli`` imports click.
 """
@@ -25,8 +25,10 @@ ALLOWED: dict[str, set[str]] = {
     "privacy": {"domain", "errors"},
     "render": {"evaluate", "plan", "privacy", "domain", "errors"},
     "outputs": {"domain", "errors"},
+    "delivery": {"domain", "errors"},  # schedule, ledger, mail, cron: told what to send by the jobs
     "pipeline": {"config", "plan", "readers", "evaluate", "render", "outputs", "privacy", "domain", "errors"},
-    "cli": {"pipeline", "config", "plan", "domain", "errors"},
+    "jobs": {"pipeline", "config", "plan", "outputs", "delivery", "domain", "errors"},  # due, run --due, send
+    "cli": {"pipeline", "jobs", "delivery", "config", "plan", "domain", "errors"},
     "__main__": {"cli"},
 }
 

@@ -1,0 +1,93 @@
+"""The meeting calendar: when each pack is due, counted in Danish working days before its meeting.
+
+A working day is a weekday that is not a Danish public holiday (the ``holidays`` package: Nytårsdag, Skærtorsdag,
+Langfredag, 2. påskedag, Kristi himmelfartsdag, 2. pinsedag, Grundlovsdag, Juleaftensdag … as the package defines
+them for Denmark). All dates are calendar dates in the configured time zone (Europe/Copenhagen), so "today" is the
+Danish date whatever the machine's clock zone, across daylight-saving changes too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from reportgen.domain.packs import PackSpec
+
+
+@lru_cache(maxsize=16)
+def _danish_holidays(year: int) -> frozenset[dt.date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays("DK", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """A weekday that is not a Danish public holiday."""
+    return day.weekday() < 5 and day not in _danish_holidays(day.year)
+
+
+def working_days_before(day: dt.date, count: int) -> dt.date:
+    """The date ``count`` Danish working days before ``day`` (``day`` itself not counted)."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current -= dt.timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def today_in(timezone: str, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the configured time zone."""
+    moment = now or dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class DuePack:
+    """A pack in the calendar: what it is and the day from which it is due."""
+
+    spec: PackSpec
+    due: dt.date
+
+    @property
+    def label(self) -> str:
+        if self.spec.kind == "annual":
+            return f"annual follow-up {self.spec.year}"
+        return f"{self.spec.committee} meeting {self.spec.meeting}"
+
+
+def calendar(
+    meetings: list[tuple[str, dt.date]],
+    *,
+    lead_days: int,
+    annual: str,
+    years: range,
+    today: dt.date,
+) -> list[DuePack]:
+    """Every pack of the calendar: each committee meeting (due ``lead_days`` working days before it, figures as of
+    the meeting or today if earlier) and each plan year's annual follow-up (due on ``annual`` = ``MM-DD`` of the next
+    year, figures as of 31 December)."""
+    out = []
+    for committee, meeting in sorted(meetings, key=lambda m: (m[1], m[0])):
+        spec = PackSpec("committee", as_of=min(meeting, today), committee=committee, meeting=meeting)
+        out.append(DuePack(spec, working_days_before(meeting, lead_days)))
+    month, day = (int(part) for part in annual.split("-"))
+    for year in years:
+        spec = PackSpec("annual", as_of=dt.date(year, 12, 31), year=year)
+        out.append(DuePack(spec, dt.date(year + 1, month, day)))
+    return sorted(out, key=lambda d: (d.due, d.spec.folder))
+
+
+def due_now(packs: list[DuePack], today: dt.date) -> list[DuePack]:
+    """The packs due on ``today``: their due date has come and their meeting has not passed (a missed day is caught
+    up the next day). An annual follow-up stays due from its date on."""
+    return [
+        p
+        for p in packs
+        if p.due <= today and (p.spec.kind == "annual" or (p.spec.meeting is not None and today <= p.spec.meeting))
+    ]
