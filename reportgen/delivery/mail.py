@@ -8,6 +8,7 @@ recipient only; a permanent one (5xx) is not retried.
 
 from __future__ import annotations
 
+import email.policy
 import mimetypes
 import smtplib
 import ssl
@@ -83,9 +84,14 @@ def compose(letter: Letter, sender: str, recipient: str, message_id: str) -> Ema
     return message
 
 
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as it travels: CRLF line endings, lines within SMTP's limits, attachments base64-encoded."""
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
 def size_of(message: EmailMessage) -> int:
-    """The message's size as it travels (attachments base64-encoded)."""
-    return len(message.as_bytes())
+    """The message's size as it travels."""
+    return len(wire_bytes(message))
 
 
 class Mailer:
@@ -141,7 +147,7 @@ class Mailer:
             if code >= 400:
                 smtp.rset()
                 raise SendFailure(f"{code} {reply.decode(errors='replace')}", permanent=code >= 500)
-            code, reply = smtp.data(message.as_bytes())
+            code, reply = smtp.data(wire_bytes(message))
             if code >= 400:
                 raise SendFailure(f"{code} {reply.decode(errors='replace')}", permanent=code >= 500)
             return f"{code} {reply.decode(errors='replace')}"

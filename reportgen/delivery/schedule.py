@@ -1,8 +1,9 @@
 """The meeting calendar: when each pack is due, counted in Danish working days before its meeting.
 
-A working day is a weekday that is not a Danish public holiday (the ``holidays`` package: Nytårsdag, Skærtorsdag,
-Langfredag, 2. påskedag, Kristi himmelfartsdag, 2. pinsedag, Grundlovsdag, Juleaftensdag … as the package defines
-them for Denmark). All dates are calendar dates in the configured time zone (Europe/Copenhagen), so "today" is the
+A working day is a weekday on which a Danish municipal administration is open: not a public holiday (Nytårsdag,
+Skærtorsdag, Langfredag, 2. påskedag, Kristi himmelfartsdag, 2. pinsedag, juledagene …) and not one of the days
+offices close by agreement (Grundlovsdag, 1. maj, juleaftensdag, nytårsaftensdag), as the ``holidays`` package
+lists them for Denmark. All dates are calendar dates in the configured time zone (Europe/Copenhagen), so "today" is the
 Danish date whatever the machine's clock zone, across daylight-saving changes too.
 """
 
@@ -20,7 +21,9 @@ from reportgen.domain.packs import PackSpec
 def _danish_holidays(year: int) -> frozenset[dt.date]:
     import holidays
 
-    return frozenset(holidays.country_holidays("DK", years=year))
+    # public holidays and the days municipal offices close by agreement (Grundlovsdag, 1. maj, juleaftensdag,
+    # nytårsaftensdag), which the package files as "optional"
+    return frozenset(holidays.country_holidays("DK", years=year, categories=("public", "optional")))
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -1,0 +1,79 @@
+"""A real SMTP server for the tests (aiosmtpd on 127.0.0.1, a free port) that records what it accepted and can
+refuse recipients temporarily (4xx) or permanently (5xx), slow down, and require STARTTLS."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Received:
+    recipients: list[str]
+    content: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = message_from_bytes(self.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@dataclass
+class Handler:
+    messages: list[Received] = field(default_factory=list)
+    temporary: dict[str, int] = field(default_factory=dict)  # recipient -> how many more times to answer 450
+    permanent: set[str] = field(default_factory=set)  # recipients answered 550
+    rcpt_attempts: dict[str, int] = field(default_factory=dict)
+    delay_s: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        with self.lock:
+            self.rcpt_attempts[address] = self.rcpt_attempts.get(address, 0) + 1
+            if address in self.permanent:
+                return "550 5.1.1 No such user here"
+            if self.temporary.get(address, 0) > 0:
+                self.temporary[address] -= 1
+                return "450 4.2.1 Mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay_s:
+            time.sleep(self.delay_s)  # a slow server: the time a send can be interrupted in
+        with self.lock:
+            self.messages.append(Received(list(envelope.rcpt_tos), bytes(envelope.content)))
+        return f"250 OK queued as {len(self.messages)}"
+
+    def to(self, recipient: str) -> list[Received]:
+        return [m for m in self.messages if recipient in m.recipients]
+
+
+class SmtpServer:
+    def __init__(self, *, tls: ssl.SSLContext | None = None):
+        self.handler = Handler()
+        self.port = free_port()
+        kwargs: dict[str, Any] = {"tls_context": tls, "require_starttls": True} if tls else {}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
+
+    def __enter__(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
