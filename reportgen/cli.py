@@ -196,9 +196,10 @@ def run(
             raise UsageError.at(
                 "--allow-stale", "--allow-stale only applies to --due", "reportgen run --due --allow-stale"
             )
-        with run_log(config, "run"):
+        with run_log(config, "run"), _progress(quiet) as progress:
             result = build_packs(
                 config,
+                progress=progress,
                 meeting=meeting,
                 committees=committees,
                 annual=annual,
@@ -212,6 +213,29 @@ def run(
         return 0
 
     _run_guarded(ctx, action)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar over the packs being rendered, only on a terminal (never under cron or with --quiet)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Rendering packs", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.update(bar.length - bar.pos)
+            bar.__exit__(None, None, None)
 
 
 def _warn(message: str) -> None:

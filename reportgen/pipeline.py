@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -342,6 +343,7 @@ def build_packs(
     now: dt.datetime | None = None,
     specs: list[PackSpec] | None = None,
     inputs: Inputs | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Build the packs and publish them under ``<output>/<plan-slug>/`` with a manifest. Nothing is written when
     any input is invalid (InputError) or with ``dry_run``. ``pdf`` adds the Word report as tagged PDF (PDF/UA,
@@ -395,7 +397,9 @@ def build_packs(
                 for spec, ctx in contexts
             ]
             return RunResult(packs, None, warnings, dry_run=True)
-        return _publish(config, inputs, contexts, evaluated, guard, warnings, root, now, command, pdf, pdf_appendix)
+        return _publish(
+            config, inputs, contexts, evaluated, guard, warnings, root, now, command, pdf, pdf_appendix, progress
+        )
 
 
 def _publish(
@@ -410,6 +414,7 @@ def _publish(
     command: str,
     pdf: bool,
     pdf_appendix: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Render every pack into a staging folder, convert to PDF if asked, move them into place, write the manifest."""
     from reportgen.render.excel import render_excel
@@ -420,7 +425,9 @@ def _publish(
         staging = Staging(root)
         try:
             built: list[BuiltPack] = []
-            for spec, context in contexts:
+            for done, (spec, context) in enumerate(contexts):
+                if progress:
+                    progress(done, len(contexts))
                 folder = staging.folder(spec.folder)
                 word_name, excel_name = spec.file_names()
                 word_key = "annual" if spec.kind == "annual" else "status"
