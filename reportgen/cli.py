@@ -196,7 +196,7 @@ def run(
             raise UsageError.at(
                 "--allow-stale", "--allow-stale only applies to --due", "reportgen run --due --allow-stale"
             )
-        with run_log(config, "run"), _progress(quiet) as progress:
+        with run_log(config, "run", enabled=not dry_run), _progress(quiet) as progress:
             result = build_packs(
                 config,
                 progress=progress,
@@ -213,6 +213,19 @@ def run(
         return 0
 
     _run_guarded(ctx, action)
+
+
+class _LazyFileHandler(logging.FileHandler):
+    """A log file whose folder and file are created with the first record."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().emit(record)
 
 
 @contextmanager
@@ -517,19 +530,20 @@ def _installed() -> Path:
 
 
 @contextmanager
-def run_log(config: Any, name: str) -> Iterator[None]:
-    """A log file for this run in the output folder (``logs/<time>-<name>.log``), for cron runs to be traced."""
+def run_log(config: Any, name: str, *, enabled: bool = True) -> Iterator[None]:
+    """A log file for this run in the output folder (``logs/<time>-<name>.log``), for cron runs to be traced. It is
+    made only when there is something to log, so a run that writes nothing leaves nothing behind."""
     from reportgen.plan import load_plan
 
     try:
         plan = load_plan(config.plan_path, config.display(config.plan_path))
-        folder = config.output_dir / plan.slug / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-    except (ReportgenError, OSError):
+    except ReportgenError:
+        plan = None
+    if plan is None or not enabled:
         yield  # the run itself reports the problem
         return
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    handler = logging.FileHandler(folder / f"{stamp}-{name}.log", encoding="utf-8")
+    handler = _LazyFileHandler(config.output_dir / plan.slug / "logs" / f"{stamp}-{name}.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     watched = [runlog, logging.getLogger("reportgen.jobs")]
