@@ -51,8 +51,29 @@ dry_run_option = click.option(
 )
 
 
+def _echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Every console line passes the privacy gate: a CPR number in a file name or a cell never reaches a terminal
+    or a cron mail."""
+    from reportgen.domain.personal_data import masked
+
+    click.echo(masked(str(message)), err=err, nl=nl)
+
+
+class _MaskingFilter(logging.Filter):
+    """Masks CPR numbers in every log record, whatever module wrote it (on the console and the run's log file)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from reportgen.domain.personal_data import masked
+
+        message = record.getMessage()
+        clean = masked(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
 def _error(message: str) -> None:
-    click.echo(f"reportgen: error: {message}", err=True)
+    _echo(f"reportgen: error: {message}", err=True)
 
 
 def _run_guarded(ctx: click.Context, action: Callable[[], int | None]) -> None:
@@ -64,7 +85,7 @@ def _run_guarded(ctx: click.Context, action: Callable[[], int | None]) -> None:
         for problem in exc.problems:
             _error(str(problem))
         if len(exc.problems) > 1:
-            click.echo(f"reportgen: {len(exc.problems)} problems; nothing was written", err=True)
+            _echo(f"reportgen: {len(exc.problems)} problems; nothing was written", err=True)
         code = exc.exit_code
     except ReportgenError as exc:
         _error(str(exc))
@@ -132,6 +153,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     level = logging.ERROR if quiet else (logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING))
     logging.basicConfig(level=level, format="reportgen: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
     for handler in logging.getLogger().handlers:
+        handler.addFilter(_MaskingFilter())
         handler.setLevel(level)  # a run's log file may take more detail than the console shows
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet
@@ -156,6 +178,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
 @dry_run_option
 @click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
 @click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
+@click.option("--strict-privacy", is_flag=True, help="Refuse to publish (exit 2) if any input text holds a CPR number.")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -169,6 +192,7 @@ def run(
     dry_run: bool,
     pdf: bool,
     pdf_appendix: bool,
+    strict_privacy: bool,
 ) -> None:
     """Build the committee packs (Word status report and Excel appendix).
 
@@ -191,7 +215,14 @@ def run(
                     "--due chooses the packs itself",
                     "--due without --meeting, --committee, --annual, --dry-run or --pdf",
                 )
-            return _run_due(config, today=today, allow_stale=allow_stale, command=command, quiet=quiet)
+            return _run_due(
+                config,
+                today=today,
+                allow_stale=allow_stale,
+                command=command,
+                quiet=quiet,
+                strict_privacy=strict_privacy,
+            )
         if allow_stale:
             raise UsageError.at(
                 "--allow-stale", "--allow-stale only applies to --due", "reportgen run --due --allow-stale"
@@ -208,6 +239,7 @@ def run(
                 pdf=pdf,
                 pdf_appendix=pdf_appendix,
                 command=command,
+                strict_privacy=strict_privacy,
             )
             _report(result, quiet=quiet)
         return 0
@@ -252,7 +284,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"reportgen: warning: {message}", err=True)
+    _echo(f"reportgen: warning: {message}", err=True)
     runlog.warning(message)
 
 
@@ -274,34 +306,36 @@ def _report(result: Any, *, quiet: bool) -> None:
         )
         runlog.info(line + " " + ", ".join(f.name for f in pack.files))
         if not quiet:
-            click.echo(line)
+            _echo(line)
             for f in pack.files:
-                click.echo(f"  {_shown(f)}")
+                _echo(f"  {_shown(f)}")
     if result.manifest and not quiet:
-        click.echo(f"Manifest: {_shown(result.manifest)}")
+        _echo(f"Manifest: {_shown(result.manifest)}")
     for folder, where in result.archived.items():
         runlog.info("earlier pack %s moved to %s", folder, where)
         if not quiet:
-            click.echo(f"Earlier pack {folder} moved to {where}")
+            _echo(f"Earlier pack {folder} moved to {where}")
 
 
-def _run_due(config: Any, *, today: dt.date | None, allow_stale: bool, command: str, quiet: bool) -> int:
+def _run_due(
+    config: Any, *, today: dt.date | None, allow_stale: bool, command: str, quiet: bool, strict_privacy: bool
+) -> int:
     from reportgen.jobs import run_due
 
     with run_log(config, "run-due"):
-        done = run_due(config, today=today, allow_stale=allow_stale, command=command)
+        done = run_due(config, today=today, allow_stale=allow_stale, command=command, strict_privacy=strict_privacy)
         if done.built is not None:
             _report(done.built, quiet=quiet)
         for line in done.skipped:
             runlog.info("not built: %s", line)
             log.info("not built: %s", line)
         for line in done.refused:
-            click.echo(f"reportgen: error: refused: {line}", err=True)
+            _echo(f"reportgen: error: refused: {line}", err=True)
             runlog.error("refused: %s", line)
         if done.built is None and not done.refused and not quiet and not done.skipped:
-            click.echo(f"Nothing is due on {done.today}.")
+            _echo(f"Nothing is due on {done.today}.")
         elif done.built is None and not done.refused and not quiet:
-            click.echo(f"Nothing to build on {done.today}: " + "; ".join(done.skipped))
+            _echo(f"Nothing to build on {done.today}: " + "; ".join(done.skipped))
     return 2 if done.refused else 0
 
 
@@ -348,13 +382,13 @@ def validate(ctx: click.Context, config_path: str | None) -> None:
         for p in errors:
             _error(str(p))
         for p in warnings:
-            click.echo(f"reportgen: warning: {p}", err=True)
+            _echo(f"reportgen: warning: {p}", err=True)
         summary = f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
         if errors:
-            click.echo(f"reportgen: {summary}", err=True)
+            _echo(f"reportgen: {summary}", err=True)
             return 2
         if not ctx.obj.get("quiet"):
-            click.echo(f"OK: {_shown(config.path)} and its inputs are valid ({summary}).")
+            _echo(f"OK: {_shown(config.path)} and its inputs are valid ({summary}).")
         return 0
 
     _run_guarded(ctx, action)
@@ -390,7 +424,7 @@ def collect(
         files = collect_sheets(plan, target, today=today or dt.date.today(), dry_run=dry_run)
         if not ctx.obj.get("quiet"):
             for f in files:
-                click.echo(("Would write " if dry_run else "Wrote ") + _shown(f))
+                _echo(("Would write " if dry_run else "Wrote ") + _shown(f))
         return 0
 
     _run_guarded(ctx, action)
@@ -420,16 +454,16 @@ def due(ctx: click.Context, config_path: str | None, today: dt.date | None) -> N
         config = _load(config_path)
         day, lines = calendar_status(config, today=today)
         sent_words = {"sent": "yes", "partly": "partly", "unconfirmed": "unconfirmed", "": "no"}
-        click.echo(f"Today ({config.model.schedule.timezone}): {day}")
-        click.echo(f"{'due':<11} {'pack':<34} {'status':<8} {'built':<6} sent")
+        _echo(f"Today ({config.model.schedule.timezone}): {day}")
+        _echo(f"{'due':<11} {'pack':<34} {'status':<8} {'built':<6} sent")
         for line in lines:
             state = "due" if line.pack.due <= day else "coming"
-            click.echo(
+            _echo(
                 f"{line.pack.due.isoformat():<11} {line.pack.label:<34} {state:<8} "
                 f"{'yes' if line.built else 'no':<6} {sent_words[line.sent]}"
             )
         if not lines:
-            click.echo("No coming meetings in the calendar ([[meetings]] in reportgen.toml).")
+            _echo("No coming meetings in the calendar ([[meetings]] in reportgen.toml).")
         return 0
 
     _run_guarded(ctx, action)
@@ -487,15 +521,15 @@ def send(
                         "folder": p.delivery.pack,
                         "files": [{"name": n, "sha256": d} for n, d in p.delivery.attachments],
                     }
-                    click.echo(
+                    _echo(
                         f"Would send to {p.delivery.recipient}: {p.letter.subject!r}; {files}; "
                         f"{p.size:,} bytes; pack {pack_id_of(entry)}"
                     )
             elif not quiet:
                 for p in result.sent:
-                    click.echo(f"Sent {p.delivery.pack} to {p.delivery.recipient}")
+                    _echo(f"Sent {p.delivery.pack} to {p.delivery.recipient}")
                 if not result.sent and not result.unconfirmed:
-                    click.echo("Nothing to send.")
+                    _echo("Nothing to send.")
             for line in result.skipped:
                 log.info("not sent: %s", line)
         return 0
@@ -517,8 +551,8 @@ def cron(ctx: click.Context, config_path: str | None) -> None:
 
         config = _load(config_path)
         executable = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "reportgen" else _installed()
-        click.echo(crontab(executable, config.path, annual=config.model.schedule.annual))
-        click.echo(systemd_units(executable, config.path))
+        _echo(crontab(executable, config.path, annual=config.model.schedule.annual))
+        _echo(systemd_units(executable, config.path))
         return 0
 
     _run_guarded(ctx, action)
@@ -546,6 +580,7 @@ def run_log(config: Any, name: str, *, enabled: bool = True) -> Iterator[None]:
     handler = _LazyFileHandler(config.output_dir / plan.slug / "logs" / f"{stamp}-{name}.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
+    handler.addFilter(_MaskingFilter())
     watched = [runlog, logging.getLogger("reportgen.jobs")]
     for logger in watched:
         logger.addHandler(handler)

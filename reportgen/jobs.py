@@ -115,7 +115,14 @@ class DueRun:
     skipped: list[str] = field(default_factory=list)  # due packs already built from the same inputs, or sent
 
 
-def run_due(config: Config, *, today: dt.date | None = None, allow_stale: bool = False, command: str) -> DueRun:
+def run_due(
+    config: Config,
+    *,
+    today: dt.date | None = None,
+    allow_stale: bool = False,
+    command: str,
+    strict_privacy: bool = False,
+) -> DueRun:
     """Build exactly the packs that are due and not yet built from the same inputs; never rebuild a sent pack.
     A due pack whose inputs are all unchanged since the last pack sent for the same committee, or whose newest
     figures are older than ``[schedule] max_data_age_days``, is refused (``refused``) unless ``allow_stale``."""
@@ -160,7 +167,7 @@ def run_due(config: Config, *, today: dt.date | None = None, allow_stale: bool =
                 "([schedule] max_data_age_days; --allow-stale builds it anyway)"
             )
         return result
-    result.built = build_packs(config, specs=wanted, inputs=inputs, command=command)
+    result.built = build_packs(config, specs=wanted, inputs=inputs, command=command, strict_privacy=strict_privacy)
     for built in result.built.packs:
         log.info("built %s", built.folder.name)
     return result

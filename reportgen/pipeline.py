@@ -344,6 +344,7 @@ def build_packs(
     specs: list[PackSpec] | None = None,
     inputs: Inputs | None = None,
     progress: Callable[[int, int], None] | None = None,
+    strict_privacy: bool = False,
 ) -> RunResult:
     """Build the packs and publish them under ``<output>/<plan-slug>/`` with a manifest. Nothing is written when
     any input is invalid (InputError) or with ``dry_run``. ``pdf`` adds the Word report as tagged PDF (PDF/UA,
@@ -391,6 +392,7 @@ def build_packs(
             if spec.kind == "committee" and not context["initiatives"]:
                 warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")
             contexts.append((spec, context))
+        guard.raise_if_strict(strict_privacy)
         if dry_run:
             packs = [
                 BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in spec.file_names()], _summary(ctx))
@@ -487,11 +489,12 @@ def _publish(
                 for b in built
             ],
             "results": _results(evaluated),
-            "privacy": {"findings": guard.findings, "min_count": config.model.privacy.min_count},
             "archived": archived,
             "warnings": warnings,
             "emails": [],
         }
+        manifest = guard.scrub(manifest, "manifest.json")  # file names, titles and messages it repeats
+        manifest["privacy"] = {"findings": guard.findings, "min_count": config.model.privacy.min_count}
         manifest_path = write_manifest(root, manifest, stamp)
     for finding in guard.findings:
         warnings.append(f"{finding['where']}: {finding['what']}")

@@ -34,7 +34,9 @@ def fold_danish(text: str) -> str:
 
 def slugify(text: str) -> str:
     """A file or folder name: ``Handleplan 2019`` -> ``handleplan-2019``, ``Ældreudvalget`` -> ``aeldreudvalget``."""
-    return re.sub(r"[^a-z0-9]+", "-", fold_danish(text)).strip("-") or "plan"
+    from reportgen.domain.personal_data import NAME_MASK, masked
+
+    return re.sub(r"[^a-z0-9]+", "-", fold_danish(masked(text, NAME_MASK))).strip("-") or "plan"
 
 
 def sentence(text: str) -> str:

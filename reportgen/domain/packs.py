@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
+
+from reportgen.domain.personal_data import NAME_MASK, masked
 
 PackKind = Literal["committee", "annual"]
 
@@ -20,15 +23,21 @@ class PackSpec:
     year: int | None = None
 
     @property
+    def committee_in_names(self) -> str:
+        """The committee's code as it may appear in a file or folder name: never a CPR number, never a path."""
+        code = masked(self.committee or "", NAME_MASK)
+        return re.sub(r"[^\w-]+", "-", code).strip("-") or "udvalg"
+
+    @property
     def folder(self) -> str:
         if self.kind == "annual":
             return f"aarsstatus-{self.year}"
         assert self.meeting is not None
-        return f"{self.meeting.isoformat()}-{self.committee}"
+        return f"{self.meeting.isoformat()}-{self.committee_in_names}"
 
     @property
     def stem(self) -> str:
-        return self.folder if self.kind == "annual" else f"{self.committee}-{self.meeting}"
+        return self.folder if self.kind == "annual" else f"{self.committee_in_names}-{self.meeting}"
 
     def file_names(self) -> tuple[str, str]:
         """The Word report's and the Excel appendix's file names."""

@@ -76,8 +76,6 @@ def build_context(
     followed = {k for r in selected for c in r.initiative.criteria for k in indicators_of(c)}
     if spec.kind == "committee":  # a committee sees the indicators its own criteria follow, nothing else
         barometer = [b for b in barometer if b["indicator"] in followed]
-    for series in barometer:
-        series["chart"] = charts.indicator(series) if charts else None
     by_indicator = {b["indicator"]: b for b in barometer}
     goals: list[dict[str, Any]] = [
         {
@@ -99,7 +97,7 @@ def build_context(
         for c in i["criteria"]
         if c["status"] in (Status.BEHIND, Status.NOT_MET)
     ]
-    context = {
+    raw: dict[str, Any] = {
         "kommune": registry().by_code[plan.municipality_code].official_name,
         "plan": {
             "title": t(plan.title, "handleplan"),
@@ -134,7 +132,7 @@ def build_context(
         "attention": attention,
         "changes": _changes(initiatives, previous),
         "budgets": budgets,
-        "budget_chart": charts.budget(budgets) if charts and budgets else None,
+        "budget_chart": None,
         "other_indicators": [b for b in barometer if b["indicator"] not in shown_under_goals],
         "status_counts": [
             {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER
@@ -148,7 +146,14 @@ def build_context(
         "sources": [_source(s, t) for s in sources],
         "privacy_min_count": min_count,
     }
-    context["contents"] = contents(context)
+    raw["contents"] = contents(raw)
+    # The gate at the edge: every string of the context, whatever its source (plan, file names, indicator titles
+    # and keys, committee codes), is masked here; charts are drawn from the masked context.
+    context: dict[str, Any] = guard.scrub(raw, spec.folder)
+    for series in context["barometer"]:
+        series["chart"] = charts.indicator(series) if charts else None
+    if charts and context["budgets"]:
+        context["budget_chart"] = charts.budget(context["budgets"])
     return context
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
 from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
+from reportgen.domain.personal_data import masked
 from reportgen.domain.status import REPORTABLE_STATUSES
 from reportgen.plan import Plan, QualitativeCriterion
 from reportgen.plan.model import measures_of
@@ -105,9 +106,14 @@ def build_workbook(
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         sheet.print_title_rows = titles
-    wb.properties.title = f"{plan.title} – målinger"
-    wb.properties.creator = contact
+    wb.properties.title = masked(f"{plan.title} – målinger")
+    wb.properties.creator = masked(contact)
     wb.properties.language = "da-DK"
+    for sheet in (ws, guide):  # the privacy gate: no CPR number from the plan in a sheet sent out for filling in
+        for line in sheet.iter_rows():
+            for filled in line:
+                if isinstance(filled.value, str):
+                    filled.value = masked(filled.value)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
