@@ -7,9 +7,34 @@ codes of the command line (see the README: 0 ok, 1 internal error, 2 bad input, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+MAX_MESSAGE = 400
+"""The longest message part echoed: a 10 MB cell in a message would be one unreadable line."""
+
+
+_LONG_QUOTED = re.compile(r"'([^'\n]{60})[^'\n]{20,}'")
+
+
+def shorten_values(message: str) -> str:
+    """A message whose quoted values (``'…'``, as ``!r`` writes them) are cut to 60 characters each."""
+    return _LONG_QUOTED.sub(lambda m: f"'{m.group(1)}…' ({len(m.group(0)) - 2} characters)", message)
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Text fit for a one-line message: control characters and undecodable bytes escaped, cut to ``limit``."""
+    clean = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[: limit * 2])
+    if len(clean) > limit or len(text) > limit * 2:
+        return clean[: limit - 1] + f"… ({len(text):,} characters)".replace(",", ".")
+    return clean
+
+
+def describe(exc: BaseException) -> str:
+    """An exception from a library, fit for a message: its type and its text, shortened."""
+    return shorten(f"{type(exc).__name__}: {exc}", 200)
 
 
 class ReportgenError(Exception):
@@ -32,6 +57,12 @@ class Problem:
     row: int | None = None
     column: str | None = None
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        for name in ("file", "message", "expected", "sheet", "column"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, shorten(shorten_values(value)))
 
     def location(self) -> str:
         parts = [self.file]

@@ -53,7 +53,7 @@ def test_an_export_whose_encoding_changes_half_way(tmp_path: Path) -> None:
     path.write_bytes(head + rows + "01-01-2019;5.46.60;P;Løn;1,00\n".encode("cp1252"))
     message = economy_error(path)
     assert (
-        message.startswith("x.csv: cannot decode the file as utf-8")
+        message.startswith("x.csv:3002: cannot decode the file as utf-8")
         and "(one encoding for the whole file: UTF-8 or Windows-1252)" in message
     )
 

@@ -6,11 +6,14 @@ and a ``ProblemLog``; it knows neither the plan, the config models nor the rende
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from reportgen.errors import InputError, ProblemLog
+from reportgen.errors import InputError, Problem, ProblemLog, ReportgenError, describe
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -26,7 +29,11 @@ def read_each(
     paths: list[Path], displays: list[str], read_one: Callable[[Path, str], T], problems: ProblemLog
 ) -> list[T]:
     """Read every file with ``read_one``; a file that cannot be read at all adds its problems and the others go on,
-    so one run reports the problems of every file."""
+    so one run reports the problems of every file.
+
+    This is the readers' boundary: whatever a library raises on a broken file (a corrupt zip member, XML that does
+    not parse, a date beyond year 9999, a file that vanished or cannot be opened) becomes a problem naming the file,
+    never an internal error."""
     results: list[T] = []
     for path, display in zip(paths, displays, strict=True):
         try:
@@ -34,4 +41,14 @@ def read_each(
         except InputError as exc:
             for problem in exc.problems:
                 problems.add(problem)
+        except ReportgenError:
+            raise
+        except OSError as exc:
+            problems.add(Problem(display, f"cannot read the file ({exc.strerror or describe(exc)})", READABLE))
+        except Exception as exc:  # the boundary: every library error on a file is bad input
+            log.debug("reading %s failed", display, exc_info=True)
+            problems.add(Problem(display, f"cannot read the file ({describe(exc)})", READABLE))
     return results
+
+
+READABLE = "a readable .xlsx saved by Excel or LibreOffice, or a CSV text file"

@@ -14,26 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.domain.danish_text import fold_danish
-from reportgen.errors import InputError
+from reportgen.errors import InputError, describe, shorten
 
 SEPARATORS = ";,\t"
 Row = list[Any]
-
-
-def detect_encoding(head: bytes) -> str:
-    """UTF-8 with BOM, UTF-8, or Windows-1252 (the usual choice of Danish finance systems)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut off at the end of the sample is still UTF-8.
-        if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
-            return "utf-8"
-        return "cp1252"
 
 
 def sniff_separator(sample: str) -> str:
@@ -57,12 +41,69 @@ def sniff_separator(sample: str) -> str:
 
 SAMPLE_BYTES = 65536
 ENCODING_EXPECTED = "UTF-8, UTF-8 with BOM or Windows-1252 text"
+CONTROL_EXPECTED = "text without control characters (no NUL bytes, vertical tabs or form feeds)"
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_CELL_CHARS = 32767
+"""The longest cell read, as in Excel itself: a longer one is no real export."""
+MAX_XLSX_EXPANDED = 512 * 1024 * 1024
+"""The most an .xlsx may expand to when unpacked (a real export of a million postings is about 150 MB)."""
+MAX_XLSX_RATIO = 200
+"""The highest compression ratio of an .xlsx member: real sheets compress 5-30 times, zip bombs thousands."""
+
+
+def scan_text(path: Path, display: str, encoding: str | None = None) -> str:
+    """Check a whole text file before it is parsed and return its encoding: the one given, or UTF-8 when every byte
+    decodes as UTF-8, else Windows-1252 (decided on the whole file, so a Windows-1252 export whose first 64 KB are
+    ASCII is never rejected). A control character (a NUL byte would cut a cell short) is an error naming the line."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        if encoding is None and head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"  # control bytes are part of the encoding; the parser checks cells
+        decoder = codecs.getincrementaldecoder("utf-8")() if encoding is None else None
+        line, non_ascii = 1, False
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            bad = _CONTROL_BYTES.search(block)
+            if bad and (encoding or "").lower().replace("_", "-") not in ("utf-16", "utf-16-le", "utf-16-be"):
+                row = line + block.count(b"\n", 0, bad.start())
+                raise InputError.at(
+                    display, f"control character {bad.group()!r} in the text", CONTROL_EXPECTED, row=row
+                )
+            if decoder is not None:
+                try:
+                    decoder.decode(block)
+                    non_ascii = non_ascii or not block.isascii()
+                except UnicodeDecodeError as exc:
+                    _mixed(display, non_ascii or not block[: exc.start].isascii(), line, block, exc.start)
+                    decoder, encoding = None, "cp1252"
+            line += block.count(b"\n")
+        if decoder is not None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    return encoding or "utf-8"
+
+
+def _mixed(display: str, utf8_before: bool, line: int, block: bytes, position: int) -> None:
+    """A file that is UTF-8 with letters like æ, ø, å up to some line and not UTF-8 after it mixes two encodings:
+    no single decoding reads it right."""
+    if utf8_before:
+        raise InputError.at(
+            display,
+            "cannot decode the file as utf-8: the text before this line is UTF-8 with Danish letters, this line is not",
+            "one encoding for the whole file: UTF-8 or Windows-1252",
+            row=line + block.count(b"\n", 0, position),
+        )
 
 
 @dataclass(frozen=True)
 class CsvFormat:
-    """How a CSV file is written, decided from its first ``SAMPLE_BYTES``: encoding, separator, and the complete
-    rows of that sample (for finding the header)."""
+    """How a CSV file is written: encoding (decided on the whole file), separator, and the complete rows of its
+    first ``SAMPLE_BYTES`` (for finding the header)."""
 
     encoding: str
     separator: str
@@ -71,19 +112,25 @@ class CsvFormat:
 
 def sniff_csv(path: Path, display: str, *, encoding: str | None = None, separator: str | None = None) -> CsvFormat:
     """Detect a CSV file's encoding and separator (unless given) and read the rows of its first block."""
+    enc = scan_text(path, display, encoding)
     with path.open("rb") as fh:
         head = fh.read(SAMPLE_BYTES)
-    enc = encoding or detect_encoding(head)
     cut = len(head) == SAMPLE_BYTES
     try:
         sample = head.decode(enc, errors="ignore" if cut else "strict")
     except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError.at(display, f"cannot decode the file as {enc} ({exc})", ENCODING_EXPECTED) from None
+        raise InputError.at(display, f"cannot decode the file as {enc} ({describe(exc)})", ENCODING_EXPECTED) from None
     sep = separator or sniff_separator(sample)
-    rows = list(csv.reader(io.StringIO(sample), delimiter=sep))
+    try:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=sep))
+    except csv.Error as exc:
+        raise InputError.at(display, f"malformed CSV ({describe(exc)})", _CSV_EXPECTED) from None
     if cut:
         rows = rows[:-1]  # the last line of a cut sample may be incomplete
     return CsvFormat(enc, sep, rows)
+
+
+_CSV_EXPECTED = f"one row per line, quoted cells, at most {MAX_CELL_CHARS:,} characters a cell".replace(",", ".")
 
 
 def read_csv_rows(
@@ -94,35 +141,120 @@ def read_csv_rows(
     try:
         text = path.read_bytes().decode(fmt.encoding)
     except UnicodeDecodeError as exc:
-        raise InputError.at(display, f"cannot decode the file as {fmt.encoding} ({exc})", ENCODING_EXPECTED) from None
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=fmt.separator)]
+        raise InputError.at(
+            display, f"cannot decode the file as {fmt.encoding} ({exc.reason})", ENCODING_EXPECTED
+        ) from None
+    reader = csv.reader(io.StringIO(text), delimiter=fmt.separator)
+    rows: list[Row] = []
+    try:
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+    except csv.Error as exc:
+        raise InputError.at(display, f"malformed CSV ({describe(exc)})", _CSV_EXPECTED, row=reader.line_num) from None
+    for i, row in enumerate(rows, start=1):
+        for j, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                raise InputError.at(
+                    display,
+                    f"a cell of {len(cell):,} characters".replace(",", "."),
+                    _CSV_EXPECTED,
+                    row=i,
+                    column=column_letter(j),
+                )
     return rows, fmt.encoding, fmt.separator
 
 
+def check_xlsx_size(path: Path, display: str) -> None:
+    """Refuse a workbook that would expand beyond ``MAX_XLSX_EXPANDED`` or has a member compressed more than
+    ``MAX_XLSX_RATIO`` times, before any of it is parsed (a 4 MB file can unpack to gigabytes)."""
+    import zipfile
+
+    expected = "an .xlsx saved by Excel or LibreOffice"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise InputError.at(display, f"cannot open the workbook ({describe(exc)})", expected) from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_EXPANDED:
+        raise InputError.at(
+            display,
+            f"the workbook unpacks to {total / 2**20:,.0f} MB".replace(",", "."),
+            f"a workbook of at most {MAX_XLSX_EXPANDED // 2**20} MB unpacked",
+        )
+    for m in members:
+        if m.file_size > 1 << 20 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise InputError.at(
+                display,
+                f"the part {shorten(m.filename, 80)!r} is compressed {m.file_size // max(m.compress_size, 1)} times",
+                f"{expected} (no part compressed more than {MAX_XLSX_RATIO} times)",
+            )
+
+
 def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
-    """Every sheet of a workbook as rows of cell values (strings stripped; empty cells None)."""
+    """Every sheet of a workbook as rows of cell values (strings stripped; empty cells None).
+
+    The sheets' stated dimensions are not trusted (a ``<dimension>`` that understates the sheet would cut rows
+    off): every row in the file is read. A text cell with a control character or longer than Excel allows is an
+    error naming the sheet and cell."""
     from openpyxl import load_workbook
 
+    check_xlsx_size(path, display)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError.at(
-            display,
-            f"cannot open the workbook ({type(exc).__name__}: {exc})",
-            "an .xlsx file saved by Excel or LibreOffice",
+            display, f"cannot open the workbook ({describe(exc)})", "an .xlsx file saved by Excel or LibreOffice"
         ) from None
     try:
         sheets: dict[str, list[Row]] = {}
         for ws in wb.worksheets:
             rows: list[Row] = []
-            for row in ws.iter_rows(values_only=True):
-                rows.append([c.strip() if isinstance(c, str) else c for c in row])
+            ws.reset_dimensions()  # type: ignore[union-attr,unused-ignore]  # read-only sheets only
+            try:
+                for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    rows.append([_text_cell(c, display, ws.title, i, j) for j, c in enumerate(row)])
+            except InputError:
+                raise
+            except Exception as exc:  # corrupt sheet XML, a date beyond year 9999, a shared string that is missing
+                raise InputError.at(
+                    display,
+                    f"cannot read the sheet ({describe(exc)})",
+                    "a sheet saved by Excel or LibreOffice",
+                    sheet=ws.title,
+                    row=len(rows) + 1,
+                ) from None
             while rows and all(is_blank(c) for c in rows[-1]):
                 rows.pop()
             sheets[ws.title] = rows
         return sheets
     finally:
         wb.close()
+
+
+def _text_cell(value: Any, display: str, sheet: str, row: int, column: int) -> Any:
+    if not isinstance(value, str):
+        return value
+    if len(value) > MAX_CELL_CHARS:
+        raise InputError.at(
+            display,
+            f"a cell of {len(value):,} characters".replace(",", "."),
+            f"at most {MAX_CELL_CHARS} characters",
+            sheet=sheet,
+            row=row,
+            column=column_letter(column),
+        )
+    bad = _CONTROL_CHARS.search(value)
+    if bad:
+        raise InputError.at(
+            display,
+            f"control character {bad.group()!r} in the cell",
+            CONTROL_EXPECTED,
+            sheet=sheet,
+            row=row,
+            column=column_letter(column),
+        )
+    return value.strip()
 
 
 def is_blank(value: Any) -> bool:
