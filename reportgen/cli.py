@@ -90,6 +90,11 @@ def _run_guarded(ctx: click.Context, action: Callable[[], int | None]) -> None:
     except ReportgenError as exc:
         _error(str(exc))
         code = exc.exit_code
+    except OSError as exc:  # the environment: disk full, no permission, a file where a folder should be
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        _error(f"{where}{reason} (free space and write permission in the output folder; nothing new was published)")
+        code = 2
     except KeyboardInterrupt:
         _error("interrupted; nothing was published")
         code = 1

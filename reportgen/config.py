@@ -145,6 +145,13 @@ class SmtpConfig(StrictModel):
         return None if value is None else _address(value)
 
 
+class PathsConfig(StrictModel):
+    """Folders outside the config's own folder that the plan, inputs, templates and output may be in (a network
+    share, say). Nothing outside the config's folder is read or written unless it is inside one of these."""
+
+    allowed: list[str] = []
+
+
 class ConfigModel(StrictModel):
     municipality: int | str | None = None
     plan: str
@@ -158,6 +165,14 @@ class ConfigModel(StrictModel):
     meetings: list[Meeting] = []
     committees: dict[str, CommitteeConfig] = {}
     smtp: SmtpConfig = SmtpConfig()
+    paths: PathsConfig = PathsConfig()
+
+    @field_validator("municipality", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):  # TOML's true would otherwise be read as kommunekode 1
+            raise ValueError(f"{str(value).lower()} is not a Danish municipality (a kommunekode such as 147 or a name)")
+        return value
 
     @field_validator("municipality")
     @classmethod
@@ -210,15 +225,40 @@ class Config:
         return self.display(self.resolve(configured)) if configured else f"(built-in) {DEFAULT_TEMPLATES[name]}"
 
     def expand(self, patterns: list[str]) -> list[Path]:
-        """Files matching the glob patterns, sorted, without duplicates; Office lock files (~$x.xlsx) skipped."""
+        """Files matching the glob patterns, sorted, without duplicates; Office lock files (~$x.xlsx) skipped. A
+        match outside the allowed folders (through ``..`` or a symbolic link) is an error."""
         found: dict[Path, None] = {}
         for pattern in patterns:
             full = self.resolve(pattern)
             anchor = Path(full.anchor)
             for p in sorted(anchor.glob(str(full.relative_to(anchor)))):
                 if p.is_file() and not p.name.startswith(("~$", ".")):
+                    self.require_allowed(p, f"inputs: {pattern}")
                     found[p] = None
         return list(found)
+
+    @property
+    def allowed_folders(self) -> list[Path]:
+        return [self.base, *(self.resolve(a).resolve() for a in self.model.paths.allowed)]
+
+    def require_allowed(self, path: Path, key: str) -> None:
+        """InputError unless ``path`` (symbolic links followed) is inside the config's folder or an allowed one."""
+        real = path.resolve()
+        if not any(real.is_relative_to(folder) for folder in self.allowed_folders):
+            raise InputError.at(
+                self.display(self.path),
+                f"{self.display(path)} is outside the config's folder",
+                "a path inside " + self.display(self.base) + ", or its folder in [paths] allowed",
+                column=key,
+            )
+
+    def check_paths(self) -> None:
+        """The plan, the templates and the output folder must be inside the allowed folders."""
+        self.require_allowed(self.plan_path, "plan")
+        self.require_allowed(self.output_dir, "output.dir")
+        for name in DEFAULT_TEMPLATES:
+            if getattr(self.model.templates, name):
+                self.require_allowed(self.template(name), f"templates.{name}")
 
 
 def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
@@ -255,4 +295,9 @@ def load_config(path: str | Path, *, output_root: Path | None = None) -> Config:
                 msg = str(e["msg"]).removeprefix("Value error, ")
                 problems.append(Problem(display, msg, "", column=key))
         raise InputError(problems) from None
-    return Config(model, path, output_root=output_root)
+    config = Config(model, path, output_root=output_root)
+    if output_root is None:  # an explicit output root (the shipped example run elsewhere) is the user's choice
+        config.check_paths()
+    else:
+        config.require_allowed(config.plan_path, "plan")
+    return config

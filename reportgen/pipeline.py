@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,6 +359,10 @@ def build_packs(
 
         require_office()
     inputs = inputs or read_inputs(config)
+    if not dry_run:
+        environment = ProblemLog()
+        check_environment(config, environment)
+        environment.raise_if_errors()
     plan = inputs.plan
     if specs is None:
         specs = plan_packs(config, plan, meeting=meeting, committees=committees, annual=annual, today=today)
@@ -546,6 +551,26 @@ def _summary(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def check_environment(config: Config, problems: ProblemLog) -> None:
+    """What a run needs of the machine, checked before anything is written: every template is a file, and the
+    output folder is a folder this user can write in (or can be made)."""
+    for name in ("status", "appendix", "annual", "annual_appendix"):
+        template = config.template(name)
+        if not template.is_file():
+            problems.error(
+                config.template_display(name), "template not found", "a template file; see templates/README.md"
+            )
+    folder = config.output_dir
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    shown = config.display(folder)
+    if not existing.is_dir():
+        problems.error(shown, f"{config.display(existing)} is a file, not a folder", "a folder for the packs")
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problems.error(shown, f"no permission to write in {config.display(existing)}", "a folder this user can write")
+
+
 def validate(config: Config) -> list[Problem]:
     """Every problem with the config, plan, inputs and templates (errors and warnings); writes nothing the user
     sees (the templates are tried in a scratch folder that is removed)."""
@@ -557,7 +582,9 @@ def validate(config: Config) -> list[Problem]:
             if p not in problems.problems:
                 problems.add(p)
         return problems.problems
-    check_templates(config, inputs, problems)
+    check_environment(config, problems)
+    if not problems.errors:
+        check_templates(config, inputs, problems)
     return problems.problems
 
 

@@ -19,6 +19,22 @@ _DANISH = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _GROUPED_SPACE = re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$")
 
 
+MAX_MAGNITUDE = Decimal(10) ** 15
+"""No figure of a municipality's plan or inputs reaches a thousand billion kr. or persons: anything larger (or not
+finite: NaN, infinity, a cell holding 1e309) is an error in the file, never a figure."""
+MAGNITUDE_EXPECTED = "a finite number below 1.000.000.000.000.000"
+
+
+def bounded(value: Decimal, raw: object = None) -> Decimal:
+    """``value`` if it is finite and below ``MAX_MAGNITUDE`` in absolute value; else ValueError."""
+    shown = repr(raw if raw is not None else value)
+    if not value.is_finite():
+        raise ValueError(f"{shown} is not a finite number")
+    if abs(value) >= MAX_MAGNITUDE:
+        raise ValueError(f"{shown} is beyond any figure of a plan or an export")
+    return value
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     value: Decimal
@@ -56,13 +72,13 @@ def parse_danish_number(text: str, *, allow_percent: bool = True) -> ParsedNumbe
     s = _SPACES.sub(" ", s)
     if _GROUPED_SPACE.match(s):  # spaces only as thousands separators: "1 234,50"
         s = s.replace(" ", ".")
-    if not _DANISH.match(s):
+    if not _DANISH.match(s) or len(s) > 40:
         raise ValueError(f"{raw!r} is not a number")
     try:
         value = Decimal(s.replace(".", "").replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees digits
         raise ValueError(f"{raw!r} is not a number") from exc
-    return ParsedNumber(-value if negative else value, percent)
+    return ParsedNumber(bounded(-value if negative else value, raw), percent)
 
 
 def to_decimal(value: object) -> Decimal:

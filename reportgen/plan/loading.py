@@ -6,6 +6,7 @@ Duplicate keys are errors (PyYAML silently keeps the last one).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from reportgen.domain.areas import registry
-from reportgen.errors import InputError, Problem
+from reportgen.errors import InputError, Problem, describe
 from reportgen.plan import model
 from reportgen.plan.model import CRITERION_KINDS, CRITERION_TYPES, SEP, EconomyFilter, Initiative, Plan, PlanPeriod
 
@@ -24,35 +25,77 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+"""A plan is a few hundred lines; a file beyond this is not a plan."""
+MAX_NODES = 200_000
+"""How many values the plan may hold once aliases are expanded (the shipped plan has about 2.000): a few nested
+aliases in a small file can otherwise expand to billions."""
+MAX_DEPTH = 40
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+YAML_EXPECTED = "valid YAML"
+
+
 def load_with_lines(path: Path, display: str) -> tuple[Any, dict[Path_, int]]:
-    """Read a YAML file; return its data and a map from key path (``("initiatives", 0, "criteria")``) to line."""
+    """Read a YAML file; return its data and a map from key path (``("initiatives", 0, "criteria")``) to line.
+
+    Every way a file can be bad is an InputError naming the line: not UTF-8, a control character, a tag that is
+    not plain YAML (``!!python/…``, ``!ukendt``), an impossible date, nesting deeper than ``MAX_DEPTH``, aliases
+    expanding beyond ``MAX_NODES`` values, a file beyond ``MAX_PLAN_BYTES``."""
     try:
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            raise InputError.at(
+                display, f"the file is {path.stat().st_size:,} bytes".replace(",", "."), "a plan of at most 5 MB"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError.at(display, "file not found", "an existing YAML file") from None
     except UnicodeDecodeError as exc:
         raise InputError.at(display, f"not UTF-8 text ({exc.reason})", "a YAML file saved as UTF-8") from None
+    except OSError as exc:
+        raise InputError.at(display, f"cannot read the file ({exc.strerror or describe(exc)})", "a YAML file") from None
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError.at(display, f"control character {bad.group()!r}", "text without control characters", row=line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputError.at(display, f"invalid YAML: {exc.problem}", "valid YAML", row=line) from None
+        mark = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputError.at(display, f"invalid YAML: {exc.problem}", YAML_EXPECTED, row=mark) from None
+    except yaml.YAMLError as exc:
+        raise InputError.at(display, f"invalid YAML ({describe(exc)})", YAML_EXPECTED) from None
+    except RecursionError:
+        raise InputError.at(display, "the YAML is nested too deeply", f"at most {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {(): 1}
     if node is None:
         return None, lines
-    data = _build(loader, node, (), lines, display)
+    budget = [MAX_NODES]
+    data = _build(loader, node, (), lines, display, budget)
     return data, lines
 
 
-def _build(loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], display: str) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _build(
+    loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], display: str, budget: list[int]
+) -> Any:
+    line = node.start_mark.line + 1
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InputError.at(
+            display,
+            f"the plan expands to more than {MAX_NODES:,} values (aliases?)".replace(",", "."),
+            "a plan without nested aliases",
+            row=line,
+        )
+    if len(path) > MAX_DEPTH:
+        raise InputError.at(display, "the YAML is nested too deeply", f"at most {MAX_DEPTH} levels", row=line)
+    lines.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node, display)
             if isinstance(key, (list, dict)):
                 raise InputError.at(
                     display, "a key must be a plain value", "key: value", row=key_node.start_mark.line + 1
@@ -62,11 +105,35 @@ def _build(loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int
                     display, f"duplicate key {key!r}", "each key once", row=key_node.start_mark.line + 1
                 )
             lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _build(loader, value_node, (*path, key), lines, display)
+            result[key] = _build(loader, value_node, (*path, key), lines, display, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), lines, display) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+        return [_build(loader, item, (*path, i), lines, display, budget) for i, item in enumerate(node.value)]
+    return _scalar(loader, node, display)
+
+
+def _scalar(loader: _Loader, node: yaml.Node, display: str) -> Any:
+    """One value: a tag the safe loader does not know, or a value its tag cannot hold (``2019-02-31``), is an error
+    on the node's line."""
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError.at(display, "a key must be a plain value", "key: value", row=line)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:
+        raise InputError.at(display, f"invalid YAML: {exc.problem}", YAML_EXPECTED, row=line) from None
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise InputError.at(
+            display, f"{node.value!r} is not a valid {node.tag.rpartition(':')[2]} ({exc})", YAML_EXPECTED, row=line
+        ) from None
+    if isinstance(value, str) and _CONTROL.search(value):  # written as an escape: "\v"
+        raise InputError.at(
+            display,
+            f"control character {_CONTROL.search(value).group()!r} in {value!r}",  # type: ignore[union-attr]
+            "text without control characters",
+            row=line,
+        )
+    return value
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int | None:

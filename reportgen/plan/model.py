@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
+from reportgen.domain.accounts import ACCOUNT_EXPECTED, normalise_account
 from reportgen.domain.areas import registry
 from reportgen.domain.danish_text import slugify
 from reportgen.domain.models import StrictModel
-from reportgen.domain.numbers import parse_danish_number
+from reportgen.domain.numbers import MAGNITUDE_EXPECTED, bounded, parse_danish_number
 from reportgen.domain.periods import Period, parse_period
 
 SEP = "||"  # separates "what is wrong" from "what was expected" inside validator messages
@@ -61,7 +62,11 @@ def parse_target(value: Any) -> Target:
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{value!r} is not a target{SEP}{TARGET_EXPECTED}")
     if isinstance(value, (int, float)):
-        return Target(">=", Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+        given = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        try:
+            return Target(">=", bounded(given, value))
+        except ValueError as exc:
+            raise ValueError(f"{exc}{SEP}{TARGET_EXPECTED}") from None
     m = _TARGET.match(str(value))
     if not m:
         raise ValueError(f"{value!r} is not a target{SEP}{TARGET_EXPECTED}")
@@ -179,7 +184,7 @@ class EconomyCountCriterion(_CriterionBase):
     """The count of grants (or postings) on the given accounts in a period."""
 
     kind: Literal["economy_count"]
-    accounts: list[str] = Field(min_length=1)
+    accounts: list[Account] = Field(min_length=1)
     period: PeriodField
     target: TargetField | None = None
     better: Literal["higher", "lower"] = "lower"
@@ -218,9 +223,28 @@ CRITERION_KINDS = ("count", "ratio", "benchmark", "trend", "gap", "budget", "eco
 # --- plan ---------------------------------------------------------------------------------------------------------
 
 
+def _account(value: Any) -> str:
+    try:
+        normalise_account(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}{SEP}{ACCOUNT_EXPECTED}") from None
+    return str(value).strip()
+
+
+def _amount(value: Decimal) -> Decimal:
+    try:
+        return bounded(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}{SEP}an amount in kr. {MAGNITUDE_EXPECTED}") from None
+
+
+Account = Annotated[str, BeforeValidator(_account)]
+Amount = Annotated[Decimal, AfterValidator(_amount)]
+
+
 class EconomyFilter(StrictModel):
     projects: list[str] = []
-    accounts: list[str] = []
+    accounts: list[Account] = []
 
     @model_validator(mode="after")
     def _not_empty(self) -> EconomyFilter:
@@ -235,7 +259,7 @@ class Initiative(StrictModel):
     goal: str
     committees: list[str] = Field(min_length=1)
     contact: str = Field(min_length=1)
-    budget: dict[int, Decimal] = {}
+    budget: dict[int, Amount] = {}
     economy: EconomyFilter | None = None
     criteria: list[Criterion] = Field(min_length=1)
 
@@ -267,7 +291,7 @@ class Plan(StrictModel):
     title: str = Field(min_length=1)
     municipality: int | str
     period: PlanPeriod
-    pool: Decimal | None = None
+    pool: Amount | None = None
     committees: dict[str, str] = Field(min_length=1)
     goals: dict[str, str] = Field(min_length=1)
     initiatives: list[Initiative] = Field(min_length=1)

@@ -24,7 +24,7 @@ from reportgen.readers.danish import (
     parse_danish_series,
     parse_date_series,
 )
-from reportgen.readers.tables import find_header, norm_header, read_xlsx_sheets, sniff_csv
+from reportgen.readers.tables import MAX_CELL_CHARS, find_header, norm_header, read_xlsx_sheets, sniff_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +41,17 @@ class EconomyColumns(Settings):
     beloeb: str = "beloeb"
     antal: str | None = "antal"
 
+    def __post_init__(self) -> None:
+        seen: dict[str, str] = {}
+        for canonical, name in asdict(self).items():
+            if name is None:
+                continue
+            key = norm_header(name)
+            if key in seen:
+                # two canonical columns read from one export column: one of them would silently read the other's cells
+                raise ValueError(f"{name!r} is mapped twice ({seen[key]} and {canonical}); each column once")
+            seen[key] = canonical
+
 
 @dataclass(frozen=True)
 class EconomySettings(Settings):
@@ -49,6 +60,17 @@ class EconomySettings(Settings):
     columns: EconomyColumns = field(default_factory=EconomyColumns)
     encoding: str | None = None
     separator: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.separator is not None and len(self.separator) != 1:
+            raise ValueError(f"separator {self.separator!r} is not one character (such as ';', ',' or a tab)")
+        if self.encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(f"{self.encoding!r} is not an encoding (such as 'utf-8' or 'cp1252')") from None
 
 
 TOTAL_WORDS = re.compile(r"^(i ?alt|total|totalt|sum|samlet|ialt)\b", re.IGNORECASE)
@@ -107,6 +129,9 @@ def read_postings(
     first_line = header_line + 1
     held: pd.DataFrame | None = None
     for chunk in chunks:
+        if chunk.empty:  # a header and no postings: a month without postings is normal
+            continue
+        _check_cell_lengths(chunk, first_line, display, problems)
         frame = _canonical(chunk, first_line, settings)
         first_line += len(chunk)
         if held is not None:
@@ -163,6 +188,27 @@ class _Reporter:
                     self.expected[(canonical, what)],
                     column=column,
                 )
+
+
+def _check_cell_lengths(chunk: pd.DataFrame, first_line: int, display: str, problems: ProblemLog) -> None:
+    """A cell longer than Excel allows is no posting: an error naming it (the free text is never kept, but a
+    malformed export must not pass unnoticed)."""
+    import pandas as pd
+
+    for column in chunk.columns:
+        values = chunk[column]
+        if not isinstance(values.dtype, pd.StringDtype):
+            continue
+        lengths = values.str.len()
+        if lengths.max() > MAX_CELL_CHARS:
+            at = int(lengths.to_numpy(na_value=0).argmax())
+            problems.error(
+                display,
+                f"a cell of {int(lengths.iloc[at]):,} characters".replace(",", "."),
+                f"at most {MAX_CELL_CHARS} characters a cell",
+                row=first_line + at,
+                column=str(column),
+            )
 
 
 def _canonical(raw: pd.DataFrame, first_line: int, settings: EconomySettings) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reportgen.domain.areas import registry
-from reportgen.domain.numbers import NUMBER_EXPECTED, parse_danish_number, to_decimal
+from reportgen.domain.numbers import NUMBER_EXPECTED, bounded, parse_danish_number, to_decimal
 from reportgen.domain.observations import SourceNote, SourceNotes, observations_frame, title_lines
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.errors import InputError, ProblemLog
@@ -32,6 +32,7 @@ from reportgen.readers.tables import (
     column_letter,
     find_header,
     is_blank,
+    iter_data_rows,
     norm_header,
     read_csv_rows,
     read_xlsx_sheets,
@@ -137,6 +138,8 @@ def read_barometer(
         sheets = {"": rows}
     else:
         raise InputError.at(display, f"unsupported file type {path.suffix!r}", ".xlsx or .csv")
+    if not any(sheets.values()):
+        raise InputError.at(display, "the file is empty", "a table of indicator values (see README.md)")
     out: list[dict[str, Any]] = []
     for sheet, rows in sheets.items():
         if not rows:
@@ -254,7 +257,10 @@ def _value(cell: Any, unit: str, config: BarometerSettings) -> tuple[float | Non
     if isinstance(cell, bool):
         return None, f"{cell!r} is not a number", unit
     if isinstance(cell, (int, float)):
-        number = to_decimal(cell)
+        try:
+            number = bounded(to_decimal(cell), cell)
+        except ValueError as exc:
+            return None, str(exc), unit
         percent_sign = False
     else:
         text = str(cell).strip()
@@ -300,6 +306,28 @@ class _Table:
     settings: BarometerFileSettings | None
     config: BarometerSettings
     problems: ProblemLog
+
+    def __post_init__(self) -> None:
+        """A data row wider than its header, or (in a CSV file) a row cut short, is malformed: its cells could be
+        read under the wrong columns. A one-cell row below the table is a note (``Kilde: …``)."""
+        width = max((i + 1 for i, c in enumerate(self.rows[self.header]) if not is_blank(c)), default=0)
+        for n, row in iter_data_rows(self.rows, self.header):
+            filled = [i for i, c in enumerate(row) if not is_blank(c)]
+            if filled and filled[-1] >= width:
+                self.problems.error(
+                    self.display,
+                    f"the row has a value in column {column_letter(filled[-1])}, beyond the header's {width} columns",
+                    "every row as wide as the header",
+                    sheet=self.sheet,
+                    row=n,
+                )
+            elif self.sheet is None and 1 < len(row) < width:
+                self.problems.error(
+                    self.display,
+                    f"the row has {len(row)} cells, the header {width}",
+                    "every row as wide as the header",
+                    row=n,
+                )
 
     @property
     def indicator(self) -> str | None:

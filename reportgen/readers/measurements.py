@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportgen.domain.numbers import parse_danish_number, to_decimal
+from reportgen.domain.numbers import bounded, parse_danish_number, to_decimal
 from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
 from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
 from reportgen.domain.observations import SourceNote, SourceNotes, observations_frame, title_lines
@@ -78,6 +78,7 @@ def read_measurements(
     col = {c: names.index(norm_header(c)) if norm_header(c) in names else None for c in COLUMNS}
     measures = settings.keys
     out: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str, str], tuple[int, Any]] = {}
     for line, row in iter_data_rows(rows, header):
         cell = partial(_cell, row, col)
         where = partial(_where, line, col)
@@ -116,6 +117,17 @@ def read_measurements(
                 **where("Værdi"),
             )
             continue
+        key = (initiative_id, measure, period)
+        if key in seen and seen[key][1] != (value, label):
+            problems.error(
+                display,
+                f"initiative {initiative_id}, {measure!r}, {period} is also given on row {seen[key][0]} with another "
+                "value",
+                "one value per initiative, measurement and period: delete the row that is wrong",
+                **where("Værdi"),
+            )
+            continue
+        seen.setdefault(key, (line, (value, label)))
         comment = cell("Kommentar")
         out.append(
             {
@@ -154,7 +166,10 @@ def _value(cell: Any) -> tuple[float | None, str | None, str]:
     if is_blank(cell):
         return None, None, "antal"
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return float(to_decimal(cell)), None, "antal"
+        try:
+            return float(bounded(to_decimal(cell))), None, "antal"
+        except ValueError:  # infinity, NaN, 1e309: reported as not a number
+            return None, None, "antal"
     text = str(cell).strip()
     if text.casefold() in STATUS_WORDS:
         return None, str(STATUS_WORDS[text.casefold()]), "status"
@@ -179,4 +194,19 @@ def read_all_measurements(
     frames = read_each(
         paths, displays, lambda path, display: read_measurements(path, display, settings, problems, notes), problems
     )
-    return pd.concat(frames, ignore_index=True) if frames else observations_frame()
+    if not frames:
+        return observations_frame()
+    combined = pd.concat(frames, ignore_index=True)
+    keys = ["initiative", "indicator", "period"]
+    both = combined[combined.duplicated(keys, keep=False)]
+    for (initiative, measure, period), group in both.groupby(keys, sort=True):
+        values = {(None if v != v else v, lbl) for v, lbl in zip(group["value"], group["label"], strict=True)}
+        files = list(dict.fromkeys(group["source"]))
+        if len(values) > 1 and len(files) > 1:
+            problems.error(
+                files[-1],
+                f"initiative {initiative}, {measure!r}, {period} is also given in {files[0]} with another value",
+                "one value per initiative, measurement and period across all measurement sheets",
+                sheet=SHEET,
+            )
+    return combined

@@ -70,7 +70,10 @@ def scan_text(path: Path, display: str, encoding: str | None = None) -> str:
             if bad and (encoding or "").lower().replace("_", "-") not in ("utf-16", "utf-16-le", "utf-16-be"):
                 row = line + block.count(b"\n", 0, bad.start())
                 raise InputError.at(
-                    display, f"control character {bad.group()!r} in the text", CONTROL_EXPECTED, row=row
+                    display,
+                    f"control character {bad.group().decode('latin-1')!r} in the text",
+                    CONTROL_EXPECTED,
+                    row=row,
                 )
             if decoder is not None:
                 try:
