@@ -51,3 +51,33 @@ def test_a_bomb_is_refused_in_bounded_memory(case: Case, example: Path) -> None:
     assert code == 2, stderr
     assert max_rss_kb < 500 * 1024, f"{max_rss_kb / 1024:.0f} MB"
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+def test_a_sheet_whose_dimension_understates_it_is_read_to_its_last_row(example: Path) -> None:
+    from reportgen.errors import ProblemLog
+    from reportgen.readers.economy import EconomyColumns, EconomySettings, read_postings
+    from tests.data.hostile.generate import understated_dimension
+
+    understated_dimension(example)
+    columns = EconomyColumns(
+        dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Posteringstekst", beloeb="Beløb"
+    )
+    problems = ProblemLog()
+    path = example / "inputs" / "economy" / "ekstra.xlsx"
+    postings = read_postings(path, "ekstra.xlsx", EconomySettings(columns=columns), problems)
+    assert len(postings) == 300 and int(postings["oere"].sum()) == 300 * 100, problems.problems
+
+
+def test_a_windows_1252_export_whose_first_64_kb_are_ascii_is_read_as_windows_1252(tmp_path: Path) -> None:
+    from reportgen.readers.tables import read_csv_rows
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(("a;b\n" + "x;1\n" * 20000 + "Løn;2\n").encode("cp1252"))
+    rows, encoding, _ = read_csv_rows(path, "x.csv")
+    assert encoding == "cp1252" and rows[-1] == ["Løn", "2"]
+
+
+def test_openpyxl_parses_with_defusedxml() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # entity expansion and external entities are refused by the parser itself

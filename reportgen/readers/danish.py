@@ -27,6 +27,9 @@ _DATE_PATTERNS = [
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), ("y", "m", "d")),
 ]
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Posting dates outside these years are errors in the export (and beyond what a timestamp column can hold)."""
+LAST_SERIAL = (dt.date(LAST_YEAR, 12, 31) - EXCEL_EPOCH).days
 
 
 def parse_date(value: object) -> dt.date:
@@ -198,6 +201,8 @@ def parse_date_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         is_num = is_date
     else:
         is_date = values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).astype(bool)
+        beyond = is_date & values.map(lambda v: isinstance(v, dt.date) and not FIRST_YEAR <= v.year <= LAST_YEAR)
+        is_date &= ~beyond.astype(bool)
         if is_date.any():
             result[is_date] = pd.to_datetime(values[is_date].map(lambda v: dt.datetime(v.year, v.month, v.day)))
         is_num = _numeric_cells(values)
@@ -210,7 +215,7 @@ def parse_date_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         serial[serial_text] = pd.to_numeric(text[serial_text].str.replace(",", ".", regex=False)).to_numpy(
             dtype="float64"
         )
-    ok_serial = serial.between(1, 2958465)
+    ok_serial = serial.between(1, LAST_SERIAL)
     if ok_serial.any():
         result[ok_serial] = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(serial[ok_serial].astype("int64"), unit="D")
     empty = ~(is_date | is_num) & _bool(text == "")
@@ -219,7 +224,7 @@ def parse_date_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         if not todo.any():
             break
         parsed = _dates_from_components(text[todo], pattern)
-        hit = parsed.notna()
+        hit = parsed.notna() & parsed.dt.year.between(FIRST_YEAR, LAST_YEAR)
         result[parsed[hit].index] = parsed[hit]
         todo[parsed[hit].index] = False
     bad = todo | (is_num & ~ok_serial)

@@ -351,6 +351,7 @@ def _read_csv(
                 dtype="string[pyarrow]",
                 keep_default_na=False,
                 skip_blank_lines=False,
+                index_col=False,  # a row with more cells than the header is an error, never an index
                 engine="c",
                 chunksize=CHUNK_ROWS,
             )

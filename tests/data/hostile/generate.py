@@ -121,6 +121,29 @@ def long_text_cell(root: Path) -> None:
     _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda b: b.replace(b">tekst<", b">" + b"A" * 40000 + b"<"))
 
 
+def xml_entity_bomb(root: Path) -> None:
+    """Billion laughs inside a sheet: entities that expand to gigabytes (defusedxml refuses any entity)."""
+    path = _economy_xlsx(root, [["01-02-2021", "5.46.60.001", "INT19-01", "x", "1,00"]])
+    entities = '<!ENTITY a0 "ha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    doctype = f"<!DOCTYPE worksheet [{entities}]>".encode()
+    _rewrite_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda b: doctype + b.replace(b"<t>x</t>", b"<t>&a9;</t>"),
+    )
+
+
+def xml_external_entity(root: Path) -> None:
+    """XXE: a cell that would read /etc/passwd."""
+    path = _economy_xlsx(root, [["01-02-2021", "5.46.60.001", "INT19-01", "x", "1,00"]])
+    doctype = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    _rewrite_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda b: doctype + b.replace(b"<t>x</t>", b"<t>&xxe;</t>"),
+    )
+
+
 def yaml_alias_bomb(root: Path) -> None:
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
@@ -194,6 +217,8 @@ CASES: list[Case] = [
     Case("economy-infinite-amount", infinite_amount, 2, "ekstra.xlsx"),
     Case("economy-zip-bomb", zip_bomb, 2, "compressed"),
     Case("economy-huge-shared-string", huge_shared_string, 2, "compressed"),
+    Case("economy-xml-entity-bomb", xml_entity_bomb, 2, "ekstra.xlsx"),
+    Case("economy-xml-external-entity", xml_external_entity, 2, "ekstra.xlsx"),
     Case("economy-long-text-cell", long_text_cell, 2, "a cell of 40.000 characters"),
     Case(
         "economy-not-a-zip",
