@@ -10,6 +10,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import logging
 import os
 import shutil
 import socket
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import LockHeldError
+
+log = logging.getLogger(__name__)
 
 LOCK_NAME = ".reportgen.lock"
 ARCHIVE = "_arkiv"
@@ -89,6 +92,8 @@ def output_lock(folder: Path, command: str) -> Iterator[None]:
             "command": command,
         }
         atomic_write_text(info_path, json.dumps(info))
+        for line in recover(folder):
+            log.warning("%s: %s", folder, line)
         yield
     finally:
         info_path.unlink(missing_ok=True)
@@ -102,8 +107,19 @@ def _user() -> str:
         return "?"
 
 
+JOURNAL = ".publish.json"
+
+
 class Staging:
-    """A temporary folder inside the output folder where packs are built before they are moved into place."""
+    """A temporary folder inside the output folder where packs and their manifest are built before they are moved
+    into place.
+
+    Publishing is journaled, so that a run killed at any point is finished by the next one: first every staged
+    file is complete and fsynced and the plan of moves (which pack goes where, which earlier pack goes to which
+    archive folder) is written to ``.publish.json``; then the moves are made; then the journal is removed. A run
+    that finds a journal (``recover``) makes the moves that are still to be made, so every canonical place ends up
+    holding the complete new pack, the earlier one is in the archive, and the manifest describes what is in place.
+    Staging folders without a journal are from runs killed before publishing and are removed."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -117,27 +133,117 @@ class Staging:
         return p
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        if not (self.root / JOURNAL).exists():  # once journaled, the publish is finished, never thrown away
+            shutil.rmtree(self.path, ignore_errors=True)
 
-    def publish(self, stamp: str) -> dict[str, str]:
-        """Move every staged pack folder into place, archiving an existing one. Returns {folder: archived-to}."""
+    def plan_archive(self, stamp: str) -> dict[str, str]:
+        """Where each pack now in place will be archived: {folder: path relative to the root}."""
         archived: dict[str, str] = {}
+        taken: set[Path] = set()
         for staged in sorted(p for p in self.path.iterdir() if p.is_dir()):
-            final = self.root / staged.name
-            if final.exists():
-                destination = _unique(self.root / ARCHIVE / stamp / staged.name)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(final, destination)
+            if (self.root / staged.name).exists():
+                destination = _unique(self.root / ARCHIVE / stamp / staged.name, taken)
+                taken.add(destination)
                 archived[staged.name] = str(destination.relative_to(self.root))
-            os.replace(staged, final)
-        self.discard()
         return archived
 
+    def publish(self, manifest: dict[str, Any], archived: dict[str, str], stamp: str) -> Path:
+        """Move every staged pack into place (archiving the one there) and the manifest with them; returns the
+        manifest's path."""
+        for staged in self.path.iterdir():
+            if staged.is_dir():
+                _fsync_tree(staged)
+        atomic_write_text(self.path / MANIFEST, _dumps(manifest))
+        old_manifest = None
+        if (self.root / MANIFEST).exists():
+            old_manifest = str(_unique(self.root / ARCHIVE / stamp / MANIFEST).relative_to(self.root))
+        journal = {
+            "staging": self.path.name,
+            "packs": sorted(p.name for p in self.path.iterdir() if p.is_dir()),
+            "archive": archived,
+            "old_manifest": old_manifest,
+        }
+        atomic_write_text(self.root / JOURNAL, json.dumps(journal, ensure_ascii=False))
+        _fsync_dir(self.root)
+        _finish(self.root, journal)
+        return self.root / MANIFEST
 
-def _unique(path: Path) -> Path:
+
+def _finish(root: Path, journal: dict[str, Any]) -> None:
+    """Make the moves a journal lists that are not yet made; each step can be repeated after a kill."""
+    staging = root / str(journal["staging"])
+    for name in journal["packs"]:
+        staged, final = staging / name, root / name
+        if not staged.exists():
+            continue  # already moved into place
+        destination = journal["archive"].get(name)
+        if final.exists():
+            if destination is None or (root / destination).exists():
+                shutil.rmtree(final)  # not the archived copy (already safe) — a leftover of a failed move
+            else:
+                (root / destination).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(final, root / destination)
+        os.replace(staged, final)
+    staged_manifest = staging / MANIFEST
+    if staged_manifest.exists():
+        old = journal.get("old_manifest")
+        if old and (root / MANIFEST).exists() and not (root / old).exists():
+            (root / old).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / MANIFEST, root / old)
+        os.replace(staged_manifest, root / MANIFEST)
+    _fsync_dir(root)
+    (root / JOURNAL).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover(root: Path) -> list[str]:
+    """Finish a publish a killed run left journaled, and remove staging folders of runs killed before publishing.
+    Call with the output lock held. Returns what was done, for the log."""
+    done: list[str] = []
+    journal_path = root / JOURNAL
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            journal = None
+        if isinstance(journal, dict) and (root / str(journal.get("staging"))).is_dir():
+            _finish(root, journal)
+            done.append(f"finished the interrupted publishing of {', '.join(journal['packs'])}")
+        else:
+            journal_path.unlink(missing_ok=True)
+    for stale in root.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+        done.append(f"removed {stale.name}, left by a run stopped before publishing")
+    return done
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def _unique(path: Path, taken: set[Path] | None = None) -> Path:
     """``path``, or ``path-2``, ``path-3``… if an earlier run in the same second already archived there."""
     candidate, n = path, 1
-    while candidate.exists():
+    while candidate.exists() or candidate in (taken or set()):
         n += 1
         candidate = path.with_name(f"{path.name}-{n}")
     return candidate

@@ -31,7 +31,6 @@ from reportgen.outputs import (
     earlier_packs,
     output_lock,
     sha256_of,
-    write_manifest,
 )
 from reportgen.plan import BudgetCriterion, EconomyCountCriterion, Plan, load_plan
 from reportgen.privacy import PrivacyGuard
@@ -457,50 +456,52 @@ def _publish(
                 spec.folder: {p.name: sha256_of(p) for p in sorted(staging.path.joinpath(spec.folder).iterdir())}
                 for spec, _ in contexts
             }
-            archived = staging.publish(stamp)
+            archived = staging.plan_archive(stamp)
+            by_folder = {spec.folder: context for spec, context in contexts}
+            manifest = {
+                "tool": "reportgen",
+                "version": __version__,
+                "created": now.isoformat(timespec="seconds"),
+                "command": command,
+                "config": {"path": str(config.path), "sha256": sha256_of(config.path)},
+                "plan": {
+                    "path": _relative(config.plan_path, config.base),
+                    "sha256": sha256_of(config.plan_path),
+                    "title": plan.title,
+                    "municipality": plan.municipality_code,
+                },
+                "inputs": inputs.sources,
+                "packs": [
+                    {
+                        "folder": b.spec.folder,
+                        "kind": b.spec.kind,
+                        "committee": b.spec.committee,
+                        "meeting": b.spec.meeting,
+                        "year": b.spec.year,
+                        "as_of": b.spec.as_of,
+                        "files": [
+                            {"name": name, "sha256": digest} for name, digest in file_hashes[b.spec.folder].items()
+                        ],
+                        "results": b.summary,
+                        "criteria": [
+                            {"id": c["id"], "status": c["status"], "actual_text": c["actual_text"]}
+                            for i in by_folder[b.spec.folder]["initiatives"]
+                            for c in i["criteria"]
+                        ],
+                    }
+                    for b in built
+                ],
+                "results": _results(evaluated),
+                "archived": archived,
+                "warnings": warnings,
+                "emails": [],
+            }
+            manifest = guard.scrub(manifest, "manifest.json")  # file names, titles and messages it repeats
+            manifest["privacy"] = {"findings": guard.findings, "min_count": config.model.privacy.min_count}
+            manifest_path = staging.publish(manifest, archived, stamp)
         except BaseException:
             staging.discard()
             raise
-        by_folder = {spec.folder: context for spec, context in contexts}
-        manifest = {
-            "tool": "reportgen",
-            "version": __version__,
-            "created": now.isoformat(timespec="seconds"),
-            "command": command,
-            "config": {"path": str(config.path), "sha256": sha256_of(config.path)},
-            "plan": {
-                "path": _relative(config.plan_path, config.base),
-                "sha256": sha256_of(config.plan_path),
-                "title": plan.title,
-                "municipality": plan.municipality_code,
-            },
-            "inputs": inputs.sources,
-            "packs": [
-                {
-                    "folder": b.spec.folder,
-                    "kind": b.spec.kind,
-                    "committee": b.spec.committee,
-                    "meeting": b.spec.meeting,
-                    "year": b.spec.year,
-                    "as_of": b.spec.as_of,
-                    "files": [{"name": name, "sha256": digest} for name, digest in file_hashes[b.spec.folder].items()],
-                    "results": b.summary,
-                    "criteria": [
-                        {"id": c["id"], "status": c["status"], "actual_text": c["actual_text"]}
-                        for i in by_folder[b.spec.folder]["initiatives"]
-                        for c in i["criteria"]
-                    ],
-                }
-                for b in built
-            ],
-            "results": _results(evaluated),
-            "archived": archived,
-            "warnings": warnings,
-            "emails": [],
-        }
-        manifest = guard.scrub(manifest, "manifest.json")  # file names, titles and messages it repeats
-        manifest["privacy"] = {"findings": guard.findings, "min_count": config.model.privacy.min_count}
-        manifest_path = write_manifest(root, manifest, stamp)
     for finding in guard.findings:
         warnings.append(f"{finding['where']}: {finding['what']}")
     return RunResult(built, manifest_path, warnings, archived)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
-CPR_PATTERN = re.compile(r"(?<!\d)(\d{6})[-\s]?(\d{4})(?!\d)")
+CPR_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})[-\s]?(\d{4})(?![0-9A-Za-z])")
+"""Ten digits (a hyphen or space after the sixth allowed) not glued to other digits or Latin letters: so a run of
+digits inside a SHA-256 digest or a project code such as ``INT0101901234X`` is not taken for a CPR number, while
+``borger_0101901234``, ``(010190-1234)`` and ``nr.0101901234`` are."""
 CPR_MASK = "******-****"
 NAME_MASK = "cpr-maskeret"
 """What replaces a CPR number in a file or folder name (no asterisks: they are not allowed in Windows names)."""
