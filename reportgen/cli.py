@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,9 @@ def _run_guarded(ctx: click.Context, action: Callable[[], int | None]) -> None:
     except ReportgenError as exc:
         _error(str(exc))
         code = exc.exit_code
+    except BrokenPipeError:  # the reader of our output went away (| head): nothing to say, nowhere to say it
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - Python would otherwise complain at exit
+        code = 1
     except OSError as exc:  # the environment: disk full, no permission, a file where a folder should be
         where = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or str(exc)

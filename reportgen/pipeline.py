@@ -379,7 +379,11 @@ def build_packs(
             if spec.as_of not in evaluated:
                 observations[spec.as_of] = inputs.observations(spec.as_of)
                 evaluated[spec.as_of] = evaluate(
-                    plan, observations[spec.as_of], spec.as_of, has_economy=inputs.has_economy
+                    plan,
+                    observations[spec.as_of],
+                    spec.as_of,
+                    has_economy=inputs.has_economy,
+                    min_count=config.model.privacy.min_count,
                 )
             context = build_context(
                 plan,

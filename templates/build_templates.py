@@ -388,6 +388,9 @@ def build_word(target: Path, *, annual: bool) -> None:
         [3.0, 11.5, 2.5],
     )
     doc.add_paragraph("Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
+    doc.add_paragraph("{%p if privacy_note %}")
+    doc.add_paragraph("{{ privacy_note }}")
+    doc.add_paragraph("{%p endif %}")
     doc.core_properties.author = ""
     doc.core_properties.title = ""
     doc.core_properties.language = "da-DK"

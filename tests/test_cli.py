@@ -178,16 +178,6 @@ def test_a_template_with_bad_jinja_syntax_is_named(example: Path, cli) -> None:
     assert result.exit_code == 2 and "templates/status.docx: template syntax error:" in result.stderr
 
 
-def test_small_number_suppression_is_refused_until_it_is_applied(example: Path, cli) -> None:
-    edit_config(example, "min_count = 0", "min_count = 3")
-    result = cli("run")
-    assert result.exit_code == 2
-    assert (
-        "reportgen: error: reportgen.toml:privacy.min_count: small-number suppression is not available" in result.stderr
-    )
-    assert not (example / "outputs").exists()
-
-
 def test_collected_sheets_read_back_without_problems_once_filled(example: Path, cli) -> None:
     from openpyxl import load_workbook
 

@@ -103,8 +103,18 @@ class Verdict:
 class Evaluator:
     """Evaluates the criteria of one plan against one observations table as of one date."""
 
-    def __init__(self, plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True):
+    def __init__(
+        self,
+        plan: Plan,
+        observations: pd.DataFrame,
+        as_of: dt.date,
+        *,
+        has_economy: bool = True,
+        min_count: int = 0,
+    ):
         self.plan = plan
+        self.min_count = min_count
+        self._hidden: set[tuple[str, str]] = set()  # (initiative, measure): counts hidden by secondary suppression
         self.obs = observations
         self.as_of = as_of
         self.has_economy = has_economy
@@ -205,6 +215,7 @@ class Evaluator:
     def evaluate(self) -> list[InitiativeResult]:
         out = []
         for initiative in self.plan.initiatives:
+            self._secondary_suppression(initiative)
             results = [self.evaluate_criterion(initiative, c) for c in initiative.criteria]
             spent = self.spent(initiative, self.plan.period.end)
             status = Status.worst(r.status for r in results)
@@ -221,6 +232,30 @@ class Evaluator:
     def _decide(self, criterion: Criterion, v: Verdict) -> CriterionResult:
         """Each kind's rule is a method below, registered for its criterion type."""
         raise TypeError(f"no rule for criterion kind {criterion.kind!r}")
+
+    # -- small-number suppression ----------------------------------------------------------------------------------
+    def small(self, value: Decimal) -> bool:
+        """A person count below ``min_count`` (0 is no person and is shown)."""
+        return bool(self.min_count) and 0 < value < self.min_count
+
+    def persons(self, value: Decimal) -> str:
+        """A person count as council text: "færre end N" below ``min_count``."""
+        return f"færre end {self.min_count}" if self.small(value) else tal(value)
+
+    def _secondary_suppression(self, initiative: Initiative) -> None:
+        """A count shown by one criterion and a total shown by another give away their difference: where a ratio's
+        numerator and denominator differ by fewer than ``min_count`` persons, the numerator's count is hidden
+        wherever a count criterion of the initiative would show it."""
+        self._hidden = set()
+        if not self.min_count:
+            return
+        for c in initiative.criteria:
+            if isinstance(c, RatioCriterion):
+                deadline = self.plan.deadline_of(c)
+                num = self._latest_known(c.numerator, initiative.id, deadline)
+                den = self._latest_known(c.denominator, initiative.id, deadline)
+                if num is not None and den is not None and self.small(den.value - num.value):
+                    self._hidden.add((initiative.id, c.numerator))
 
     def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
         """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
@@ -250,15 +285,33 @@ class Evaluator:
             status = self.cumulative(v, value, c.target)
         else:
             status = self.interim(v, c.target.holds(value))
-        explanation = f"{by_unit(value, v.unit)} ({latest.period.label_da()}); målet er {v.target_text}"
-        return v.result(
+        hidden = None
+        if v.unit == "antal" and self.min_count:
+            if self.small(value):
+                hidden = self.persons(value)
+            elif (v.initiative.id, c.measure) in self._hidden:
+                hidden = "vises ikke"
+        when = latest.period.label_da()
+        if hidden == "vises ikke":
+            shown = (
+                f"Antallet vises ikke, da det sammen med et andet tal i rapporten ville afsløre færre end "
+                f"{self.min_count} personer ({when})"
+            )
+        else:
+            shown = f"{(hidden or by_unit(value, v.unit)).capitalize() if hidden else by_unit(value, v.unit)} ({when})"
+        explanation = f"{shown}; målet er {v.target_text}"
+        result = v.result(
             value,
             status,
             explanation,
             period=latest.period.code,
             note=self.comment(v.initiative.id, [c.measure], [latest.period.code]),
-            figures=[Figure(c.measure, value, v.unit, latest.period.code, latest.source, self.home)],
+            figures=[
+                Figure(c.measure, None if hidden else value, v.unit, latest.period.code, latest.source, self.home)
+            ],
         )
+        result.suppressed = hidden
+        return result
 
     @_decide.register
     def _ratio(self, c: RatioCriterion, v: Verdict) -> CriterionResult:
@@ -275,21 +328,33 @@ class Evaluator:
         status = self.interim(v, c.target.holds(share))
         v.decimals = SHARE_DECIMALS
         period = max(num.period, den.period)
-        explanation = (
-            f"{pct(share, SHARE_DECIMALS)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); "
-            f"målet er {v.target_text}"
-        )
-        return v.result(
+        # A share on fewer than min_count persons, or one whose count or complement is that small, gives them away.
+        hidden = self.small(den.value) or self.small(num.value) or self.small(den.value - num.value)
+        if hidden:
+            why = (
+                f"den bygger på færre end {self.min_count} personer"
+                if self.small(den.value)
+                else f"den ville afsløre et antal på færre end {self.min_count} personer"
+            )
+            explanation = f"Andelen vises ikke, da {why} ({period.label_da()}); målet er {v.target_text}"
+        else:
+            explanation = (
+                f"{pct(share, SHARE_DECIMALS)} ({tal(num.value)} af {tal(den.value)}, {period.label_da()}); "
+                f"målet er {v.target_text}"
+            )
+        result = v.result(
             share,
             status,
             explanation,
             period=period.code,
             note=self.comment(v.initiative.id, [c.numerator, c.denominator], [num.period.code, den.period.code]),
             figures=[
-                Figure(c.numerator, num.value, "antal", num.period.code, num.source, self.home),
-                Figure(c.denominator, den.value, "antal", den.period.code, den.source, self.home),
+                Figure(c.numerator, None if hidden else num.value, "antal", num.period.code, num.source, self.home),
+                Figure(c.denominator, None if hidden else den.value, "antal", den.period.code, den.source, self.home),
             ],
         )
+        result.suppressed = "vises ikke" if hidden else None
+        return result
 
     @_decide.register
     def _qualitative(self, c: QualitativeCriterion, v: Verdict) -> CriterionResult:
@@ -388,8 +453,9 @@ class Evaluator:
         if c.period.start > self.as_of:
             return v.no_data(f"Perioden {c.period.label_da()} er ikke begyndt.")
         count, source = total(c.period)
-        figures = [Figure("antal bevillinger", count, "antal", c.period.code, source or "økonomi", self.home)]
-        counted = f"{tal(count)} bevillinger på konto {', '.join(c.accounts)} i {c.period.label_da()}"
+        shown = None if self.small(count) else count
+        figures = [Figure("antal bevillinger", shown, "antal", c.period.code, source or "økonomi", self.home)]
+        counted = f"{self.persons(count)} bevillinger på konto {', '.join(c.accounts)} i {c.period.label_da()}"
         if c.target is not None:
             v.target = c.target.value
             if c.target.higher_is_better:  # grants counted in a period only add up
@@ -397,17 +463,22 @@ class Evaluator:
             else:
                 status = self.interim(v, c.target.holds(count))
             explanation = f"{counted}; målet er {v.target_text}"
-            return v.result(count, status, explanation, period=c.period.code, figures=figures)
+            result = v.result(count, status, explanation, period=c.period.code, figures=figures)
+            result.suppressed = None if shown is not None else self.persons(count)
+            return result
         previous = Period(c.period.freq, c.period.year - 1, c.period.index)
         before, _ = total(previous)
-        figures.append(Figure("antal bevillinger året før", before, "antal", previous.code, "økonomi", self.home))
+        before_shown = None if self.small(before) else before
+        figures.append(Figure("antal bevillinger året før", before_shown, "antal", previous.code, "økonomi", self.home))
         if c.better == "higher":  # more grants than the year before: they only add up
             status = self.cumulative(v, count, Target(">", before))
             v.remark = ""  # a pro-rata share of last year's count is no target anyone set
         else:
             status = self.interim(v, count < before)
-        explanation = f"{counted} mod {tal(before)} i {previous.label_da()}"
-        return v.result(count, status, explanation, period=c.period.code, figures=figures)
+        explanation = f"{counted} mod {self.persons(before)} i {previous.label_da()}"
+        result = v.result(count, status, explanation, period=c.period.code, figures=figures)
+        result.suppressed = None if shown is not None else self.persons(count)
+        return result
 
     def _indicator_point(self, indicator: str, area: int, period: Period | None, until: dt.date) -> Point | None:
         points = [p for p in self.known(indicator, area=area, until=until) if period is None or p.period == period]
@@ -544,7 +615,7 @@ class Evaluator:
 
 
 def evaluate(
-    plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True
+    plan: Plan, observations: pd.DataFrame, as_of: dt.date, *, has_economy: bool = True, min_count: int = 0
 ) -> list[InitiativeResult]:
     """Evaluate every criterion of the plan as of ``as_of``."""
-    return Evaluator(plan, observations, as_of, has_economy=has_economy).evaluate()
+    return Evaluator(plan, observations, as_of, has_economy=has_economy, min_count=min_count).evaluate()

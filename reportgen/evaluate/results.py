@@ -57,10 +57,20 @@ class CriterionResult:
     """How many decimals ``actual`` is shown with (None: as many as the figure has)."""
     reported: Status | None = None
     """For a qualitative criterion: the status the contact person reported (the actual figure of such a criterion)."""
+    suppressed: str | None = None
+    """Small-number suppression: what is shown instead of the figure ("færre end 3", "vises ikke"); the figure
+    itself (``actual``) and the person counts in ``figures`` are then never shown."""
+
+    @property
+    def shown_actual(self) -> Decimal | None:
+        """``actual`` as it may be published: None when it is suppressed."""
+        return None if self.suppressed else self.actual
 
     @property
     def actual_text(self) -> str:
         """``actual`` as council text, by its unit and precision (a reported status by its label)."""
+        if self.suppressed:
+            return self.suppressed
         if self.unit == "status":
             return self.reported.label if self.reported is not None else MISSING
         return by_unit(self.actual, self.unit, self.decimals)
@@ -72,7 +82,8 @@ class CriterionResult:
             "kind": self.kind,
             "target": None if self.target is None else float(self.target),
             "target_text": self.target_text,
-            "actual": None if self.actual is None else float(self.actual),
+            "actual": None if self.shown_actual is None else float(self.shown_actual),
+            "suppressed": self.suppressed,
             "unit": self.unit,
             "status": str(self.status),
             "explanation": self.explanation,

@@ -145,6 +145,13 @@ def build_context(
         "barometer": barometer,
         "sources": [_source(s, t) for s in sources],
         "privacy_min_count": min_count,
+        "privacy_note": (
+            f"Af hensyn til borgernes fortrolighed vises antal under {min_count} personer som "
+            f"»færre end {min_count}«, og andele, der bygger på færre end {min_count} personer eller ville afsløre et "
+            "så lille antal, vises ikke (Danmarks Statistiks diskretioneringsregel)."
+            if min_count
+            else ""
+        ),
     }
     raw["contents"] = contents(raw)
     # The gate at the edge: every string of the context, whatever its source (plan, file names, indicator titles
@@ -213,9 +220,10 @@ def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, 
         "target_text": t(c.target_text, where),
         # Percentage points are given to Excel as points (34), shares as shares (0.34).
         "target": _f(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
-        "actual": _f(c.actual * 100 if c.unit == "pp" and c.actual is not None else c.actual),
+        "actual": _f(c.shown_actual * 100 if c.unit == "pp" and c.shown_actual is not None else c.shown_actual),
         # A table cell without a figure shows a dash; a sentence never does.
         "actual_text": c.actual_text if c.actual is not None or c.unit == "status" else MISSING,
+        "suppressed": c.suppressed or "",
         "decimals": c.decimals,
         "unit": c.unit,
         "status": str(c.status),

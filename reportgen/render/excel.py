@@ -61,7 +61,7 @@ SUCCESKRITERIER: dict[str, Column] = {
     "Type": (lambda r: r["kind_label"], None),
     "Mål": (lambda r: r["target_text"], None),
     "Målværdi": (lambda r: r["target"], "unit"),
-    "Faktisk": (lambda r: r["actual"], "unit"),
+    "Faktisk": (lambda r: r["suppressed"] or r["actual"], "unit"),
     "Enhed": (
         lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(
             r["unit"], r["unit"]
