@@ -81,3 +81,26 @@ def test_openpyxl_parses_with_defusedxml() -> None:
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML  # entity expansion and external entities are refused by the parser itself
+
+
+def test_strict_privacy_refuses_to_publish_and_names_the_place_not_the_number(example: Path, cli) -> None:
+    from tests.test_privacy_and_escaping import FAKE_CPR, set_comment
+
+    set_comment(example, f"Borger {FAKE_CPR} afsluttede")
+    result = cli("run", "--committee", "AUU", "--strict-privacy")
+    assert result.exit_code == 2
+    assert "målingsark: indsats 4, kriterie 4.1: holds a CPR number" in result.stderr
+    assert FAKE_CPR not in result.stdout + result.stderr and "0101901235" not in result.stderr
+    assert not (example / "outputs").exists()
+    assert cli("run", "--committee", "AUU").exit_code == 0  # without the flag: masked, reported, published
+
+
+def test_a_document_beyond_the_size_limit_is_an_error_never_cut_short(
+    example: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen.render import word
+
+    monkeypatch.setattr(word, "MAX_DOCUMENT_BYTES", 50_000)
+    result = cli("run", "--committee", "AUU")
+    assert result.exit_code == 2 and "the rendered document would be" in result.stderr, result.stderr
+    assert not [p for p in (example / "outputs").rglob("*.docx")]

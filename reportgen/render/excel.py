@@ -16,6 +16,7 @@ from typing import Any
 from reportgen.domain.periods import parse_period
 from reportgen.errors import TemplateError
 from reportgen.render.formatting import STATUS_COLOURS
+from reportgen.render.word import check_document_size
 
 FMT = {
     "antal": "#,##0",
@@ -202,6 +203,7 @@ class ExcelWriter:
         wb.properties.created = wb.properties.modified = generated
         self.warnings += unkept_parts(self.template, self.display)
         wb.save(target)
+        check_document_size(target, self.display)
         return self.warnings
 
     def _title(self, ws: Any, context: dict[str, Any]) -> None:

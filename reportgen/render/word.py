@@ -77,6 +77,32 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
     _describe_pictures(doc.docx, alt_texts)
     _properties(doc.docx, context)
     doc.save(str(target))
+    check_document_size(target, display)
+
+
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
+"""A committee pack of a few hundred pages is a few MB: a document beyond this was made from something absurd
+(a template looping over a huge text) and is refused, never handed over cut short."""
+
+
+def check_document_size(target: Path, display: str) -> None:
+    """TemplateError when a rendered document (a zip) unpacks beyond ``MAX_DOCUMENT_BYTES`` or is not whole."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(target) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+            broken = zf.testzip()
+    except zipfile.BadZipFile:
+        size, broken = 0, target.name
+    if broken is not None:
+        raise TemplateError.at(display, f"the rendered document is not whole ({broken})", "a complete document")
+    if size > MAX_DOCUMENT_BYTES:
+        raise TemplateError.at(
+            display,
+            f"the rendered document would be {size // 2**20} MB",
+            f"at most {MAX_DOCUMENT_BYTES // 2**20} MB: check the template's loops and the texts it repeats",
+        )
 
 
 def _with_pictures(value: Any, doc: Any, alt_texts: dict[str, str]) -> Any:
