@@ -103,4 +103,4 @@ def test_a_document_beyond_the_size_limit_is_an_error_never_cut_short(
     monkeypatch.setattr(word, "MAX_DOCUMENT_BYTES", 50_000)
     result = cli("run", "--committee", "AUU")
     assert result.exit_code == 2 and "the rendered document would be" in result.stderr, result.stderr
-    assert not [p for p in (example / "outputs").rglob("*.docx")]
+    assert not list((example / "outputs").rglob("*.docx"))
