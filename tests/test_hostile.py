@@ -104,3 +104,27 @@ def test_a_document_beyond_the_size_limit_is_an_error_never_cut_short(
     result = cli("run", "--committee", "AUU")
     assert result.exit_code == 2 and "the rendered document would be" in result.stderr, result.stderr
     assert not list((example / "outputs").rglob("*.docx"))
+
+
+@pytest.mark.parametrize(
+    "errno_, reason", [(28, "No space left on device"), (30, "Read-only file system"), (13, "Permission denied")]
+)
+def test_an_environment_failure_says_path_and_reason_and_keeps_the_earlier_packs(
+    errno_: int, reason: str, example: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import outputs
+
+    assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10").exit_code == 0
+    before = {p: p.read_bytes() for p in (example / "outputs").rglob("*.docx")}
+    real = outputs.atomic_write_text
+
+    def failing(target: Path, text: str) -> None:
+        if target.name == "manifest.json":
+            raise OSError(errno_, reason, str(target))
+        real(target, text)
+
+    monkeypatch.setattr(outputs, "atomic_write_text", failing)
+    result = cli("run", "--committee", "AUU", "--meeting", "2020-03-10")
+    assert result.exit_code == 2, result.stderr
+    assert reason in result.stderr and "manifest.json" in result.stderr and "internal error" not in result.stderr
+    assert {p: p.read_bytes() for p in (example / "outputs").rglob("*.docx")} == before

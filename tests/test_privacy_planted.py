@@ -147,6 +147,7 @@ def test_no_planted_cpr_number_reaches_any_output_name_manifest_log_or_console(e
     plant_barometer(example, cpr, indicator)
     plant_measurements(example, cpr, initiative)
     assert len(cpr.numbers) > 200
+    print(f"planted {len(cpr.numbers)} distinct CPR numbers")
 
     console = []
     for n, args in enumerate(
@@ -174,6 +175,7 @@ def test_no_planted_cpr_number_reaches_any_output_name_manifest_log_or_console(e
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     findings = manifest["privacy"]["findings"]
     assert len(findings) > 50
+    print(f"{len(findings)} findings, each by place")
     assert all(set(f) == {"where", "what"} and not cpr.leaks(f["where"]) for f in findings)
     report = next(p for p in (example / "outputs").rglob("aarsstatus-2020.docx"))
     with zipfile.ZipFile(report) as zf:
