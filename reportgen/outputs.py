@@ -253,17 +253,6 @@ def archive_stamp(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S")
 
 
-def write_manifest(root: Path, manifest: dict[str, Any], stamp: str) -> Path:
-    """Write manifest.json atomically; an earlier one goes to the archive next to the packs it described."""
-    target = root / MANIFEST
-    if target.exists():
-        destination = _unique(root / ARCHIVE / stamp / MANIFEST)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(target, destination)
-    atomic_write_text(target, json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default) + "\n")
-    return target
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -322,4 +311,4 @@ def update_manifest(path: Path, change: Any) -> None:
     """Rewrite one manifest atomically after ``change(data)`` has edited it in place."""
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    atomic_write_text(path, _dumps(data))

@@ -5,7 +5,6 @@ the zip bombs and the alias bomb in under 500 MB (measured in a child process)."
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -50,7 +49,6 @@ def test_a_bomb_is_refused_in_bounded_memory(case: Case, example: Path) -> None:
     code, max_rss_kb, stderr = json.loads(out.stdout)
     assert code == 2, stderr
     assert max_rss_kb < 500 * 1024, f"{max_rss_kb / 1024:.0f} MB"
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
 
 
 def test_a_sheet_whose_dimension_understates_it_is_read_to_its_last_row(example: Path) -> None:

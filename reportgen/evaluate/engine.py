@@ -298,7 +298,7 @@ class Evaluator:
                 f"{self.min_count} personer ({when})"
             )
         else:
-            shown = f"{(hidden or by_unit(value, v.unit)).capitalize() if hidden else by_unit(value, v.unit)} ({when})"
+            shown = f"{hidden.capitalize() if hidden else by_unit(value, v.unit)} ({when})"
         explanation = f"{shown}; målet er {v.target_text}"
         result = v.result(
             value,

@@ -126,10 +126,11 @@ def _scalar(loader: _Loader, node: yaml.Node, display: str) -> Any:
         raise InputError.at(
             display, f"{node.value!r} is not a valid {node.tag.rpartition(':')[2]} ({exc})", YAML_EXPECTED, row=line
         ) from None
-    if isinstance(value, str) and _CONTROL.search(value):  # written as an escape: "\v"
+    bad = _CONTROL.search(value) if isinstance(value, str) else None  # written as an escape: "\v"
+    if bad:
         raise InputError.at(
             display,
-            f"control character {_CONTROL.search(value).group()!r} in {value!r}",  # type: ignore[union-attr]
+            f"control character {bad.group()!r} in {value!r}",
             "text without control characters",
             row=line,
         )
