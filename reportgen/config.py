@@ -87,7 +87,7 @@ class ScheduleConfig(StrictModel):
     @classmethod
     def _month_day(cls, value: str) -> str:
         try:
-            dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")
+            dt.date.fromisoformat(f"2001-{value}")  # a non-leap year: the date must exist every year
         except ValueError:
             raise ValueError(f"{value!r} is not a month and day (MM-DD such as 01-15)") from None
         return value
@@ -195,6 +195,22 @@ class Config:
             return os.path.relpath(path)
         except ValueError:  # pragma: no cover - other drive on Windows
             return str(path)
+
+    def today(self, override: dt.date | None = None) -> dt.date:
+        """The one clock: ``override`` (``--today``) or today's date in ``[schedule] timezone``."""
+        from reportgen.domain.clock import today_in
+
+        return override or today_in(self.model.schedule.timezone)
+
+    def now(self) -> dt.datetime:
+        """The time now in ``[schedule] timezone`` (manifests, log file names)."""
+        from reportgen.domain.clock import local_now
+
+        return local_now(self.model.schedule.timezone)
+
+    def pack_root(self, slug: str) -> Path:
+        """The folder of one plan's packs, manifest, ledger and logs: ``<output>/<plan slug>``."""
+        return self.output_dir / slug
 
     @property
     def plan_path(self) -> Path:

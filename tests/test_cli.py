@@ -67,7 +67,7 @@ def test_config_with_unknown_key(example: Path, cli) -> None:
 def test_meeting_and_dry_run_write_nothing(example: Path, cli) -> None:
     result = cli("run", "--meeting", "2020-03-10", "--committee", "AUU", "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert "Would write AUU 2020-03-10 (as of 2020-03-10" in result.stdout
+    assert "Would write AUU meeting 2020-03-10 (as of 2020-03-10" in result.stdout
     assert not (example / "outputs").exists()
 
 
@@ -126,7 +126,7 @@ def test_internal_errors_are_short_unless_debug(example: Path, cli, monkeypatch:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(reportgen.pipeline, "build_packs", boom)
+    monkeypatch.setattr(reportgen.pipeline, "run_packs", boom)
     result = cli("run")
     assert result.exit_code == 1
     assert (
@@ -182,7 +182,7 @@ def test_collected_sheets_read_back_without_problems_once_filled(example: Path, 
     from openpyxl import load_workbook
 
     from reportgen.errors import ProblemLog
-    from reportgen.pipeline import read_measurements
+    from reportgen.pipeline import read_measurement_sheet as read_measurements
     from reportgen.plan import load_plan
 
     assert cli("collect", "--out", "ark", "--today", "2020-05-01").exit_code == 0
@@ -207,6 +207,6 @@ def test_without_a_meeting_each_committee_gets_its_next_meeting(example: Path, c
     result = cli("run", "--dry-run", "--today", "2020-03-12")
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if line.startswith("Would write")]
-    assert lines[0].startswith("Would write AUU 2020-09-08 (as of 2020-03-12")
-    assert any(line.startswith("Would write KFU 2020-03-16") for line in lines)
+    assert lines[0].startswith("Would write AUU meeting 2020-09-08 (as of 2020-03-12")
+    assert any(line.startswith("Would write KFU meeting 2020-03-16") for line in lines)
     assert len(lines) == 5

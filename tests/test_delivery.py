@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.delivery.schedule import is_working_day, today_in, working_days_before
+from reportgen.delivery.schedule import is_working_day, working_days_before
+from reportgen.domain.clock import today_in
 from tests.conftest import pack_dir
 from tests.smtp_server import SmtpServer
 
@@ -242,14 +243,14 @@ def test_run_due_builds_only_what_is_due_once_and_refuses_stale_inputs(example: 
     first = cli("run", "--due", "--today", "2019-09-03")  # AUU's 10 September meeting: 5 working days before
     assert first.exit_code == 0, first.stderr
     assert [line.split(" (")[0] for line in first.stdout.splitlines() if line.startswith("Wrote")] == [
-        "Wrote AUU 2019-09-10"
+        "Wrote AUU meeting 2019-09-10"
     ]
     again = cli("run", "--due", "--today", "2019-09-03")  # the cron line once more: nothing new
     assert again.exit_code == 0 and "Wrote" not in again.stdout
     assert "AUU meeting 2019-09-10: already built from the same inputs" in again.stdout
     next_day = cli("run", "--due", "--today", "2019-09-04")  # UU's 11 September meeting is due from today
     assert [line.split(" (")[0] for line in next_day.stdout.splitlines() if line.startswith("Wrote")] == [
-        "Wrote UU 2019-09-11"
+        "Wrote UU meeting 2019-09-11"
     ]
     with SmtpServer() as server:
         use_smtp(example, server.port)
@@ -270,7 +271,7 @@ def test_a_run_with_nothing_new_is_silent_under_quiet_and_leaves_a_log(example: 
     result = cli("--quiet", "run", "--due", "--today", "2019-09-03")
     assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
     logs = list((pack_dir(example) / "logs").glob("*-run-due.log"))
-    assert logs and "Wrote AUU 2019-09-10" in logs[0].read_text(encoding="utf-8")
+    assert logs and "Wrote AUU meeting 2019-09-10" in logs[0].read_text(encoding="utf-8")
 
 
 def test_cron_prints_crontab_and_systemd_units_with_absolute_paths(example: Path, cli) -> None:

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.errors import InputError, ProblemLog
-from reportgen.pipeline import read_measurements
+from reportgen.pipeline import read_measurement_sheet as read_measurements
 from reportgen.readers.economy import EconomyColumns, read_postings
 from reportgen.readers.economy import EconomySettings as EconomyConfig
 from reportgen.readers.indicators import BarometerColumns, read_barometer, read_indicators

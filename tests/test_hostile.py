@@ -110,7 +110,7 @@ def test_a_document_beyond_the_size_limit_is_an_error_never_cut_short(
 def test_an_environment_failure_says_path_and_reason_and_keeps_the_earlier_packs(
     errno_: int, reason: str, example: Path, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportgen import outputs
+    from reportgen.outputs import publishing as outputs
 
     assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10").exit_code == 0
     before = {p: p.read_bytes() for p in (example / "outputs").rglob("*.docx")}

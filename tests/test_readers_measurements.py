@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from reportgen.domain.observations import observations_frame
 from reportgen.errors import InputError, ProblemLog
 from reportgen.evaluate import evaluate
-from reportgen.pipeline import read_measurements
+from reportgen.pipeline import read_measurement_sheet as read_measurements
 from reportgen.plan import load_plan
 from tests.conftest import REPO
 

@@ -58,16 +58,16 @@ def test_a_simulated_year_sends_every_pack_exactly_once(example: Path, cli) -> N
     assert duplicates == {}
     assert built == [
         "årlig status 2019",
-        "AUU 2020-03-10",  # due on 3 March, the machine was off on 3 and 4 March: caught up on the 5th
-        "UU 2020-03-11",
-        "KFU 2020-03-16",
-        "SU 2020-03-17",
-        "ÆOU 2020-03-18",
-        "AUU 2020-09-08",
-        "KFU 2020-12-07",
-        "SU 2020-12-08",  # due on 1 December, missed, built on the 2nd
-        "UU 2020-12-09",
-        "ÆOU 2020-12-09",
+        "AUU meeting 2020-03-10",  # due on 3 March, the machine was off on 3 and 4 March: caught up on the 5th
+        "UU meeting 2020-03-11",
+        "KFU meeting 2020-03-16",
+        "SU meeting 2020-03-17",
+        "ÆOU meeting 2020-03-18",
+        "AUU meeting 2020-09-08",
+        "KFU meeting 2020-12-07",
+        "SU meeting 2020-12-08",  # due on 1 December, missed, built on the 2nd
+        "UU meeting 2020-12-09",
+        "ÆOU meeting 2020-12-09",
         "årlig status 2020",
     ]
     # AUU's December pack: nothing changed since its September pack was sent, so every day it was due it was refused

@@ -3,8 +3,7 @@
 A working day is a weekday on which a Danish municipal administration is open: not a public holiday (Nytårsdag,
 Skærtorsdag, Langfredag, 2. påskedag, Kristi himmelfartsdag, 2. pinsedag, juledagene …) and not one of the days
 offices close by agreement (Grundlovsdag, 1. maj, juleaftensdag, nytårsaftensdag), as the ``holidays`` package
-lists them for Denmark. All dates are calendar dates in the configured time zone (Europe/Copenhagen), so "today" is the
-Danish date whatever the machine's clock zone, across daylight-saving changes too.
+lists them for Denmark. All dates are calendar dates in the configured time zone (``reportgen.domain.clock``).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from reportgen.domain.packs import PackSpec
 
@@ -42,14 +40,6 @@ def working_days_before(day: dt.date, count: int) -> dt.date:
     return current
 
 
-def today_in(timezone: str, now: dt.datetime | None = None) -> dt.date:
-    """Today's date in the configured time zone."""
-    moment = now or dt.datetime.now(dt.UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZoneInfo(timezone)).date()
-
-
 @dataclass(frozen=True)
 class DuePack:
     """A pack in the calendar: what it is and the day from which it is due."""
@@ -59,9 +49,7 @@ class DuePack:
 
     @property
     def label(self) -> str:
-        if self.spec.kind == "annual":
-            return f"annual follow-up {self.spec.year}"
-        return f"{self.spec.committee} meeting {self.spec.meeting}"
+        return self.spec.label
 
 
 def calendar(
@@ -77,11 +65,11 @@ def calendar(
     year, figures as of 31 December)."""
     out = []
     for committee, meeting in sorted(meetings, key=lambda m: (m[1], m[0])):
-        spec = PackSpec("committee", as_of=min(meeting, today), committee=committee, meeting=meeting)
+        spec = PackSpec.for_meeting(committee, meeting, today)
         out.append(DuePack(spec, working_days_before(meeting, lead_days)))
     month, day = (int(part) for part in annual.split("-"))
     for year in years:
-        spec = PackSpec("annual", as_of=dt.date(year, 12, 31), year=year)
+        spec = PackSpec.for_year(year, dt.date(year, 12, 31))
         out.append(DuePack(spec, dt.date(year + 1, month, day)))
     return sorted(out, key=lambda d: (d.due, d.spec.folder))
 

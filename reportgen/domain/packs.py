@@ -22,6 +22,24 @@ class PackSpec:
     meeting: dt.date | None = None
     year: int | None = None
 
+    @classmethod
+    def for_meeting(cls, committee: str, meeting: dt.date, today: dt.date) -> PackSpec:
+        """A committee's pack for a meeting. The as-of rule: figures are as of the meeting, or today if that is
+        earlier, so a pack made again after the meeting shows the same figures."""
+        return cls("committee", as_of=min(meeting, today), committee=committee, meeting=meeting)
+
+    @classmethod
+    def for_year(cls, year: int, today: dt.date) -> PackSpec:
+        """The annual follow-up of ``year``: figures as of 31 December, or today if that is earlier."""
+        return cls("annual", as_of=min(dt.date(year, 12, 31), today), year=year)
+
+    @property
+    def label(self) -> str:
+        """How messages name the pack: ``AUU meeting 2020-03-10``, ``årlig status 2019``."""
+        if self.kind == "annual":
+            return f"årlig status {self.year}"
+        return f"{self.committee} meeting {self.meeting}"
+
     @property
     def committee_in_names(self) -> str:
         """The committee's code as it may appear in a file or folder name: never a CPR number, never a path."""

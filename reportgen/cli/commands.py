@@ -1,0 +1,329 @@
+"""The ``reportgen`` commands. Each maps its flags to a library call (``pipeline``, ``jobs``); ``guarded`` maps
+domain exceptions to messages and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from reportgen import __version__
+from reportgen.cli.common import (
+    DATE,
+    command_line,
+    config_option,
+    count,
+    dry_run_option,
+    echo,
+    error,
+    guarded,
+    load,
+    load_plan,
+    quiet,
+    shown,
+    today_option,
+)
+from reportgen.cli.runlog import configure_console, run_log, warn
+from reportgen.errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from reportgen.pipeline import BuildOptions
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print progress and details.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def cli(quiet: bool, verbose: bool, debug: bool) -> None:
+    """Follow-up reports for Danish municipal integration policy action plans.
+
+    Example: reportgen run --committee AUU --meeting 2020-03-10
+    """
+    level = logging.ERROR if quiet else (logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING))
+    configure_console(level)
+
+
+@cli.command()
+@config_option
+@click.option("--meeting", type=DATE, default=None, help="Build the packs for the meeting on DATE (YYYY-MM-DD).")
+@click.option(
+    "--committee",
+    "committees",
+    multiple=True,
+    metavar="CODE",
+    help="Only this committee (udvalg), e.g. AUU; repeatable.",
+)
+@click.option(
+    "--annual", type=int, default=None, metavar="YEAR", help="Build the annual follow-up (årlig status) for YEAR."
+)
+@click.option("--due", is_flag=True, help="Build exactly the packs the meeting calendar says are due (for cron).")
+@click.option("--allow-stale", is_flag=True, help="With --due: build a due pack even if its inputs are stale.")
+@today_option
+@dry_run_option
+@click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
+@click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
+@click.option("--strict-privacy", is_flag=True, help="Refuse to publish (exit 2) if any input text holds a CPR number.")
+@guarded
+def run(
+    config_path: str | None,
+    meeting: dt.date | None,
+    committees: tuple[str, ...],
+    annual: int | None,
+    due: bool,
+    allow_stale: bool,
+    today: dt.date | None,
+    dry_run: bool,
+    pdf: bool,
+    pdf_appendix: bool,
+    strict_privacy: bool,
+) -> int:
+    """Build the committee packs (Word status report and Excel appendix).
+
+    With no options and no reportgen.toml here, runs on the shipped example and writes to ./outputs.
+    With --due, builds what the calendar says is due and not yet built from the same inputs (idempotent).
+
+    Example: reportgen run --config reportgen.toml --committee AUU --meeting 2020-03-10
+    """
+    from reportgen.pipeline import BuildOptions
+
+    options = BuildOptions(
+        dry_run=dry_run,
+        pdf=pdf,
+        pdf_appendix=pdf_appendix,
+        strict_privacy=strict_privacy,
+        command=command_line(click.get_current_context()),
+    )
+    if due:
+        if meeting or committees or annual or dry_run or pdf or pdf_appendix:
+            raise UsageError.at(
+                "--due",
+                "--due chooses the packs itself",
+                "--due without --meeting, --committee, --annual, --dry-run or --pdf",
+            )
+        return _run_due(config_path, today=today, allow_stale=allow_stale, options=options)
+    if allow_stale:
+        raise UsageError.at("--allow-stale", "--allow-stale only applies to --due", "reportgen run --due --allow-stale")
+    return _run(config_path, today=today, meeting=meeting, committees=committees, annual=annual, options=options)
+
+
+def _run(
+    config_path: str | None,
+    *,
+    today: dt.date | None,
+    meeting: dt.date | None,
+    committees: tuple[str, ...],
+    annual: int | None,
+    options: BuildOptions,
+) -> int:
+    from reportgen.cli.reporting import progress_bar, report
+    from reportgen.pipeline import run_packs
+
+    config = load(config_path)
+    try:
+        plan = load_plan(config)
+    except InputError:
+        plan = None  # run_packs reads every input and reports the plan's problems with theirs
+    root = None if plan is None or options.dry_run else config.pack_root(plan.slug)
+    with run_log(config, root, "run"), progress_bar(quiet()) as progress:
+        result = run_packs(
+            config,
+            today=config.today(today),
+            plan=plan,
+            meeting=meeting,
+            committees=committees,
+            annual=annual,
+            options=options,
+            progress=progress,
+        )
+        report(result, quiet=quiet())
+    return 0
+
+
+def _run_due(config_path: str | None, *, today: dt.date | None, allow_stale: bool, options: BuildOptions) -> int:
+    from reportgen.cli.reporting import report_due
+    from reportgen.jobs import run_due
+
+    config = load(config_path)
+    plan = load_plan(config)
+    with run_log(config, config.pack_root(plan.slug), "run-due"):
+        done = run_due(config, plan, today=config.today(today), allow_stale=allow_stale, options=options)
+        return report_due(done, quiet=quiet())
+
+
+@cli.command()
+@config_option
+@guarded
+def validate(config_path: str | None) -> int:
+    """Check the config, the plan and every input; list all problems, not just the first.
+
+    Exits 2 if there is any error, 0 with warnings only.
+
+    Example: reportgen validate --config reportgen.toml
+    """
+    from reportgen.pipeline import validate as validate_all
+
+    config = load(config_path)
+    problems = validate_all(config)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in errors:
+        error(str(p))
+    for p in warnings:
+        echo(f"reportgen: warning: {p}", err=True)
+    summary = f"{count(len(errors), 'error')}, {count(len(warnings), 'warning')}"
+    if errors:
+        echo(f"reportgen: {summary}", err=True)
+        return 2
+    if not quiet():
+        echo(f"OK: {shown(config.path)} and its inputs are valid ({summary}).")
+    return 0
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the sheets (default: <output>/maalinger-skabeloner).",
+)
+@today_option
+@dry_run_option
+@guarded
+def collect(config_path: str | None, out_dir: str | None, today: dt.date | None, dry_run: bool) -> int:
+    """Write a pre-filled measurement sheet (Målinger) per contact: exactly the measurements their criteria need.
+
+    Example: reportgen collect --out til-kontaktpersoner/
+    """
+    from reportgen.pipeline import collect_sheets
+
+    config = load(config_path)
+    plan = load_plan(config)
+    target = Path(out_dir) if out_dir else config.pack_root(plan.slug) / "maalinger-skabeloner"
+    files = collect_sheets(plan, target, today=config.today(today), dry_run=dry_run)
+    if not quiet():
+        for f in files:
+            echo(("Would write " if dry_run else "Wrote ") + shown(f))
+    return 0
+
+
+@cli.command()
+@config_option
+@today_option
+@guarded
+def due(config_path: str | None, today: dt.date | None) -> int:
+    """List the coming meetings, each pack's due date, and whether it is built and sent.
+
+    A pack is due a number of Danish working days before its meeting ([schedule] lead_days; weekends and public
+    holidays do not count); the annual follow-up on [schedule] annual of the next year.
+
+    Example: reportgen due --today 2020-03-02
+    """
+    from reportgen.jobs import calendar_status
+
+    config = load(config_path)
+    day = config.today(today)
+    lines = calendar_status(config, load_plan(config), day)
+    sent_words = {"sent": "yes", "partly": "partly", "unconfirmed": "unconfirmed", "": "no"}
+    echo(f"Today ({config.model.schedule.timezone}): {day}")
+    echo(f"{'due':<11} {'pack':<34} {'status':<8} {'built':<6} sent")
+    for line in lines:
+        state = "due" if line.pack.due <= day else "coming"
+        echo(
+            f"{line.pack.due.isoformat():<11} {line.pack.spec.label:<34} {state:<8} "
+            f"{'yes' if line.built else 'no':<6} {sent_words[line.sent]}"
+        )
+    if not lines:
+        echo("No coming meetings in the calendar ([[meetings]] in reportgen.toml).")
+    return 0
+
+
+@cli.command()
+@config_option
+@click.option("--meeting", type=DATE, default=None, help="Only the packs for the meeting on DATE.")
+@click.option("--committee", default=None, metavar="CODE", help="Only this committee's packs, e.g. AUU.")
+@today_option
+@dry_run_option
+@click.option("--resend", is_flag=True, help="Send again, also to recipients who already have it or are unconfirmed.")
+@guarded
+def send(
+    config_path: str | None,
+    meeting: dt.date | None,
+    committee: str | None,
+    today: dt.date | None,
+    dry_run: bool,
+    resend: bool,
+) -> int:
+    """E-mail the built packs to their committee's recipients over SMTP ([smtp], [committees.<CODE>]).
+
+    Without --meeting/--committee: every pack whose meeting is today or later, and the annual follow-up. Each
+    recipient gets each pack once (the send ledger beside the manifest); exit 4 if any e-mail failed.
+
+    Example: reportgen send --committee AUU --dry-run
+    """
+    from reportgen.jobs import SendRequest, send_packs
+
+    config = load(config_path)
+    plan = load_plan(config)
+    request = SendRequest(
+        today=config.today(today),
+        meeting=meeting,
+        committee=committee,
+        dry_run=dry_run,
+        resend=resend,
+        command=command_line(click.get_current_context()),
+    )
+    with run_log(config, None if dry_run else config.pack_root(plan.slug), "send"):
+        result = send_packs(config, plan, request)
+        for p in result.unconfirmed:
+            warn(
+                f"{p.delivery.pack} to {p.delivery.recipient} is unconfirmed: a run stopped after handing it to "
+                "the mail server; it is not sent again unless you use --resend"
+            )
+        if dry_run:
+            for p in result.planned:
+                files = ", ".join(f"{a.path.name} ({a.size:,} bytes)" for a in p.letter.attachments)
+                echo(
+                    f"Would send to {p.delivery.recipient}: {p.letter.subject!r}; {files}; "
+                    f"{p.size:,} bytes; pack {p.pack_id}"
+                )
+        elif not quiet():
+            for p in result.sent:
+                echo(f"Sent {p.delivery.pack} to {p.delivery.recipient}")
+            if not result.sent and not result.unconfirmed:
+                echo("Nothing to send.")
+        for line in result.skipped:
+            logging.getLogger("reportgen").info("not sent: %s", line)
+    return 0
+
+
+@cli.command()
+@config_option
+@guarded
+def cron(config_path: str | None) -> int:
+    """Print the crontab lines and an equivalent systemd service and timer for the configured schedule.
+
+    Example: reportgen cron --config /srv/integration/reportgen.toml
+    """
+    from reportgen.delivery.cron import crontab, systemd_units
+
+    config = load(config_path)
+    executable = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "reportgen" else _installed()
+    echo(crontab(executable, config.path, annual=config.model.schedule.annual))
+    echo(systemd_units(executable, config.path))
+    return 0
+
+
+def _installed() -> Path:
+    """The reportgen command of this installation (next to the running Python)."""
+    return Path(sys.executable).parent / "reportgen"
+
+
+def main() -> None:
+    cli(prog_name="reportgen")

@@ -1,0 +1,86 @@
+"""The console's log handler and a run's log file (``<pack root>/logs/<time>-<command>.log``), both masking CPR
+numbers in every record whatever module wrote it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen.cli.common import echo
+
+if TYPE_CHECKING:
+    from reportgen.config import Config
+
+runlog = logging.getLogger("reportgen.runlog")  # to the run's log file only
+runlog.propagate = False
+
+
+class MaskingFilter(logging.Filter):
+    """Masks CPR numbers in every log record (on the console and in the run's log file)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from reportgen.domain.personal_data import masked
+
+        message = record.getMessage()
+        clean = masked(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+def configure_console(level: int) -> None:
+    """Log records of ``level`` and above to stderr, masked."""
+    logging.basicConfig(level=level, format="reportgen: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskingFilter())
+        handler.setLevel(level)  # a run's log file may take more detail than the console shows
+
+
+class _LazyFileHandler(logging.FileHandler):
+    """A log file whose folder and file are created with the first record."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().emit(record)
+
+
+@contextmanager
+def run_log(config: Config, root: Path | None, name: str) -> Iterator[None]:
+    """A log file for this run in ``root/logs`` for cron runs to be traced. It is made only when there is something
+    to log, so a run that writes nothing leaves nothing behind; ``root`` None (a dry run, or a plan that could not
+    be read) keeps no file."""
+    if root is None:
+        yield
+        return
+    stamp = config.now().strftime("%Y%m%dT%H%M%S")
+    handler = _LazyFileHandler(root / "logs" / f"{stamp}-{name}.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    handler.addFilter(MaskingFilter())
+    watched = [runlog, logging.getLogger("reportgen.jobs")]
+    previous = [logger.level for logger in watched]
+    for logger in watched:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for logger, level in zip(watched, previous, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        handler.close()
+
+
+def warn(message: str) -> None:
+    """A warning on the console and in the run's log."""
+    echo(f"reportgen: warning: {message}", err=True)
+    runlog.warning(message)

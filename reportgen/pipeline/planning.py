@@ -1,0 +1,87 @@
+"""Which packs a run builds: the committee packs for a meeting, or the annual follow-up of a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportgen.config import Config
+from reportgen.domain.packs import PackSpec
+from reportgen.errors import Problem, UsageError
+from reportgen.plan import Plan
+
+
+def plan_packs(
+    config: Config,
+    plan: Plan,
+    *,
+    today: dt.date,
+    meeting: dt.date | None = None,
+    committees: list[str] | tuple[str, ...] = (),
+    annual: int | None = None,
+) -> list[PackSpec]:
+    """Which packs a run builds, on ``today`` (the one clock's date, or ``--today``).
+
+    ``annual``: the annual follow-up for that year. Otherwise one committee pack per committee: at ``meeting`` if
+    given, else the committee's next meeting on or after today, else its latest meeting. Figures are as of the
+    meeting (or 31 December), or today if that is earlier (``PackSpec.for_meeting``/``for_year``).
+    """
+    _check_committees(plan, committees)
+    specs: list[PackSpec] = []
+    if annual is not None:
+        _check_year(plan, annual)
+        specs.append(PackSpec.for_year(annual, today))
+        if not committees and meeting is None:
+            return specs
+    for code in list(committees) or list(plan.committees):
+        date = meeting or _meeting_of(config, code, today, named=bool(committees))
+        if date is not None:
+            specs.append(PackSpec.for_meeting(code, date, today))
+    if not specs:
+        raise UsageError(
+            Problem(
+                config.display(config.path),
+                "no meetings in the calendar and no --meeting given",
+                "[[meetings]] in reportgen.toml or --meeting DATE",
+            )
+        )
+    return specs
+
+
+def _check_committees(plan: Plan, committees: list[str] | tuple[str, ...]) -> None:
+    unknown = [c for c in committees if c not in plan.committees]
+    if unknown:
+        raise UsageError(
+            [
+                Problem("--committee", f"unknown committee {c!r}", "one of: " + ", ".join(plan.committees))
+                for c in unknown
+            ]
+        )
+
+
+def _check_year(plan: Plan, year: int) -> None:
+    if not plan.period.start.year <= year <= plan.period.end.year + 1:
+        raise UsageError(
+            Problem(
+                "--annual",
+                f"{year} is outside the plan period",
+                f"a year from {plan.period.start.year} to {plan.period.end.year}",
+            )
+        )
+
+
+def _meeting_of(config: Config, committee: str, today: dt.date, *, named: bool) -> dt.date | None:
+    """The committee's next meeting on or after today, else its latest; None (or, when the committee was named on
+    the command line, UsageError) when the calendar has none."""
+    dates = sorted(m.date for m in config.model.meetings if m.committee == committee)
+    if not dates:
+        if named:
+            raise UsageError(
+                Problem(
+                    "--committee",
+                    f"committee {committee!r} has no meeting in the calendar",
+                    "--meeting DATE, or [[meetings]] in reportgen.toml",
+                )
+            )
+        return None
+    upcoming = [d for d in dates if d >= today]
+    return upcoming[0] if upcoming else dates[-1]
