@@ -203,8 +203,8 @@ def imports_of(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = relative_base(package, node.level) if node.level else ""
-            if base is None:
-                found.append((node.lineno, DYNAMIC))
+            if base is None:  # beyond the package root: fails on import, and is no import of a layer
+                found.append((node.lineno, "." * node.level + (node.module or "")))
                 continue
             module = ".".join(part for part in (base, node.module or "") if part)
             found += [(node.lineno, target) for target in from_targets(module, [a.name for a in node.names])]
