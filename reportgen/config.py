@@ -67,7 +67,7 @@ class PrivacyConfig(StrictModel):
 
 
 class ScheduleConfig(StrictModel):
-    lead_days: int = Field(5, ge=0)
+    lead_days: int = Field(5, ge=0, le=60)  # working days: 60 is about three months
     annual: str = "01-15"
     timezone: str = "Europe/Copenhagen"
     max_data_age_days: int | None = Field(None, ge=1)
@@ -89,7 +89,7 @@ class ScheduleConfig(StrictModel):
         try:
             dt.date.fromisoformat(f"2001-{value}")  # a non-leap year: the date must exist every year
         except ValueError:
-            raise ValueError(f"{value!r} is not a month and day (MM-DD such as 01-15)") from None
+            raise ValueError(f"{value!r} is not a month and day that exists every year (MM-DD such as 01-15)") from None
         return value
 
 
@@ -103,7 +103,7 @@ EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@" + _LABEL + r"(?:\." + _LABEL + r")+
 
 
 def _address(value: str) -> str:
-    if not EMAIL.match(value):
+    if not EMAIL.fullmatch(value):
         raise ValueError(f"{value!r} is not an e-mail address (name@domain.dk)")
     return value
 
@@ -122,7 +122,7 @@ class SmtpConfig(StrictModel):
     port: int = Field(25, ge=1, le=65535)
     security: Literal["none", "starttls", "ssl"] = "none"
     user: str = ""
-    password_env: str = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 - the name of the variable that holds it, not a password
+    password_env: str = "REPORTGEN_SMTP_PASSWORD"
     sender: str = "reportgen@localhost.localdomain"
     secretariat: str | None = None
     max_message_mb: float = Field(20, gt=0)
@@ -135,6 +135,12 @@ class SmtpConfig(StrictModel):
     @classmethod
     def _address(cls, value: str | None) -> str | None:
         return None if value is None else _address(value)
+
+
+class LoggingConfig(StrictModel):
+    """``keep_days``: run logs older than this are removed by the next run that writes one."""
+
+    keep_days: int = Field(90, ge=1, le=3650)
 
 
 class PathsConfig(StrictModel):
@@ -156,7 +162,8 @@ class ConfigModel(StrictModel):
     schedule: ScheduleConfig = ScheduleConfig()
     meetings: list[Meeting] = []
     committees: dict[str, CommitteeConfig] = {}
-    smtp: SmtpConfig = SmtpConfig()
+    smtp: SmtpConfig | None = None  # no [smtp]: packs are built but not e-mailed
+    logging: LoggingConfig = LoggingConfig()
     paths: PathsConfig = PathsConfig()
 
     @field_validator("municipality", mode="before")

@@ -14,6 +14,7 @@ import click
 from reportgen import __version__
 from reportgen.cli.common import (
     DATE,
+    Dates,
     command_line,
     config_option,
     count,
@@ -25,9 +26,10 @@ from reportgen.cli.common import (
     load_plan,
     quiet,
     shown,
+    simulate_option,
     today_option,
 )
-from reportgen.cli.runlog import configure_console, run_log, warn
+from reportgen.cli.runlog import configure_console, run_log
 from reportgen.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -63,7 +65,17 @@ def cli(quiet: bool, verbose: bool, debug: bool) -> None:
 )
 @click.option("--due", is_flag=True, help="Build exactly the packs the meeting calendar says are due (for cron).")
 @click.option("--allow-stale", is_flag=True, help="With --due: build a due pack even if its inputs are stale.")
+@click.option(
+    "--send",
+    "and_send",
+    is_flag=True,
+    help="With --due: also e-mail what is due, and tell the secretariat of every refusal (the cron command).",
+)
+@click.option(
+    "--unscheduled", is_flag=True, help="With --meeting: build an ad-hoc pack for a date not in the calendar."
+)
 @today_option
+@simulate_option
 @dry_run_option
 @click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
 @click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
@@ -76,7 +88,10 @@ def run(
     annual: int | None,
     due: bool,
     allow_stale: bool,
+    and_send: bool,
+    unscheduled: bool,
     today: dt.date | None,
+    simulate: bool,
     dry_run: bool,
     pdf: bool,
     pdf_appendix: bool,
@@ -85,11 +100,14 @@ def run(
     """Build the committee packs (Word status report and Excel appendix).
 
     With no options and no reportgen.toml here, runs on the shipped example and writes to ./outputs.
-    With --due, builds what the calendar says is due and not yet built from the same inputs (idempotent).
+    With --due, builds what the calendar says is due and not yet built from the same inputs (idempotent);
+    with --due --send also e-mails what is due and tells the secretariat of every refusal (for cron).
 
     Example: reportgen run --config reportgen.toml --committee AUU --meeting 2020-03-10
     """
     from reportgen.pipeline import BuildOptions
+
+    dates = Dates(today, simulate)
 
     options = BuildOptions(
         dry_run=dry_run,
@@ -105,19 +123,33 @@ def run(
                 "--due chooses the packs itself",
                 "--due without --meeting, --committee, --annual, --dry-run or --pdf",
             )
-        return _run_due(config_path, today=today, allow_stale=allow_stale, options=options)
-    if allow_stale:
-        raise UsageError.at("--allow-stale", "--allow-stale only applies to --due", "reportgen run --due --allow-stale")
-    return _run(config_path, today=today, meeting=meeting, committees=committees, annual=annual, options=options)
+        return _run_due(config_path, dates=dates, allow_stale=allow_stale, options=options, and_send=and_send)
+    for flag, given in (("--allow-stale", allow_stale), ("--send", and_send)):
+        if given:
+            raise UsageError.at(flag, f"{flag} only applies to --due", f"reportgen run --due {flag}")
+    if unscheduled and meeting is None:
+        raise UsageError.at(
+            "--unscheduled", "--unscheduled needs --meeting DATE", "reportgen run --meeting DATE --unscheduled"
+        )
+    return _run(
+        config_path,
+        dates=dates,
+        meeting=meeting,
+        committees=committees,
+        annual=annual,
+        unscheduled=unscheduled,
+        options=options,
+    )
 
 
 def _run(
     config_path: str | None,
     *,
-    today: dt.date | None,
+    dates: Dates,
     meeting: dt.date | None,
     committees: tuple[str, ...],
     annual: int | None,
+    unscheduled: bool,
     options: BuildOptions,
 ) -> int:
     from reportgen.cli.reporting import progress_bar, report
@@ -132,11 +164,12 @@ def _run(
     with run_log(config, root, "run"), progress_bar(quiet()) as progress:
         result = run_packs(
             config,
-            today=config.today(today),
+            today=dates.resolve(config, plan),
             plan=plan,
             meeting=meeting,
             committees=committees,
             annual=annual,
+            unscheduled=unscheduled,
             options=options,
             progress=progress,
         )
@@ -144,14 +177,18 @@ def _run(
     return 0
 
 
-def _run_due(config_path: str | None, *, today: dt.date | None, allow_stale: bool, options: BuildOptions) -> int:
-    from reportgen.cli.reporting import report_due
-    from reportgen.jobs import run_due
+def _run_due(config_path: str | None, *, dates: Dates, allow_stale: bool, options: BuildOptions, and_send: bool) -> int:
+    from reportgen.cli.reporting import report_due, report_outcome
+    from reportgen.jobs import run_due, run_unattended
 
     config = load(config_path)
     plan = load_plan(config)
+    today = dates.resolve(config, plan)
     with run_log(config, config.pack_root(plan.slug), "run-due"):
-        done = run_due(config, plan, today=config.today(today), allow_stale=allow_stale, options=options)
+        if and_send:
+            outcome = run_unattended(config, plan, today=today, allow_stale=allow_stale, options=options)
+            return report_outcome(outcome, quiet=quiet())
+        done = run_due(config, plan, today=today, allow_stale=allow_stale, options=options)
         return report_due(done, quiet=quiet())
 
 
@@ -194,9 +231,10 @@ def validate(config_path: str | None) -> int:
     help="Folder for the sheets (default: <output>/maalinger-skabeloner).",
 )
 @today_option
+@simulate_option
 @dry_run_option
 @guarded
-def collect(config_path: str | None, out_dir: str | None, today: dt.date | None, dry_run: bool) -> int:
+def collect(config_path: str | None, out_dir: str | None, today: dt.date | None, simulate: bool, dry_run: bool) -> int:
     """Write a pre-filled measurement sheet (Målinger) per contact: exactly the measurements their criteria need.
 
     Example: reportgen collect --out til-kontaktpersoner/
@@ -206,7 +244,7 @@ def collect(config_path: str | None, out_dir: str | None, today: dt.date | None,
     config = load(config_path)
     plan = load_plan(config)
     target = Path(out_dir) if out_dir else config.pack_root(plan.slug) / "maalinger-skabeloner"
-    files = collect_sheets(plan, target, today=config.today(today), dry_run=dry_run)
+    files = collect_sheets(plan, target, today=Dates(today, simulate).resolve(config, plan), dry_run=dry_run)
     if not quiet():
         for f in files:
             echo(("Would write " if dry_run else "Wrote ") + shown(f))
@@ -216,8 +254,9 @@ def collect(config_path: str | None, out_dir: str | None, today: dt.date | None,
 @cli.command()
 @config_option
 @today_option
+@simulate_option
 @guarded
-def due(config_path: str | None, today: dt.date | None) -> int:
+def due(config_path: str | None, today: dt.date | None, simulate: bool) -> int:
     """List the coming meetings, each pack's due date, and whether it is built and sent.
 
     A pack is due a number of Danish working days before its meeting ([schedule] lead_days; weekends and public
@@ -228,8 +267,9 @@ def due(config_path: str | None, today: dt.date | None) -> int:
     from reportgen.jobs import calendar_status
 
     config = load(config_path)
-    day = config.today(today)
-    lines = calendar_status(config, load_plan(config), day)
+    plan = load_plan(config)
+    day = Dates(today, simulate).resolve(config, plan)
+    lines = calendar_status(config, plan, day)
     sent_words = {"sent": "yes", "partly": "partly", "unconfirmed": "unconfirmed", "": "no"}
     echo(f"Today ({config.model.schedule.timezone}): {day}")
     echo(f"{'due':<11} {'pack':<34} {'status':<8} {'built':<6} sent")
@@ -249,58 +289,47 @@ def due(config_path: str | None, today: dt.date | None) -> int:
 @click.option("--meeting", type=DATE, default=None, help="Only the packs for the meeting on DATE.")
 @click.option("--committee", default=None, metavar="CODE", help="Only this committee's packs, e.g. AUU.")
 @today_option
+@simulate_option
 @dry_run_option
 @click.option("--resend", is_flag=True, help="Send again, also to recipients who already have it or are unconfirmed.")
+@click.option("--correction", is_flag=True, help="Send packs rebuilt after they were sent, marked 'Rettet:'.")
 @guarded
 def send(
     config_path: str | None,
     meeting: dt.date | None,
     committee: str | None,
     today: dt.date | None,
+    simulate: bool,
     dry_run: bool,
     resend: bool,
+    correction: bool,
 ) -> int:
-    """E-mail the built packs to their committee's recipients over SMTP ([smtp], [committees.<CODE>]).
+    """E-mail the built packs that are due to their committee's recipients over SMTP ([smtp], [committees.<CODE>]).
 
-    Without --meeting/--committee: every pack whose meeting is today or later, and the annual follow-up. Each
-    recipient gets each pack once (the send ledger beside the manifest); exit 4 if any e-mail failed.
+    Without --meeting/--committee: each calendar pack from its due date until its meeting, and the annual follow-up
+    from its date; every other built pack is named with the reason it is not sent. Each recipient gets each pack
+    once (the send ledger beside the manifest). A pack rebuilt after it was sent goes out only with --correction.
+    Exit 4 if any e-mail failed, 2 if a pack that is due is not built or has no recipients.
 
     Example: reportgen send --committee AUU --dry-run
     """
-    from reportgen.jobs import SendRequest, send_packs
+    from reportgen.cli.reporting import report_send
 
     config = load(config_path)
     plan = load_plan(config)
+    from reportgen.jobs import SendRequest, send_packs
+
     request = SendRequest(
-        today=config.today(today),
+        today=Dates(today, simulate).resolve(config, plan),
         meeting=meeting,
         committee=committee,
         dry_run=dry_run,
         resend=resend,
+        correction=correction,
         command=command_line(click.get_current_context()),
     )
     with run_log(config, None if dry_run else config.pack_root(plan.slug), "send"):
-        result = send_packs(config, plan, request)
-        for p in result.unconfirmed:
-            warn(
-                f"{p.delivery.pack} to {p.delivery.recipient} is unconfirmed: a run stopped after handing it to "
-                "the mail server; it is not sent again unless you use --resend"
-            )
-        if dry_run:
-            for p in result.planned:
-                files = ", ".join(f"{a.path.name} ({a.size:,} bytes)" for a in p.letter.attachments)
-                echo(
-                    f"Would send to {p.delivery.recipient}: {p.letter.subject!r}; {files}; "
-                    f"{p.size:,} bytes; pack {p.pack_id}"
-                )
-        elif not quiet():
-            for p in result.sent:
-                echo(f"Sent {p.delivery.pack} to {p.delivery.recipient}")
-            if not result.sent and not result.unconfirmed:
-                echo("Nothing to send.")
-        for line in result.skipped:
-            logging.getLogger("reportgen").info("not sent: %s", line)
-    return 0
+        return report_send(config, plan, send_packs(config, plan, request), request, quiet=quiet())
 
 
 @cli.command()

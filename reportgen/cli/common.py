@@ -48,9 +48,43 @@ config_option = click.option(
 today_option = click.option(
     "--today", type=DATE, default=None, help="Act as if today were DATE (YYYY-MM-DD); figures are as of this date."
 )
+simulate_option = click.option(
+    "--simulate",
+    is_flag=True,
+    help="Allow --today after the real date or before the plan starts (rehearsals and tests).",
+)
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Do everything except writing or sending; show what would be done."
 )
+
+
+class Dates:
+    """``--today`` and ``--simulate``: which day a command acts on. A date after the real one, or before the plan
+    starts, is refused unless ``--simulate`` says it is deliberate (a cover saying "pr. 1. januar 2030" is a typo)."""
+
+    def __init__(self, today: dt.date | None, simulate: bool):
+        self.today = today
+        self.simulate = simulate
+
+    def resolve(self, config: Config, plan: Plan | None) -> dt.date:
+        from reportgen.errors import UsageError
+
+        real = config.today()
+        if self.today is None or self.simulate:
+            return self.today or real
+        if self.today > real:
+            raise UsageError.at(
+                "--today",
+                f"{self.today} is after today ({real}, {config.model.schedule.timezone})",
+                "a date up to today; --simulate acts on a later date on purpose",
+            )
+        if plan is not None and self.today < plan.period.start:
+            raise UsageError.at(
+                "--today",
+                f"{self.today} is before the plan starts ({plan.period.start})",
+                "a date in the plan's period; --simulate acts on an earlier date on purpose",
+            )
+        return self.today
 
 
 def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:

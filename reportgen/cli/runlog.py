@@ -38,6 +38,19 @@ def configure_console(level: int) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(MaskingFilter())
         handler.setLevel(level)  # a run's log file may take more detail than the console shows
+        handler.addFilter(_OwnRecords(level))
+
+
+class _OwnRecords(logging.Filter):
+    """``--verbose`` shows what reportgen does: other libraries' records only from WARNING (with --debug, all)."""
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        ours = record.name == "reportgen" or record.name.startswith("reportgen.")
+        return ours or self.level <= logging.DEBUG or record.levelno >= logging.WARNING
 
 
 class _LazyFileHandler(logging.FileHandler):

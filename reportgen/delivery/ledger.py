@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("reportgen.jobs")
 
 LEDGER_NAME = "udsendelser.jsonl"
 
@@ -45,17 +48,22 @@ class Ledger:
         self.path = path
 
     def entries(self) -> list[dict[str, Any]]:
-        """Every line, oldest first. A torn last line (the process killed while writing it) is skipped."""
+        """Every line, oldest first. A line that is not a complete JSON object (torn by a kill while it was written,
+        even inside a multi-byte character, or edited by hand) is skipped with a warning naming it."""
         if not self.path.exists():
             return []
         out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
+        for number, raw in enumerate(self.path.read_bytes().split(b"\n"), start=1):
+            if not raw.strip():
                 continue
+            try:
+                entry = json.loads(raw.decode("utf-8"))
+            except ValueError:  # UnicodeDecodeError is a ValueError too
+                entry = None
             if isinstance(entry, dict):
                 out.append(entry)
+            else:
+                log.warning("%s:%d: not a complete ledger line; skipped (torn by a kill, or edited)", self.path, number)
         return out
 
     def states(self) -> dict[str, str]:
@@ -100,4 +108,13 @@ class Ledger:
             {k: e[k] for k in ("time", "recipient", "message_id", "reply", "attachments") if k in e}
             for e in self.entries()
             if e.get("pack") == pack and e.get("state") == "sent"
+        ]
+
+    def sent_keys(self, pack: str, recipient: str) -> list[dict[str, Any]]:
+        """Every version of a pack that was sent to a recipient (any case of the address), oldest first."""
+        wanted = recipient.casefold()
+        return [
+            e
+            for e in self.entries()
+            if e.get("pack") == pack and e.get("state") == "sent" and str(e.get("recipient", "")).casefold() == wanted
         ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.policy
 import mimetypes
+import re
 import smtplib
 import ssl
 import time
@@ -28,6 +29,15 @@ class SendFailure(Exception):
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+
+
+class SendUnconfirmed(Exception):
+    """The whole message reached the server but its reply did not reach us: the server may have stored it. It is
+    never retried on its own (the recipient could get it twice); ``send --resend`` sends it again."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -147,15 +157,18 @@ class Mailer:
             if code >= 400:
                 smtp.rset()
                 raise SendFailure(f"{code} {reply.decode(errors='replace')}", permanent=code >= 500)
-            code, reply = smtp.data(wire_bytes(message))
+            code, reply = _data(smtp, wire_bytes(message))
             if code >= 400:
                 raise SendFailure(f"{code} {reply.decode(errors='replace')}", permanent=code >= 500)
             return f"{code} {reply.decode(errors='replace')}"
-        except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
+        except smtplib.SMTPResponseException as exc:  # a reply with a code: 5xx is permanent, 4xx transient
+            raise SendFailure(f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from None
+        except _Unconfirmed as exc:
+            self._smtp = None
+            raise SendUnconfirmed(f"the connection was lost after the message was handed over ({exc})") from None
+        except OSError as exc:  # no reply at all (every SMTPException is an OSError, the coded ones caught above)
             self._smtp = None
             raise SendFailure(f"connection lost ({type(exc).__name__})", permanent=False) from None
-        except smtplib.SMTPResponseException as exc:
-            raise SendFailure(f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from None
 
     def send(self, message: EmailMessage, recipient: str) -> str:
         """Send one message to one recipient; returns the server's reply. Retries a transient failure with backoff
@@ -171,6 +184,27 @@ class Mailer:
                 time.sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Unconfirmed(Exception):
+    """The message's final dot was sent but no reply came."""
+
+
+def _data(smtp: smtplib.SMTP, payload: bytes) -> tuple[int, bytes]:
+    """SMTP ``DATA`` as ``smtplib.SMTP.data`` does it, but knowing the moment the message has been handed over: a
+    lost connection before that is a plain failure (retried), after it the outcome is unknown (``_Unconfirmed``)."""
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    quoted = re.sub(rb"(?m)^\.", b"..", payload)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    smtp.send(quoted + b".\r\n")
+    try:
+        return smtp.getreply()
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        raise _Unconfirmed(type(exc).__name__) from None
 
 
 @contextmanager

@@ -21,6 +21,7 @@ class PackSpec:
     committee: str | None = None
     meeting: dt.date | None = None
     year: int | None = None
+    unscheduled: bool = False  # an ad-hoc pack for a date that is not in the meeting calendar; never sent by cron
 
     @classmethod
     def for_meeting(cls, committee: str, meeting: dt.date, today: dt.date) -> PackSpec:

@@ -7,17 +7,23 @@ while building and while sending, so a pack being built is never sent.
 """
 
 from reportgen.jobs.due import CalendarLine, DueRun, calendar_status, run_due
-from reportgen.jobs.sending import SendRequest, SendResult, send_packs
+from reportgen.jobs.notices import Issues
+from reportgen.jobs.sending import SendRequest, SendResult, issues_of, send_packs
 from reportgen.jobs.state import recipients_of, schedule
+from reportgen.jobs.unattended import Outcome, run_unattended
 
 __all__ = [
     "CalendarLine",
     "DueRun",
+    "Issues",
+    "Outcome",
     "SendRequest",
     "SendResult",
     "calendar_status",
+    "issues_of",
     "recipients_of",
     "run_due",
+    "run_unattended",
     "schedule",
     "send_packs",
 ]

@@ -10,9 +10,10 @@ from reportgen.config import Config
 from reportgen.delivery.schedule import DuePack, due_now
 from reportgen.domain.danish_text import dato
 from reportgen.domain.packs import PackSpec
+from reportgen.errors import InputError
 from reportgen.jobs.state import Folder, SentState, schedule
 from reportgen.outputs import RecordedPack, earlier_packs
-from reportgen.pipeline import BuildOptions, RunResult, build_packs, input_hashes, read_inputs
+from reportgen.pipeline import BuildOptions, Inputs, RunResult, build_packs, input_hashes, read_inputs
 from reportgen.plan import Plan
 
 log = logging.getLogger("reportgen.jobs")
@@ -43,8 +44,18 @@ def calendar_status(config: Config, plan: Plan, today: dt.date) -> list[Calendar
 class DueRun:
     today: dt.date
     built: RunResult | None = None
-    refused: list[str] = field(default_factory=list)  # why each stale pack was refused
+    refused: list[str] = field(default_factory=list)  # why each refused pack was refused
     skipped: list[str] = field(default_factory=list)  # due packs already built from the same inputs, or sent
+
+    def add(self, built: RunResult) -> None:
+        """Add one pack's build to what this run built."""
+        if self.built is None:
+            self.built = built
+            return
+        self.built.packs += built.packs
+        self.built.warnings += [w for w in built.warnings if w not in self.built.warnings]
+        self.built.archived.update(built.archived)
+        self.built.manifest = built.manifest
 
 
 def run_due(
@@ -56,8 +67,11 @@ def run_due(
     options: BuildOptions = BuildOptions(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> DueRun:
     """Build exactly the packs that are due and not yet built from the same inputs; never rebuild a sent pack.
-    A due pack whose inputs are all unchanged since the last pack sent for the same committee, or whose newest
-    figures are older than ``[schedule] max_data_age_days``, is refused (``refused``) unless ``allow_stale``."""
+
+    Each pack is decided and built on its own, so one committee's refusal never stops another's pack. Refused
+    (``refused``, with the reason) unless ``allow_stale``: a pack whose inputs are all unchanged since the last pack
+    sent for the same committee, or whose newest figures are older than ``[schedule] max_data_age_days``. Always
+    refused: a pack that needs a configured input that provides nothing, and any pack when an input is invalid."""
     result = DueRun(today)
     due = due_now(schedule(config, plan, today), today)
     if not due:
@@ -68,21 +82,43 @@ def run_due(
     wanted = [pack.spec for pack in due if _wanted(pack, folder, current, earlier, result, allow_stale=allow_stale)]
     if not wanted:
         return result
-    inputs = read_inputs(config, plan=plan)
+    try:
+        inputs = read_inputs(config, plan=plan)
+    except InputError as exc:
+        first = exc.problems[0] if exc.problems else None
+        more = f" (and {len(exc.problems) - 1} more; reportgen validate lists them)" if len(exc.problems) > 1 else ""
+        result.refused += [f"{spec.label}: invalid input: {first}{more}" for spec in wanted]
+        return result
+    for spec in wanted:
+        why = _refusal(config, plan, inputs, spec, today, allow_stale=allow_stale)
+        if why:
+            result.refused.append(f"{spec.label}: {why}")
+            continue
+        try:
+            built = build_packs(config, [spec], inputs=inputs, options=options)
+        except InputError as exc:  # a template or the privacy gate refused this pack; the others go on
+            result.refused.append(f"{spec.label}: {exc.problems[0] if exc.problems else exc}")
+            continue
+        result.add(built)
+        log.info("built %s", spec.folder)
+    return result
+
+
+def _refusal(config: Config, plan: Plan, inputs: Inputs, spec: PackSpec, today: dt.date, *, allow_stale: bool) -> str:
+    """Why an unattended run must not build this pack, or ""."""
+    initiatives = None if spec.kind == "annual" else {i.id for i in plan.initiatives if spec.committee in i.committees}
+    missing = inputs.missing_for(initiatives)
+    if missing:
+        return "; ".join(missing) + " (add the input, or build the pack by hand with reportgen run)"
     limit = config.model.schedule.max_data_age_days
     newest = inputs.newest_figure(today)
     if limit and not allow_stale and (newest is None or (today - newest).days > limit):
         shown = dato(newest) if newest else "none"
-        result.refused += [
-            f"{spec.label}: the newest figure is from {shown}, more than {limit} days before {today} "
+        return (
+            f"the newest figure is from {shown}, more than {limit} days before {today} "
             "([schedule] max_data_age_days; --allow-stale builds it anyway)"
-            for spec in wanted
-        ]
-        return result
-    result.built = build_packs(config, wanted, inputs=inputs, options=options)
-    for built in result.built.packs:
-        log.info("built %s", built.folder.name)
-    return result
+        )
+    return ""
 
 
 def _wanted(

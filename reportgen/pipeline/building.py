@@ -99,12 +99,21 @@ def run_packs(
     meeting: dt.date | None = None,
     committees: Sequence[str] = (),
     annual: int | None = None,
+    unscheduled: bool = False,
     options: BuildOptions = BuildOptions(),
     progress: Progress | None = None,
 ) -> RunResult:
     """``reportgen run``: read the inputs, choose the packs (``plan_packs``) and build them."""
     inputs = read_inputs(config, plan=plan)
-    specs = plan_packs(config, inputs.plan, today=today, meeting=meeting, committees=tuple(committees), annual=annual)
+    specs = plan_packs(
+        config,
+        inputs.plan,
+        today=today,
+        meeting=meeting,
+        committees=tuple(committees),
+        annual=annual,
+        unscheduled=unscheduled,
+    )
     return build_packs(config, specs, inputs=inputs, options=options, progress=progress)
 
 

@@ -4,7 +4,7 @@ every problem of every file collected before anything is decided."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +15,21 @@ from reportgen.errors import InputError, ProblemLog
 from reportgen.evaluate.economy import economy_observations
 from reportgen.outputs import sha256_of
 from reportgen.plan import BudgetCriterion, EconomyCountCriterion, Plan, load_plan
+from reportgen.plan.model import indicators_of
 from reportgen.readers.economy import read_economy
 from reportgen.readers.indicators import read_indicators
 from reportgen.readers.measurements import MeasurementSettings, read_all_measurements, read_measurements
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    """A configured input that provides nothing the plan needs, and the initiatives that needed it."""
+
+    reason: str
+    initiatives: frozenset[str]
 
 
 @dataclass
@@ -33,6 +42,11 @@ class Inputs:
     sources: list[dict[str, Any]]
     has_economy: bool
     problems: ProblemLog
+    missing: list[MissingInput] = field(default_factory=list)
+
+    def missing_for(self, initiatives: set[str] | None) -> list[str]:
+        """Why a pack following ``initiatives`` (None: every initiative) would lack an input it needs."""
+        return [m.reason for m in self.missing if initiatives is None or m.initiatives & initiatives]
 
     def observations(self, as_of: dt.date) -> pd.DataFrame:
         """The observations table as of a date: economy aggregates only from postings dated on or before it (so a
@@ -112,12 +126,12 @@ def read_inputs(config: Config, problems: ProblemLog | None = None, *, plan: Pla
     if plan is None:
         raise InputError(problems.errors)
     sources = _source_records(config, paths, (postings, indicators, measurements), notes)
-    _check_coverage(config, plan, paths, indicators, problems)
+    missing = _check_coverage(config, plan, paths, indicators, problems)
     _check_labels(config, plan, indicators, problems)
     problems.raise_if_errors()
     frames = [f for f in (indicators, measurements) if not f.empty]
     other = pd.concat(frames, ignore_index=True) if frames else observations_frame()
-    return Inputs(plan, postings, other, sources, bool(paths.economy), problems)
+    return Inputs(plan, postings, other, sources, bool(paths.economy), problems, missing)
 
 
 def _shown(config: Config, paths: list[Path]) -> list[str]:
@@ -155,26 +169,31 @@ def _source_records(
 
 def _check_coverage(
     config: Config, plan: Plan, paths: InputPaths, indicators: pd.DataFrame, problems: ProblemLog
-) -> None:
-    """Warnings for what the plan follows and no input provides."""
-    needs_economy = any(
-        i.economy is not None or any(isinstance(c, (BudgetCriterion, EconomyCountCriterion)) for c in i.criteria)
+) -> list[MissingInput]:
+    """Warnings for what the plan follows and no input provides; returns them with the initiatives concerned."""
+    missing: list[MissingInput] = []
+    economy = frozenset(
+        i.id
         for i in plan.initiatives
+        if i.economy is not None or any(isinstance(c, (BudgetCriterion, EconomyCountCriterion)) for c in i.criteria)
     )
-    if not paths.economy and needs_economy:
+    if not paths.economy and economy:
         problems.warning(
             config.display(config.path),
             "no economy exports found",
             "files matching [inputs] economy",
             column="inputs.economy",
         )
-    if not paths.measurements and any(plan.measures(i) for i in plan.initiatives):
+        missing.append(MissingInput("no economy exports found ([inputs] economy)", economy))
+    measured = frozenset(i.id for i in plan.initiatives if plan.measures(i))
+    if not paths.measurements and measured:
         problems.warning(
             config.display(config.path),
             "no measurement sheets found",
             "files matching [inputs] measurements",
             column="inputs.measurements",
         )
+        missing.append(MissingInput("no measurement sheets found ([inputs] measurements)", measured))
     provided = set() if indicators.empty else set(indicators["indicator"])
     for indicator in plan.indicators():
         if indicator not in provided:
@@ -183,6 +202,9 @@ def _check_coverage(
                 f"no data for indicator {indicator!r}; its criteria report 'Mangler data'",
                 "an indicator file that provides it",
             )
+            users = frozenset(i.id for i in plan.initiatives for c in i.criteria if indicator in indicators_of(c))
+            missing.append(MissingInput(f"no data for indicator {indicator!r} ([inputs] barometer)", users))
+    return missing
 
 
 def _check_labels(config: Config, plan: Plan, indicators: pd.DataFrame, problems: ProblemLog) -> None:

@@ -124,6 +124,7 @@ def _pack_record(pack: BuiltPack, staged: Path, context: dict[str, Any]) -> dict
         "meeting": spec.meeting,
         "year": spec.year,
         "as_of": spec.as_of,
+        "unscheduled": spec.unscheduled,
         "files": [{"name": p.name, "sha256": sha256_of(p)} for p in sorted(staged.iterdir())],
         "results": pack.summary,
         "criteria": [
