@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.domain.areas import NATIONAL, registry
-from reportgen.domain.danish_text import MISSING, by_unit, dato, kr, pct, precision, sentence
+from reportgen.domain.danish_text import MISSING, SHARE_DECIMALS, by_unit, dato, kr, pct, precision, sentence
 from reportgen.domain.numbers import to_decimal
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import parse_period
@@ -44,7 +44,6 @@ KIND_LABELS = {
 """The criterion kinds as council text names them."""
 
 SOURCE_KINDS = {"økonomi": "Økonomiudtræk", "barometer": "Indikatorer", "målinger": "Målingsark"}
-SHARE_DECIMALS = 1
 
 
 def _f(value: Decimal | None) -> float | None:
