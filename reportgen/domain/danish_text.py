@@ -8,7 +8,7 @@ shown; the criteria engine compares exact values. Percentages are stored as shar
 Precision rule: a figure is shown with the precision its source has (a published whole percentage stays ``38 pct.``,
 ``38,5 pct.`` keeps its decimal; at most ``MAX_DECIMALS``); figures compared or tabulated together are shown with
 the same precision (the largest among them, see ``precision``); a share reportgen computes is shown with one
-decimal; money in whole kroner; expected persons as whole numbers.
+decimal (``SHARE_DECIMALS``); money in whole kroner; expected persons as whole numbers.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from reportgen.domain.numbers import to_decimal
+from reportgen.domain.numbers import optional_decimal
 
 LOCALE = "da_DK"
 MISSING = "–"
 MAX_DECIMALS = 2
+SHARE_DECIMALS = 1
+"""A share reportgen computes (a ratio, spent of budget, an average) is shown with one decimal."""
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
@@ -45,14 +47,6 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _dec(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    return to_decimal(value)
-
-
 def _round(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
@@ -60,7 +54,7 @@ def _round(value: Decimal, decimals: int) -> Decimal:
 def decimals_of(value: Any, unit: str = "antal") -> int:
     """How many decimals a figure has as written (a share as a percentage): ``0.385`` in ``pct`` -> 1; at most
     ``MAX_DECIMALS``."""
-    d = _dec(value)
+    d = optional_decimal(value)
     if d is None:
         return 0
     shown = (d * 100 if unit in ("pct", "pp") else d).normalize()
@@ -78,7 +72,7 @@ def tal(value: Any, decimals: int | None = None) -> str:
     most ``MAX_DECIMALS``)."""
     from babel.numbers import format_decimal
 
-    d = _dec(value)
+    d = optional_decimal(value)
     if d is None:
         return MISSING
     if decimals is None:
@@ -98,7 +92,7 @@ def kr(value: Any) -> str:
 
 def pct(value: Any, decimals: int | None = None) -> str:
     """A share ``0.385`` -> ``38,5 pct.``."""
-    d = _dec(value)
+    d = optional_decimal(value)
     if d is None:
         return MISSING
     return f"{tal(d * 100, decimals)} pct."
@@ -106,7 +100,7 @@ def pct(value: Any, decimals: int | None = None) -> str:
 
 def pp(value: Any, decimals: int | None = None) -> str:
     """A difference of shares ``0.34`` -> ``34 procentpoint`` (signless; the caller says which way)."""
-    d = _dec(value)
+    d = optional_decimal(value)
     if d is None:
         return MISSING
     return f"{tal(abs(d) * 100, decimals)} procentpoint"
@@ -114,7 +108,7 @@ def pp(value: Any, decimals: int | None = None) -> str:
 
 def signed_pp(value: Any, decimals: int | None = None) -> str:
     """A change of shares with its sign: ``+3 procentpoint``, ``-1,5 procentpoint``, ``±0 procentpoint``."""
-    d = _dec(value)
+    d = optional_decimal(value)
     if d is None:
         return MISSING
     shown = tal(abs(d) * 100, decimals)

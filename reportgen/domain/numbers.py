@@ -6,6 +6,7 @@ file, sheet, row and column. Used by the readers (cells), the plan (targets) and
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 from dataclasses import dataclass
@@ -96,3 +97,11 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, numbers.Real):  # float, and numpy's floats (whose own repr is "np.float64(…)")
         return Decimal(float.__repr__(float(value)))
     raise TypeError(f"{value!r} is not a number")
+
+
+def optional_decimal(value: object) -> Decimal | None:
+    """A stored figure as an exact decimal (``to_decimal``), or None where it is missing: None or a float NaN (the
+    observations' ``value`` column keeps a missing figure as NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return to_decimal(value)

@@ -51,7 +51,8 @@ class PackSpec:
     def folder(self) -> str:
         if self.kind == "annual":
             return f"aarsstatus-{self.year}"
-        assert self.meeting is not None
+        if self.meeting is None:
+            raise ValueError("a committee pack has a meeting date")
         return f"{self.meeting.isoformat()}-{self.committee_in_names}"
 
     @property

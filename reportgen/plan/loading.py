@@ -7,6 +7,7 @@ Duplicate keys are errors (PyYAML silently keeps the last one).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,16 @@ from pydantic import ValidationError
 from reportgen.domain.areas import registry
 from reportgen.errors import InputError, Problem, describe
 from reportgen.plan import model
-from reportgen.plan.model import CRITERION_KINDS, CRITERION_TYPES, SEP, EconomyFilter, Initiative, Plan, PlanPeriod
+from reportgen.plan.model import (
+    CRITERION_KINDS,
+    CRITERION_TYPES,
+    SEP,
+    Criterion,
+    EconomyFilter,
+    Initiative,
+    Plan,
+    PlanPeriod,
+)
 
 Path_ = tuple[object, ...]
 
@@ -251,70 +261,89 @@ def load_plan(path: Path, display: str | None = None) -> Plan:
     return plan
 
 
+Finding = tuple[tuple[object, ...], str, str]
+"""A cross-check's finding: where in the plan (a key path), what is wrong, what is expected."""
+
+
 def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int]) -> list[Problem]:
     """What a schema cannot say: references between parts of the plan, unique ids, sensible deadlines."""
-    problems: list[Problem] = []
-
-    def add(loc: tuple[object, ...], what: str, expected: str) -> None:
-        problems.append(Problem(display, what, expected, row=line_of(lines, loc), column=dotted(loc)))
-
+    findings: list[Finding] = []
     seen_initiatives: set[str] = set()
     seen_criteria: set[str] = set()
     for i, initiative in enumerate(plan.initiatives):
         loc: tuple[object, ...] = ("initiatives", i)
         if initiative.id in seen_initiatives:
-            add((*loc, "id"), f"initiative id {initiative.id!r} is used twice", "a unique id per initiative")
+            findings.append(
+                ((*loc, "id"), f"initiative id {initiative.id!r} is used twice", "a unique id per initiative")
+            )
         seen_initiatives.add(initiative.id)
-        if initiative.goal not in plan.goals:
-            add((*loc, "goal"), f"unknown goal {initiative.goal!r}", "one of the goals: " + ", ".join(plan.goals))
-        for j, code in enumerate(initiative.committees):
-            if code not in plan.committees:
-                add(
-                    (*loc, "committees", j),
-                    f"unknown committee {code!r}",
-                    "one of the committees: " + ", ".join(plan.committees),
-                )
-        for year in initiative.budget:
-            if not plan.period.start.year <= year <= plan.period.end.year:
-                add(
-                    (*loc, "budget", year),
-                    f"budget year {year} is outside the plan period",
-                    f"a year from {plan.period.start.year} to {plan.period.end.year}",
-                )
+        findings += _initiative_references(plan, initiative, loc)
         for k, criterion in enumerate(initiative.criteria):
             cloc = (*loc, "criteria", k)
             if criterion.id in seen_criteria:
-                add((*cloc, "id"), f"criterion id {criterion.id!r} is used twice", "a unique id per criterion")
+                findings.append(
+                    ((*cloc, "id"), f"criterion id {criterion.id!r} is used twice", "a unique id per criterion")
+                )
             seen_criteria.add(criterion.id)
-            if criterion.deadline and criterion.deadline < plan.period.start:
-                add(
-                    (*cloc, "deadline"),
-                    f"deadline {criterion.deadline} is before the plan starts",
-                    f"a date on or after {plan.period.start}",
+            findings += _criterion_checks(plan, initiative, criterion, cloc)
+    return [
+        Problem(display, what, expected, row=line_of(lines, where), column=dotted(where))
+        for where, what, expected in findings
+    ]
+
+
+def _initiative_references(plan: Plan, initiative: Initiative, loc: tuple[object, ...]) -> Iterator[Finding]:
+    """An initiative's goal and committees are the plan's; its budget years lie within the plan period."""
+    if initiative.goal not in plan.goals:
+        yield (*loc, "goal"), f"unknown goal {initiative.goal!r}", "one of the goals: " + ", ".join(plan.goals)
+    for j, code in enumerate(initiative.committees):
+        if code not in plan.committees:
+            yield (
+                (*loc, "committees", j),
+                f"unknown committee {code!r}",
+                "one of the committees: " + ", ".join(plan.committees),
+            )
+    for year in initiative.budget:
+        if not plan.period.start.year <= year <= plan.period.end.year:
+            yield (
+                (*loc, "budget", year),
+                f"budget year {year} is outside the plan period",
+                f"a year from {plan.period.start.year} to {plan.period.end.year}",
+            )
+
+
+def _criterion_checks(
+    plan: Plan, initiative: Initiative, criterion: Criterion, cloc: tuple[object, ...]
+) -> Iterator[Finding]:
+    """A criterion's deadline is within the plan; what its kind needs is there and makes sense."""
+    if criterion.deadline and criterion.deadline < plan.period.start:
+        yield (
+            (*cloc, "deadline"),
+            f"deadline {criterion.deadline} is before the plan starts",
+            f"a date on or after {plan.period.start}",
+        )
+    if isinstance(criterion, model.BudgetCriterion):
+        if not initiative.budget:
+            yield cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}"
+        if initiative.economy is None:
+            yield (
+                cloc,
+                "a budget criterion needs the initiative's economy filter",
+                "economy: {projects: [...], accounts: [...]}",
+            )
+    if isinstance(criterion, model.BenchmarkCriterion) and criterion.against != "national":
+        for m, other in enumerate(criterion.against):
+            area = registry().lookup(other)
+            if area is None or not area.is_municipality:
+                yield (
+                    (*cloc, "against", m),
+                    f"{other!r} is not a Danish municipality",
+                    "'national' or a list of kommunekoder or names",
                 )
-            if isinstance(criterion, model.BudgetCriterion):
-                if not initiative.budget:
-                    add(cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}")
-                if initiative.economy is None:
-                    add(
-                        cloc,
-                        "a budget criterion needs the initiative's economy filter",
-                        "economy: {projects: [...], accounts: [...]}",
-                    )
-            if isinstance(criterion, model.BenchmarkCriterion) and criterion.against != "national":
-                for m, other in enumerate(criterion.against):
-                    area = registry().lookup(other)
-                    if area is None or not area.is_municipality:
-                        add(
-                            (*cloc, "against", m),
-                            f"{other!r} is not a Danish municipality",
-                            "'national' or a list of kommunekoder or names",
-                        )
-            target = criterion.target if isinstance(criterion, model.RatioCriterion) else None
-            if target is not None and not target.percent and target.value > 1:
-                add(
-                    (*cloc, "target"),
-                    f"ratio target {target.value} is above 1",
-                    "a share written as a percentage such as '>= 80%'",
-                )
-    return problems
+    target = criterion.target if isinstance(criterion, model.RatioCriterion) else None
+    if target is not None and not target.percent and target.value > 1:
+        yield (
+            (*cloc, "target"),
+            f"ratio target {target.value} is above 1",
+            "a share written as a percentage such as '>= 80%'",
+        )

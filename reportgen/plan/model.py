@@ -310,9 +310,7 @@ class Plan(StrictModel):
 
     @property
     def municipality_code(self) -> int:
-        area = registry().lookup(self.municipality)
-        assert area is not None
-        return area.code
+        return registry().resolve(self.municipality).code  # known: checked by _known_municipality
 
     @property
     def municipality_name(self) -> str:

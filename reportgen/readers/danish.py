@@ -204,7 +204,8 @@ def parse_date_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         beyond = is_date & values.map(lambda v: isinstance(v, dt.date) and not FIRST_YEAR <= v.year <= LAST_YEAR)
         is_date &= ~beyond.astype(bool)
         if is_date.any():
-            result[is_date] = pd.to_datetime(values[is_date].map(lambda v: dt.datetime(v.year, v.month, v.day)))
+            # a posting date is a calendar day: a cell's time of day (if any) is dropped
+            result[is_date] = pd.to_datetime(values[is_date].map(lambda v: dt.date(v.year, v.month, v.day)))
         is_num = _numeric_cells(values)
     text = _as_arrow_text(values.where(~(is_date | is_num))).str.strip()
     serial_text = _bool(text.str.fullmatch(r"\d{5}(?:[.,]0+)?"))

@@ -3,6 +3,8 @@
 ``read_postings`` returns the postings in the canonical columns of ``reportgen.domain.observations.POSTING_COLUMNS``
 (``dato, konto, projekt, beloeb, antal`` plus the file and line they came from). The free-text column is never kept:
 it may hold personal data and no output needs it. Aggregation per initiative is the evaluation layer's work.
+
+This module finds the header and reads the export (CSV in chunks); ``readers.postings`` turns its rows into postings.
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from reportgen.domain.accounts import ACCOUNT_EXPECTED, ACCOUNT_PATTERNS, normalise_account
 from reportgen.domain.observations import POSTING_COLUMNS, SourceNote, SourceNotes, empty_postings, title_lines
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
-from reportgen.readers.danish import (
-    AMOUNT_EXPECTED,
-    DATE_EXPECTED,
-    parse_amount_series,
-    parse_danish_series,
-    parse_date_series,
+from reportgen.readers.postings import (
+    TOTAL_TAIL,
+    Reporter,
+    canonical_columns,
+    check_cell_lengths,
+    drop_total_rows,
+    parse_postings,
 )
-from reportgen.readers.tables import MAX_CELL_CHARS, find_header, norm_header, read_xlsx_sheets, sniff_csv
+from reportgen.readers.tables import find_header, norm_header, read_xlsx_sheets, sniff_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,10 +75,6 @@ class EconomySettings(Settings):
                 raise ValueError(f"{self.encoding!r} is not an encoding (such as 'utf-8' or 'cp1252')") from None
 
 
-TOTAL_WORDS = re.compile(r"^(i ?alt|total|totalt|sum|samlet|ialt)\b", re.IGNORECASE)
-MAX_PROBLEMS_PER_COLUMN = 20
-
-
 def _header_predicate(settings: EconomySettings) -> Callable[[list[str]], bool]:
     wanted = {norm_header(settings.columns.dato), norm_header(settings.columns.beloeb)}
 
@@ -87,7 +85,6 @@ def _header_predicate(settings: EconomySettings) -> Callable[[list[str]], bool]:
 
 
 CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory for exports of millions of rows
-TOTAL_TAIL = 3  # how many of the last rows may be total rows
 
 
 def read_postings(
@@ -111,8 +108,35 @@ def read_postings(
         chunks, header, header_line, titles = _read_csv(path, display, settings)
     if notes is not None:
         notes[display] = SourceNote(titles[0] if titles else None, " ".join(titles[1:]) or None)
+    _require_columns(header, header_line, settings.columns, display, problems)
+    if any(p.file == display for p in problems.errors):
+        return empty_postings()
     cols = settings.columns
-    present = {norm_header(c): c for c in header}
+    reporter = Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
+    parts = []
+    first_line = header_line + 1
+    held: pd.DataFrame | None = None
+    for chunk in chunks:
+        if chunk.empty:  # a header and no postings: a month without postings is normal
+            continue
+        check_cell_lengths(chunk, first_line, display, problems)
+        frame = canonical_columns(chunk, first_line, asdict(settings.columns))
+        first_line += len(chunk)
+        if held is not None:
+            frame = pd.concat([held, frame])
+        held, frame = frame.iloc[-TOTAL_TAIL:], frame.iloc[:-TOTAL_TAIL]
+        parts.append(parse_postings(frame, reporter))
+    if held is not None:
+        parts.append(parse_postings(drop_total_rows(held, display, problems), reporter))
+    reporter.summarise()
+    return _combine(parts)
+
+
+def _require_columns(
+    header: list[str], header_line: int, cols: EconomyColumns, display: str, problems: ProblemLog
+) -> None:
+    """Every required column (date, account, amount) is in the header, or an error names the missing one."""
+    present = {norm_header(c) for c in header}
     for required in ("dato", "konto", "beloeb"):
         source_name = getattr(cols, required)
         if norm_header(source_name) not in present:
@@ -122,204 +146,21 @@ def read_postings(
                 "the column names set in [economy.columns] of reportgen.toml",
                 row=header_line,
             )
-    if any(p.file == display for p in problems.errors):
-        return empty_postings()
-    reporter = _Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
-    parts = []
-    first_line = header_line + 1
-    held: pd.DataFrame | None = None
-    for chunk in chunks:
-        if chunk.empty:  # a header and no postings: a month without postings is normal
-            continue
-        _check_cell_lengths(chunk, first_line, display, problems)
-        frame = _canonical(chunk, first_line, settings)
-        first_line += len(chunk)
-        if held is not None:
-            frame = pd.concat([held, frame])
-        held, frame = frame.iloc[-TOTAL_TAIL:], frame.iloc[:-TOTAL_TAIL]
-        parts.append(_parse(frame, reporter))
-    if held is not None:
-        parts.append(_parse(_drop_total_rows(held, display, problems), reporter))
-    reporter.summarise()
+
+
+def _combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parsed chunks as one postings table, accounts and projects kept categorical."""
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
     parts = [p for p in parts if not p.empty]
     if not parts:
         return empty_postings()
-    from pandas.api.types import union_categoricals
-
     categorical = {c: union_categoricals([p[c] for p in parts]) for c in ("konto", "projekt")}
     postings = pd.concat([p.drop(columns=["konto", "projekt"]) for p in parts], ignore_index=True)
     for column, values in categorical.items():
         postings[column] = pd.Categorical(values)
     return postings[POSTING_COLUMNS]
-
-
-class _Reporter:
-    """Adds one problem per offending row, up to a limit per column and kind, then one summary line."""
-
-    def __init__(self, problems: ProblemLog, display: str, source_names: dict[str, str]):
-        self.problems = problems
-        self.display = display
-        self.names = source_names
-        self.counts: dict[tuple[str, str], int] = {}
-        self.expected: dict[tuple[str, str], str] = {}
-
-    def report(self, frame: pd.DataFrame, mask: pd.Series, canonical: str, what: str, expected: str) -> None:
-        hits = frame.loc[mask.to_numpy(dtype=bool)]
-        if hits.empty:
-            return
-        key = (canonical, what)
-        already = self.counts.get(key, 0)
-        self.counts[key] = already + len(hits)
-        self.expected[key] = expected
-        for _, row in hits.head(max(0, MAX_PROBLEMS_PER_COLUMN - already)).iterrows():
-            value = row.get(canonical)
-            shown = "" if _blank(value) else f"{value!r} "
-            self.problems.error(
-                self.display, f"{shown}{what}", expected, row=int(row["line"]), column=self.names[canonical]
-            )
-
-    def summarise(self) -> None:
-        for (canonical, what), n in self.counts.items():
-            if n > MAX_PROBLEMS_PER_COLUMN:
-                column = self.names[canonical]
-                self.problems.error(
-                    self.display,
-                    f"{n - MAX_PROBLEMS_PER_COLUMN} more rows in column {column!r}: {what}",
-                    self.expected[(canonical, what)],
-                    column=column,
-                )
-
-
-def _check_cell_lengths(chunk: pd.DataFrame, first_line: int, display: str, problems: ProblemLog) -> None:
-    """A cell longer than Excel allows is no posting: an error naming it (the free text is never kept, but a
-    malformed export must not pass unnoticed)."""
-    import pandas as pd
-
-    for column in chunk.columns:
-        values = chunk[column]
-        if not isinstance(values.dtype, pd.StringDtype):
-            continue
-        lengths = values.str.len()
-        if lengths.max() > MAX_CELL_CHARS:
-            at = int(lengths.to_numpy(na_value=0).argmax())
-            problems.error(
-                display,
-                f"a cell of {int(lengths.iloc[at]):,} characters".replace(",", "."),
-                f"at most {MAX_CELL_CHARS} characters a cell",
-                row=first_line + at,
-                column=str(column),
-            )
-
-
-def _canonical(raw: pd.DataFrame, first_line: int, settings: EconomySettings) -> pd.DataFrame:
-    """The export's columns under their canonical names, with each row's line in the file; blank rows dropped."""
-    import pandas as pd
-
-    mapping = {norm_header(v): k for k, v in asdict(settings.columns).items() if v}
-    frame = pd.DataFrame({mapping[norm_header(c)]: raw[c] for c in raw.columns if norm_header(c) in mapping})
-    frame["line"] = range(first_line, first_line + len(frame))
-    frame = frame[~frame.drop(columns="line").apply(blank_cells).all(axis=1)]
-    for optional in ("projekt", "antal", "tekst"):
-        if optional not in frame:
-            frame[optional] = None
-    return frame
-
-
-def _parse(frame: pd.DataFrame, reporter: _Reporter) -> pd.DataFrame:
-    """Canonical text cells -> typed postings; every malformed cell is reported."""
-    import pandas as pd
-
-    dates, bad_dates = parse_date_series(frame["dato"])
-    reporter.report(frame, bad_dates, "dato", "is not a date", DATE_EXPECTED)
-    reporter.report(frame, dates.isna() & ~bad_dates, "dato", "the posting has no date", DATE_EXPECTED)
-    amounts, bad_amounts = parse_amount_series(frame["beloeb"])
-    reporter.report(frame, bad_amounts, "beloeb", "is not an amount", AMOUNT_EXPECTED)
-    reporter.report(frame, amounts.isna() & ~bad_amounts, "beloeb", "the posting has no amount", AMOUNT_EXPECTED)
-    if frame["antal"].notna().any():
-        counts, bad_counts = parse_danish_series(frame["antal"])
-        reporter.report(frame, bad_counts, "antal", "is not a count", "a whole number")
-    else:
-        counts = pd.Series(float("nan"), index=frame.index)
-    accounts = normalise_accounts(frame["konto"])
-    reporter.report(frame, accounts.isna(), "konto", "is not an account number", ACCOUNT_EXPECTED)
-    if isinstance(frame["projekt"].dtype, pd.StringDtype):
-        projects = frame["projekt"].fillna("").str.strip()
-    else:
-        projects = frame["projekt"].map(lambda v: "" if _blank(v) else str(v).strip())
-    return pd.DataFrame(
-        {
-            "dato": dates,
-            "konto": accounts.fillna("").astype(str).astype("category"),
-            "projekt": projects.astype(str).astype("category"),
-            "oere": amounts.fillna(0).astype("int64"),
-            "antal": counts,
-            "file": pd.Categorical([reporter.display] * len(frame)),
-            "line": frame["line"].astype("int64"),
-        }
-    ).reset_index(drop=True)
-
-
-def blank_cells(column: pd.Series) -> pd.Series:
-    """Mask of empty cells (vectorised for text columns read from CSV)."""
-    import pandas as pd
-
-    if isinstance(column.dtype, pd.StringDtype):
-        return (column.fillna("").str.strip() == "").astype(bool)
-    return column.map(_blank).astype(bool)
-
-
-def normalise_accounts(column: pd.Series) -> pd.Series:
-    """``normalise_account`` for a whole column: digits, or NA where the cell is empty or malformed."""
-    import pandas as pd
-
-    if not isinstance(column.dtype, pd.StringDtype):
-        return column.map(_safe_account)
-    s = column.fillna("").str.replace(" ", "", regex=False)
-    ok = (s.str.fullmatch(ACCOUNT_PATTERNS[0]) | s.str.fullmatch(ACCOUNT_PATTERNS[1])).fillna(False).astype(bool)
-    digits: pd.Series = s.str.replace(".", "", regex=False).where(ok).astype(object)
-    return digits.mask(~ok, None)
-
-
-def _blank(value: Any) -> bool:
-    return (
-        value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
-    )
-
-
-def _safe_account(value: Any) -> str | None:
-    if _blank(value):
-        return None
-    try:
-        return normalise_account(value)
-    except ValueError:
-        return None
-
-
-def _drop_total_rows(frame: pd.DataFrame, display: str, problems: ProblemLog) -> pd.DataFrame:
-    """A trailing total row (``I alt``, ``Total``, or no date and no account but an amount) is not a posting."""
-    text_cols = [c for c in ("dato", "konto", "projekt", "tekst") if c in frame]
-
-    def is_total(row: pd.Series) -> bool:
-        if any(isinstance(row[c], str) and TOTAL_WORDS.match(row[c].strip()) for c in text_cols):
-            return True
-        return _blank(row["dato"]) and _blank(row["konto"]) and not _blank(row["beloeb"])
-
-    if frame.empty:
-        return frame
-    drop: list[Any] = []
-    for idx in reversed(frame.index.tolist()[-3:]):
-        if is_total(frame.loc[idx]):
-            drop.append(idx)
-        else:
-            break
-    for idx in drop:
-        problems.warning(
-            display,
-            "total row skipped (not counted as a posting)",
-            "postings only; totals are computed by reportgen",
-            row=int(frame.loc[idx, "line"]),
-        )
-    return frame.drop(index=drop)
 
 
 def _read_csv(

@@ -13,6 +13,7 @@ the sheet is still read, so its other problems are reported too.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,11 +61,7 @@ def read_measurements(
         )
     rows = sheets[SHEET]
     if notes is not None:
-        titles = title_lines(rows[:10])
-        contact = next(
-            (t.partition(".")[0].removeprefix("Kontakt:").strip() for t in titles if t.startswith("Kontakt:")), None
-        )
-        notes[display] = SourceNote(f"Målinger fra {contact}" if contact else (titles[0] if titles else None))
+        notes[display] = _source_note(rows)
     wanted = {norm_header(c) for c in COLUMNS[:4]}
     header = find_header(rows, lambda cells: wanted <= set(cells))
     if header is None:
@@ -76,73 +73,109 @@ def read_measurements(
         )
     names = [norm_header(c) for c in rows[header]]
     col = {c: names.index(norm_header(c)) if norm_header(c) in names else None for c in COLUMNS}
-    measures = settings.keys
-    out: list[dict[str, Any]] = []
-    seen: dict[tuple[str, str, str], tuple[int, Any]] = {}
-    for line, row in iter_data_rows(rows, header):
-        cell = partial(_cell, row, col)
-        where = partial(_where, line, col)
+    sheet = _Sheet(display, settings, problems, col)
+    out = [found for line, row in iter_data_rows(rows, header) if (found := sheet.observation(line, row)) is not None]
+    return observations_frame(out)
 
-        raw_initiative = cell("Indsats")
-        initiative_id = _as_id(raw_initiative)
-        if measures is not None and initiative_id not in measures:
-            problems.error(
-                display,
-                f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(measures))}",
-                "an initiative id from the plan: " + ", ".join(measures),
-                **where("Indsats"),
-            )
-            continue
-        measure = str(cell("Måling") or "").strip()
-        if measures is not None and measure not in measures[initiative_id]:
-            known = list(measures[initiative_id])
-            problems.error(
-                display,
-                f"initiative {initiative_id} has no measurement {measure!r}{_suggest(measure, known)}",
-                "one of: " + (", ".join(known) if known else "(this initiative's criteria read no measurements)"),
-                **where("Måling"),
-            )
-            continue
+
+def _source_note(rows: list[Any]) -> SourceNote:
+    """The sheet as a reader knows it: the measurements of its contact person (the ``Kontakt:`` line), else its
+    title."""
+    titles = title_lines(rows[:10])
+    contact = next(
+        (t.partition(".")[0].removeprefix("Kontakt:").strip() for t in titles if t.startswith("Kontakt:")), None
+    )
+    return SourceNote(f"Målinger fra {contact}" if contact else (titles[0] if titles else None))
+
+
+@dataclass
+class _Sheet:
+    """One measurement sheet being read: where its columns are, what it may name, and the figures seen so far."""
+
+    display: str
+    settings: MeasurementSettings
+    problems: ProblemLog
+    col: dict[str, int | None]
+    seen: dict[tuple[str, str, str], tuple[int, Any]] = field(default_factory=dict)
+
+    def error(self, line: int, column: str, what: str, expected: str) -> None:
+        self.problems.error(self.display, what, expected, **_where(line, self.col, column))
+
+    def observation(self, line: int, row: list[Any]) -> dict[str, Any] | None:
+        """A data row as an observation; None (with the problem reported) where a cell is wrong."""
+        cell = partial(_cell, row, self.col)
+        known = self._known_measure(line, cell("Indsats"), cell("Måling"))
+        if known is None:
+            return None
+        initiative_id, measure = known
         try:
             period = parse_period(cell("Periode")).code
         except ValueError as exc:
-            problems.error(display, str(exc), PERIOD_EXPECTED, **where("Periode"))
-            continue
+            self.error(line, "Periode", str(exc), PERIOD_EXPECTED)
+            return None
         value, label, unit = _value(cell("Værdi"))
         if value is None and label is None and not is_blank(cell("Værdi")):
-            problems.error(
-                display,
+            self.error(
+                line,
+                "Værdi",
                 f"{cell('Værdi')!r} is neither a number nor a status",
                 "a number, a percentage, or one of: Opfyldt, På vej, Bagud, Ikke opfyldt",
-                **where("Værdi"),
             )
-            continue
-        key = (initiative_id, measure, period)
-        if key in seen and seen[key][1] != (value, label):
-            problems.error(
-                display,
-                f"initiative {initiative_id}, {measure!r}, {period} is also given on row {seen[key][0]} with another "
-                "value",
-                "one value per initiative, measurement and period: delete the row that is wrong",
-                **where("Værdi"),
-            )
-            continue
-        seen.setdefault(key, (line, (value, label)))
+            return None
+        if self._given_before(line, (initiative_id, measure, period), (value, label)):
+            return None
         comment = cell("Kommentar")
-        out.append(
-            {
-                "source": display,
-                "indicator": measure,
-                "area": settings.area,
-                "period": period,
-                "value": value,
-                "unit": unit,
-                "initiative": initiative_id,
-                "label": label,
-                "comment": None if is_blank(comment) else str(comment).strip(),
-            }
-        )
-    return observations_frame(out)
+        return {
+            "source": self.display,
+            "indicator": measure,
+            "area": self.settings.area,
+            "period": period,
+            "value": value,
+            "unit": unit,
+            "initiative": initiative_id,
+            "label": label,
+            "comment": None if is_blank(comment) else str(comment).strip(),
+        }
+
+    def _known_measure(self, line: int, raw_initiative: Any, raw_measure: Any) -> tuple[str, str] | None:
+        """(initiative id, measurement key) where the vocabulary knows both (or there is none); else None, with the
+        nearest valid key suggested."""
+        measures = self.settings.keys
+        initiative_id = _as_id(raw_initiative)
+        if measures is not None and initiative_id not in measures:
+            self.error(
+                line,
+                "Indsats",
+                f"unknown initiative {raw_initiative!r}{_suggest(initiative_id, list(measures))}",
+                "an initiative id from the plan: " + ", ".join(measures),
+            )
+            return None
+        measure = str(raw_measure or "").strip()
+        if measures is not None and measure not in measures[initiative_id]:
+            known = list(measures[initiative_id])
+            self.error(
+                line,
+                "Måling",
+                f"initiative {initiative_id} has no measurement {measure!r}{_suggest(measure, known)}",
+                "one of: " + (", ".join(known) if known else "(this initiative's criteria read no measurements)"),
+            )
+            return None
+        return initiative_id, measure
+
+    def _given_before(self, line: int, key: tuple[str, str, str], value: tuple[float | None, str | None]) -> bool:
+        """The same initiative, measurement and period on an earlier row with another value: reported (True)."""
+        if key in self.seen and self.seen[key][1] != value:
+            initiative_id, measure, period = key
+            self.error(
+                line,
+                "Værdi",
+                f"initiative {initiative_id}, {measure!r}, {period} is also given on row {self.seen[key][0]} with "
+                "another value",
+                "one value per initiative, measurement and period: delete the row that is wrong",
+            )
+            return True
+        self.seen.setdefault(key, (line, value))
+        return False
 
 
 def _cell(row: list[Any], col: dict[str, int | None], name: str) -> Any:
@@ -200,7 +233,7 @@ def read_all_measurements(
     keys = ["initiative", "indicator", "period"]
     both = combined[combined.duplicated(keys, keep=False)]
     for (initiative, measure, period), group in both.groupby(keys, sort=True):
-        values = {(None if v != v else v, lbl) for v, lbl in zip(group["value"], group["label"], strict=True)}
+        values = {(None if math.isnan(v) else v, lbl) for v, lbl in zip(group["value"], group["label"], strict=True)}
         files = list(dict.fromkeys(group["source"]))
         if len(values) > 1 and len(files) > 1:
             problems.error(

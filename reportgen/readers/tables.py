@@ -150,8 +150,7 @@ def read_csv_rows(
     reader = csv.reader(io.StringIO(text), delimiter=fmt.separator)
     rows: list[Row] = []
     try:
-        for row in reader:
-            rows.append([cell.strip() for cell in row])
+        rows.extend([cell.strip() for cell in row] for row in reader)
     except csv.Error as exc:
         raise InputError.at(display, f"malformed CSV ({describe(exc)})", _CSV_EXPECTED, row=reader.line_num) from None
     for i, row in enumerate(rows, start=1):

@@ -14,19 +14,18 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
-from reportgen.domain.areas import NATIONAL, registry
-from reportgen.domain.danish_text import MISSING, by_unit, dato, kr, pct, precision, sentence
-from reportgen.domain.numbers import to_decimal
+from reportgen.domain.areas import registry
+from reportgen.domain.danish_text import MISSING, SHARE_DECIMALS, dato, kr, pct, sentence
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import parse_period
 from reportgen.domain.status import STATUS_LEGEND, STATUS_ORDER, Status
-from reportgen.evaluate.economy import ECONOMY_SOURCE
 from reportgen.evaluate.results import CriterionResult, InitiativeResult
 from reportgen.plan import Initiative, Plan
 from reportgen.plan.model import indicators_of
 from reportgen.privacy import PrivacyGuard
 from reportgen.render.charts import ChartMaker
 from reportgen.render.formatting import STATUS_COLOURS
+from reportgen.render.series import as_float, barometer_series, economy_rows, goal_indicators
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,11 +43,6 @@ KIND_LABELS = {
 """The criterion kinds as council text names them."""
 
 SOURCE_KINDS = {"økonomi": "Økonomiudtræk", "barometer": "Indikatorer", "målinger": "Målingsark"}
-SHARE_DECIMALS = 1
-
-
-def _f(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
 
 
 def build_context(
@@ -70,88 +64,30 @@ def build_context(
     t = guard.text
     selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
     initiatives = [_initiative(plan, r, t) for r in selected]
-    counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
-    notes = {s["display"]: s for s in sources if "display" in s}
-    barometer = barometer_series(plan, observations, spec, notes)
-    followed = {k for r in selected for c in r.initiative.criteria for k in indicators_of(c)}
-    if spec.kind == "committee":  # a committee sees the indicators its own criteria follow, nothing else
-        barometer = [b for b in barometer if b["indicator"] in followed]
-    by_indicator = {b["indicator"]: b for b in barometer}
-    goals: list[dict[str, Any]] = [
-        {
-            "key": key,
-            "title": t(title, "handleplan: mål"),
-            "initiatives": [i for i in initiatives if i["goal_key"] == key],
-            "barometer": [by_indicator[k] for k in goal_indicators(plan, key) if k in by_indicator],
-        }
-        for key, title in plan.goals.items()
-    ]
-    goals = [g for g in goals if g["initiatives"]]
+    barometer = _pack_barometer(plan, selected, observations, spec, sources)
+    goals = _goals(plan, initiatives, barometer, t)
     shown_under_goals = {b["indicator"] for g in goals for b in g["barometer"]}
-    committee_name = plan.committees.get(spec.committee or "", "")
-    money = ("id", "title", "budget", "spent", "budget_text", "spent_text", "spent_share_text")
-    budgets = [{k: i[k] for k in money} for i in initiatives if i["budget"] is not None or i["spent"] is not None]
-    attention = [
-        {**c, "initiative_id": i["id"], "initiative_title": i["title"]}
-        for i in initiatives
-        for c in i["criteria"]
-        if c["status"] in (Status.BEHIND, Status.NOT_MET)
-    ]
     raw: dict[str, Any] = {
         "kommune": registry().by_code[plan.municipality_code].official_name,
-        "plan": {
-            "title": t(plan.title, "handleplan"),
-            "start": plan.period.start,
-            "end": plan.period.end,
-            "period_text": f"{dato(plan.period.start)} – {dato(plan.period.end)}",
-            "pool": _f(plan.pool),
-            "pool_text": kr(plan.pool) if plan.pool is not None else "",
-        },
-        "pack": {
-            "kind": spec.kind,
-            "title": ("Årlig status " + str(spec.year))
-            if spec.kind == "annual"
-            else f"Status til {t(committee_name, 'handleplan')}",
-            "committee": spec.committee or "",
-            "committee_name": t(committee_name, "handleplan"),
-            "meeting": spec.meeting,
-            "meeting_text": dato(spec.meeting) if spec.meeting else "",
-            "year": spec.year,
-            "as_of": spec.as_of,
-            "as_of_text": dato(spec.as_of),
-            "header_text": f"Årlig status {spec.year}"
-            if spec.kind == "annual"
-            else f"{t(committee_name, 'handleplan')}, mødet den {dato(spec.meeting)}",
-        },
+        "plan": _plan_header(plan, t),
+        "pack": _pack_header(plan, spec, t),
         "generated": generated,
         "generated_text": dato(generated.date()),
         "version": __version__,
         "initiatives": initiatives,
         "criteria_count": sum(len(i["criteria"]) for i in initiatives),
         "goals": goals,
-        "attention": attention,
+        "attention": _attention(initiatives),
         "changes": _changes(initiatives, previous),
-        "budgets": budgets,
+        "budgets": _budgets(initiatives),
         "budget_chart": None,
         "other_indicators": [b for b in barometer if b["indicator"] not in shown_under_goals],
-        "status_counts": [
-            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER
-        ],
-        "status_legend": [
-            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "text": text} for s, text in STATUS_LEGEND
-        ],
-        "overall_status": str(Status.worst(i["status"] for i in initiatives)),
+        **_status_summary(initiatives),
         "economy": economy_rows(plan, selected, observations, spec),
         "barometer": barometer,
         "sources": [_source(s, t) for s in sources],
         "privacy_min_count": min_count,
-        "privacy_note": (
-            f"Af hensyn til borgernes fortrolighed vises antal under {min_count} personer som "
-            f"»færre end {min_count}«, og andele, der bygger på færre end {min_count} personer eller ville afsløre et "
-            "så lille antal, vises ikke (Danmarks Statistiks diskretioneringsregel)."
-            if min_count
-            else ""
-        ),
+        "privacy_note": _privacy_note(min_count),
     }
     raw["contents"] = contents(raw)
     # The gate at the edge: every string of the context, whatever its source (plan, file names, indicator titles
@@ -162,6 +98,109 @@ def build_context(
     if charts and context["budgets"]:
         context["budget_chart"] = charts.budget(context["budgets"])
     return context
+
+
+def _plan_header(plan: Plan, t: Any) -> dict[str, Any]:
+    return {
+        "title": t(plan.title, "handleplan"),
+        "start": plan.period.start,
+        "end": plan.period.end,
+        "period_text": f"{dato(plan.period.start)} – {dato(plan.period.end)}",
+        "pool": as_float(plan.pool),
+        "pool_text": kr(plan.pool) if plan.pool is not None else "",
+    }
+
+
+def _pack_header(plan: Plan, spec: PackSpec, t: Any) -> dict[str, Any]:
+    committee_name = t(plan.committees.get(spec.committee or "", ""), "handleplan")
+    annual = spec.kind == "annual"
+    return {
+        "kind": spec.kind,
+        "title": f"Årlig status {spec.year}" if annual else f"Status til {committee_name}",
+        "committee": spec.committee or "",
+        "committee_name": committee_name,
+        "meeting": spec.meeting,
+        "meeting_text": dato(spec.meeting) if spec.meeting else "",
+        "year": spec.year,
+        "as_of": spec.as_of,
+        "as_of_text": dato(spec.as_of),
+        "header_text": f"Årlig status {spec.year}" if annual else f"{committee_name}, mødet den {dato(spec.meeting)}",
+    }
+
+
+def _pack_barometer(
+    plan: Plan,
+    selected: list[InitiativeResult],
+    observations: pd.DataFrame,
+    spec: PackSpec,
+    sources: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The indicator series of the pack: all in an annual pack; a committee sees the indicators its own criteria
+    follow, nothing else."""
+    notes = {s["display"]: s for s in sources if "display" in s}
+    barometer = barometer_series(plan, observations, spec, notes)
+    if spec.kind != "committee":
+        return barometer
+    followed = {k for r in selected for c in r.initiative.criteria for k in indicators_of(c)}
+    return [b for b in barometer if b["indicator"] in followed]
+
+
+def _goals(
+    plan: Plan, initiatives: list[dict[str, Any]], barometer: list[dict[str, Any]], t: Any
+) -> list[dict[str, Any]]:
+    """The plan's goals that have initiatives in the pack, each with its initiatives and the indicators they follow."""
+    by_indicator = {b["indicator"]: b for b in barometer}
+    goals: list[dict[str, Any]] = [
+        {
+            "key": key,
+            "title": t(title, "handleplan: mål"),
+            "initiatives": [i for i in initiatives if i["goal_key"] == key],
+            "barometer": [by_indicator[k] for k in goal_indicators(plan, key) if k in by_indicator],
+        }
+        for key, title in plan.goals.items()
+    ]
+    return [g for g in goals if g["initiatives"]]
+
+
+def _attention(initiatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The criteria behind or not met, with their initiative ("Kræver opmærksomhed")."""
+    return [
+        {**c, "initiative_id": i["id"], "initiative_title": i["title"]}
+        for i in initiatives
+        for c in i["criteria"]
+        if c["status"] in (Status.BEHIND, Status.NOT_MET)
+    ]
+
+
+def _budgets(initiatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The money of each initiative with a budget or spending."""
+    money = ("id", "title", "budget", "spent", "budget_text", "spent_text", "spent_share_text")
+    return [{k: i[k] for k in money} for i in initiatives if i["budget"] is not None or i["spent"] is not None]
+
+
+def _status_summary(initiatives: list[dict[str, Any]]) -> dict[str, Any]:
+    """The criteria counted by status, the status legend and the pack's overall status."""
+    counts = {s: sum(1 for i in initiatives for c in i["criteria"] if c["status"] == s) for s in STATUS_ORDER}
+    return {
+        "status_counts": [
+            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s]} for s in STATUS_ORDER
+        ],
+        "status_legend": [
+            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "text": text} for s, text in STATUS_LEGEND
+        ],
+        "overall_status": str(Status.worst(i["status"] for i in initiatives)),
+    }
+
+
+def _privacy_note(min_count: int) -> str:
+    """The one sentence saying what small-number suppression hides and why (empty without it)."""
+    if not min_count:
+        return ""
+    return (
+        f"Af hensyn til borgernes fortrolighed vises antal under {min_count} personer som "
+        f"»færre end {min_count}«, og andele, der bygger på færre end {min_count} personer eller ville afsløre et "
+        "så lille antal, vises ikke (Danmarks Statistiks diskretioneringsregel)."
+    )
 
 
 def _changes(initiatives: list[dict[str, Any]], previous: dict[str, Any] | None) -> dict[str, Any]:
@@ -219,8 +258,8 @@ def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, 
         "kind_label": KIND_LABELS[c.kind],
         "target_text": t(c.target_text, where),
         # Percentage points are given to Excel as points (34), shares as shares (0.34).
-        "target": _f(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
-        "actual": _f(c.shown_actual * 100 if c.unit == "pp" and c.shown_actual is not None else c.shown_actual),
+        "target": as_float(c.target * 100 if c.unit == "pp" and c.target is not None else c.target),
+        "actual": as_float(c.shown_actual * 100 if c.unit == "pp" and c.shown_actual is not None else c.shown_actual),
         # A table cell without a figure shows a dash; a sentence never does.
         "actual_text": c.actual_text if c.actual is not None or c.unit == "status" else MISSING,
         "suppressed": c.suppressed or "",
@@ -255,12 +294,12 @@ def _initiative(plan: Plan, r: InitiativeResult, t: Any) -> dict[str, Any]:
         "status": str(r.status),
         "status_label": r.status.label,
         "colour": STATUS_COLOURS[r.status],
-        "budget": _f(budget),
+        "budget": as_float(budget),
         "budget_text": kr(budget) if budget is not None else "",
         "budget_by_year": {str(y): float(a) for y, a in sorted(i.budget.items())},
-        "spent": _f(r.spent),
+        "spent": as_float(r.spent),
         "spent_text": kr(r.spent) if r.spent is not None else "",
-        "spent_share": _f(share),
+        "spent_share": as_float(share),
         "spent_share_text": pct(share, SHARE_DECIMALS) if share is not None else "",
         "economy_text": _economy_sentence(budget, r.spent),
         "criteria": [_criterion(c, i, t) for c in r.criteria],
@@ -290,109 +329,3 @@ def _source(source: dict[str, Any], t: Any) -> dict[str, Any]:
         "kind_label": SOURCE_KINDS.get(source["kind"], source["kind"]),
         "description": t(" – ".join(parts) if parts else name, f"datagrundlag: {name}"),
     }
-
-
-def economy_rows(
-    plan: Plan, selected: list[InitiativeResult], observations: pd.DataFrame, spec: PackSpec
-) -> dict[str, Any]:
-    """Per initiative: budget, spent and spent share per plan year, and spending by month. Aggregates only; sums
-    are exact (decimal), and a year without a budget, or an initiative without an economy filter, stays empty."""
-    o = observations[(observations["indicator"] == "forbrug")]
-    months: set[str] = set()
-    years = list(range(plan.period.start.year, plan.period.end.year + 1))
-    rows = []
-    for r in selected:
-        mine = o[o["initiative"] == r.initiative.id]
-        by_month: dict[str, Decimal] = {}
-        for code, value in zip(mine["period"], mine["value"], strict=True):
-            p = parse_period(code)
-            if p.start > spec.as_of or not (plan.period.start <= p.start <= plan.period.end):
-                continue
-            by_month[str(code)] = by_month.get(str(code), Decimal(0)) + to_decimal(value)
-        months |= set(by_month)
-        has_economy = r.spent is not None
-        per_year = []
-        for y in years:
-            budget = r.initiative.budget.get(y)
-            spent = sum((v for m, v in by_month.items() if m.startswith(str(y))), Decimal(0)) if has_economy else None
-            share = spent / budget if spent is not None and budget else None
-            per_year.append({"year": y, "budget": _f(budget), "spent": _f(spent), "share": _f(share)})
-        rows.append(
-            {
-                "id": r.initiative.id,
-                "title": r.initiative.title,
-                "years": per_year,
-                "months": {m: float(v) for m, v in by_month.items()},
-                "has_filter": r.initiative.economy is not None,
-            }
-        )
-    return {"years": years, "months": sorted(months, key=lambda m: parse_period(m)), "rows": rows}
-
-
-def barometer_series(
-    plan: Plan, observations: pd.DataFrame, spec: PackSpec, sources: dict[str, dict[str, Any]] | None = None
-) -> list[dict[str, Any]]:
-    """For each indicator the plan's criteria use: the municipality's and the national values over time, shown with
-    one precision per series (the source's), named by the file's title (else the plan's label) and its source."""
-    out = []
-    o = observations
-    indicators = list(plan.indicators())
-    loaded = o.loc[o["initiative"].isna() & (o["source"] != ECONOMY_SOURCE), "indicator"]
-    indicators += [i for i in dict.fromkeys(loaded) if i not in indicators]
-    for indicator in indicators:
-        rows = o[(o["indicator"] == indicator) & (o["area"].isin([plan.municipality_code, NATIONAL]))]
-        if rows.empty:
-            continue
-        periods = sorted({p for p in rows["period"] if parse_period(p).start <= spec.as_of}, key=parse_period)
-        unit = str(rows["unit"].iloc[0])
-        values = [(p, _value_at(rows, p, plan.municipality_code), _value_at(rows, p, NATIONAL)) for p in periods]
-        shown = [v for _, home, national in values for v in (home, national) if v is not None]
-        d = precision(shown[0], shown[1:], unit) if shown else 0
-        points = [
-            {
-                "period": p,
-                "period_text": parse_period(p).label_da(),
-                "home": home,
-                "national": national,
-                "home_text": by_unit(home, unit, d),
-                "national_text": by_unit(national, unit, d),
-            }
-            for p, home, national in values
-        ]
-        titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()]
-        label = plan.label_of(indicator)
-        file = str(rows["source"].iloc[0])
-        source = (sources or {}).get(file, {})
-        out.append(
-            {
-                "indicator": indicator,
-                "title": titles[0] if titles else (label[:1].upper() + label[1:] if label else indicator),
-                "label": label or (titles[0] if titles else indicator),
-                "unit": unit,
-                "decimals": d,
-                "points": points,
-                "home_name": registry().by_code[plan.municipality_code].name,
-                "source": source.get("note") or source.get("title") or PurePath(file).name,
-            }
-        )
-    return out
-
-
-def _value_at(rows: pd.DataFrame, period: str, area: int) -> float | None:
-    """The value of one area in one period (None if absent or missing)."""
-    v = rows[(rows["period"] == period) & (rows["area"] == area)]["value"]
-    return None if v.empty or v.iloc[0] != v.iloc[0] else float(v.iloc[0])
-
-
-def goal_indicators(plan: Plan, goal: str) -> list[str]:
-    """The indicators the criteria of a goal's initiatives follow (for the barometer trends per goal); a gap's
-    reference comes before the indicator measured against it."""
-    keys: list[str] = []
-    for initiative in plan.initiatives:
-        if initiative.goal != goal:
-            continue
-        for criterion in initiative.criteria:
-            for key in reversed(indicators_of(criterion)):
-                if key not in keys:
-                    keys.append(key)
-    return keys

@@ -9,89 +9,24 @@ starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula. Status cells
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import math
 from pathlib import Path
 from typing import Any
 
 from reportgen.domain.periods import parse_period
 from reportgen.errors import TemplateError
+from reportgen.render.excel_columns import (
+    BAROMETER,
+    DATAGRUNDLAG,
+    FMT,
+    OVERBLIK,
+    SHEETS,
+    SUCCESKRITERIER,
+    Column,
+    unit_format,
+)
 from reportgen.render.formatting import STATUS_COLOURS
 from reportgen.render.word import check_document_size
-
-FMT = {
-    "antal": "#,##0",
-    "kr": '#,##0 "kr."',
-    "pct": "0.0%",
-    "pp": '0.0 "procentpoint"',
-    "num": "#,##0.0",
-    "date": "dd-mm-yyyy",
-}
-SHEETS = ["Overblik", "Succeskriterier", "Økonomi", "Barometer", "Datagrundlag"]
-
-# header name -> (value from record, format key or None)
-Column = tuple[Callable[[dict[str, Any]], Any], str | None]
-
-
-def _unit_fmt(record: dict[str, Any]) -> str:
-    """The number format of a figure by its unit and the decimals it is shown with (see the precision rule)."""
-    unit, decimals = record.get("unit", "num"), record.get("decimals")
-    if decimals is None or unit not in ("pct", "pp", "antal"):
-        return FMT.get(unit, FMT["num"])
-    places = "." + "0" * decimals if decimals else ""
-    return {"pct": f"0{places}%", "pp": f'0{places} "procentpoint"', "antal": f"#,##0{places}"}[unit]
-
-
-OVERBLIK: dict[str, Column] = {
-    "Indsats": (lambda r: r["id"], None),
-    "Titel": (lambda r: r["title"], None),
-    "Målsætning": (lambda r: r["goal"], None),
-    "Udvalg": (lambda r: ", ".join(r["committee_codes"]), None),
-    "Kontakt": (lambda r: r["contact"], None),
-    "Status": (lambda r: r["status_label"], "status"),
-    "Kriterier": (lambda r: len(r["criteria"]), "antal"),
-    "Opfyldt": (lambda r: r["criteria_met"], "antal"),
-    "Budget (kr.)": (lambda r: r["budget"], "kr"),
-    "Forbrug (kr.)": (lambda r: r["spent"], "kr"),
-    "Forbrug (pct.)": (lambda r: r["spent_share"], "pct"),
-}
-SUCCESKRITERIER: dict[str, Column] = {
-    "Indsats": (lambda r: r["initiative_id"], None),
-    "Indsatstitel": (lambda r: r["initiative_title"], None),
-    "Kriterie": (lambda r: r["id"], None),
-    "Succeskriterie": (lambda r: r["text"], None),
-    "Type": (lambda r: r["kind_label"], None),
-    "Mål": (lambda r: r["target_text"], None),
-    "Målværdi": (lambda r: r["target"], "unit"),
-    "Faktisk": (lambda r: r["suppressed"] or r["actual"], "unit"),
-    "Enhed": (
-        lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(
-            r["unit"], r["unit"]
-        ),
-        None,
-    ),
-    "Status": (lambda r: r["status_label"], "status"),
-    "Forklaring": (lambda r: r["explanation"], None),
-    "Periode": (lambda r: r["period_text"], None),
-    "Frist": (lambda r: r["deadline"], "date"),
-    "Bemærkning": (lambda r: r["note"], None),
-}
-BAROMETER: dict[str, Column] = {
-    "Indikator": (lambda r: r["label"], None),
-    "Titel": (lambda r: r["title"], None),
-    "Periode": (lambda r: r["period_text"], None),
-    "Kommune": (lambda r: r["home"], "unit"),
-    "Hele landet": (lambda r: r["national"], "unit"),
-    "Enhed": (lambda r: "pct." if r["unit"] == "pct" else r["unit"], None),
-    "Kilde": (lambda r: r["source"], None),
-}
-DATAGRUNDLAG: dict[str, Column] = {
-    "Fil": (lambda r: r["path"], None),
-    "Type": (lambda r: r["kind_label"], None),
-    "Kilde": (lambda r: r["description"], None),
-    "Størrelse (bytes)": (lambda r: r["size"], "antal"),
-    "Rækker": (lambda r: r["rows"], "antal"),
-    "SHA-256": (lambda r: r["sha256"], None),
-}
 
 
 class ExcelWriter:
@@ -154,7 +89,7 @@ class ExcelWriter:
                 cell = ws.cell(row=row, column=col)
                 write_value(cell, value)
                 if fmt == "unit":
-                    cell.number_format = _unit_fmt(record)
+                    cell.number_format = unit_format(record)
                 elif fmt == "status":
                     colour = STATUS_COLOURS[record["status"]]
                     cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
@@ -330,7 +265,7 @@ def write_value(cell: Any, value: Any) -> None:
         cell.value = "Ja" if value else "Nej"
         return
     if isinstance(value, (int, float)):
-        if value != value:  # NaN: missing stays empty
+        if isinstance(value, float) and math.isnan(value):  # NaN: missing stays empty
             cell.value = None
             return
         cell.value = value

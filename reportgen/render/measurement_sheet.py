@@ -34,6 +34,10 @@ def measurement_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+HEADER_ROW = 4
+"""The measurement sheet's header row: a title and the instruction above it."""
+
+
 def build_workbook(
     plan: Plan,
     contact: str,
@@ -43,69 +47,14 @@ def build_workbook(
 ) -> bytes:
     """The workbook for one contact. ``values`` (initiative, measure, period) -> value pre-fills Værdi (examples)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.worksheets[0]
-    ws.title = SHEET
-    ws["A1"] = f"{plan.title} – målinger"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = (
-        f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode "
-        "tallet gælder for (fx 2019K3)."
-    )
-    header_row = 4
-    for j, name in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=header_row, column=j, value=name)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
-    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
-    ws.add_data_validation(status_list)
-    r = header_row + 1
-    entries: list[tuple[dict[str, Any], str, Any]] = []
-    for row in rows:
-        if values is None:
-            entries.append((row, period, None))
-        else:
-            for (initiative, measure, p), v in sorted(values.items()):
-                if initiative == row["initiative"] and measure == row["measure"]:
-                    entries.append((row, p, v))
-    for row, p, value in entries:
-        ws.cell(row=r, column=1, value=row["initiative"]).data_type = "s"
-        ws.cell(row=r, column=2, value=row["measure"])
-        ws.cell(row=r, column=3, value=p)
-        if isinstance(value, tuple):
-            ws.cell(row=r, column=4, value=value[0])
-            ws.cell(row=r, column=5, value=value[1])
-        elif value is not None:
-            ws.cell(row=r, column=4, value=value)
-        if row["qualitative"]:
-            status_list.add(ws.cell(row=r, column=4))
-        r += 1
+    _fill_measurements(ws, plan, contact, _entries(rows, period, values))
     guide = wb.create_sheet("Vejledning")
-    guide.append(["Indsats", "Titel", "Måling", "Bruges af succeskriterier"])
-    for c in guide[1]:
-        c.font = Font(bold=True)
-    for row in rows:
-        guide.append([row["initiative"], row["title"], row["measure"], row["criteria"]])
-    for sheet, widths in ((ws, [10, 30, 12, 14, 50]), (guide, [10, 36, 30, 70])):
-        for j, w in enumerate(widths, start=1):
-            sheet.column_dimensions[chr(64 + j)].width = w
-    for cell in [*guide["B"], *guide["D"], *ws["B"], *ws["E"]]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:E2")  # the instruction wraps within the table's width instead of running across it
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[2].height = 45
-    ws.freeze_panes = f"A{header_row + 1}"
-    for sheet, titles in ((ws, f"{header_row}:{header_row}"), (guide, "1:1")):
-        sheet.page_setup.paperSize = 9  # A4
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1  # one page wide (both sheets are narrower than a landscape page)
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        sheet.print_title_rows = titles
+    _fill_guide(guide, rows)
+    for sheet, titles in ((ws, f"{HEADER_ROW}:{HEADER_ROW}"), (guide, "1:1")):
+        _print_setup(sheet, titles)
     wb.properties.title = masked(f"{plan.title} – målinger")
     wb.properties.creator = masked(contact)
     wb.properties.language = "da-DK"
@@ -117,3 +66,87 @@ def build_workbook(
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _entries(
+    rows: list[dict[str, Any]], period: str, values: dict[tuple[str, str, str], Any] | None
+) -> list[tuple[dict[str, Any], str, Any]]:
+    """The sheet's lines: each row once for ``period`` and empty, or (with ``values``) once per pre-filled period."""
+    if values is None:
+        return [(row, period, None) for row in rows]
+    return [
+        (row, p, v)
+        for row in rows
+        for (initiative, measure, p), v in sorted(values.items())
+        if initiative == row["initiative"] and measure == row["measure"]
+    ]
+
+
+def _fill_measurements(ws: Any, plan: Plan, contact: str, entries: list[tuple[dict[str, Any], str, Any]]) -> None:
+    """The sheet the contact fills in: title, instruction, header and one line per entry; a status list where the
+    value is a reported status. A pre-filled value may be a (value, comment) pair."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws.title = SHEET
+    ws["A1"] = f"{plan.title} – målinger"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = (
+        f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode "
+        "tallet gælder for (fx 2019K3)."
+    )
+    for j, name in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=j, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
+    ws.add_data_validation(status_list)
+    for r, (row, p, value) in enumerate(entries, start=HEADER_ROW + 1):
+        ws.cell(row=r, column=1, value=row["initiative"]).data_type = "s"
+        ws.cell(row=r, column=2, value=row["measure"])
+        ws.cell(row=r, column=3, value=p)
+        if isinstance(value, tuple):
+            ws.cell(row=r, column=4, value=value[0])
+            ws.cell(row=r, column=5, value=value[1])
+        elif value is not None:
+            ws.cell(row=r, column=4, value=value)
+        if row["qualitative"]:
+            status_list.add(ws.cell(row=r, column=4))
+    _set_widths(ws, [10, 30, 12, 14, 50])
+    for cell in [*ws["B"], *ws["E"]]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:E2")  # the instruction wraps within the table's width instead of running across it
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+
+
+def _fill_guide(guide: Any, rows: list[dict[str, Any]]) -> None:
+    """The guide sheet: which criteria use each measurement."""
+    from openpyxl.styles import Alignment, Font
+
+    guide.append(["Indsats", "Titel", "Måling", "Bruges af succeskriterier"])
+    for c in guide[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        guide.append([row["initiative"], row["title"], row["measure"], row["criteria"]])
+    _set_widths(guide, [10, 36, 30, 70])
+    for cell in [*guide["B"], *guide["D"]]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _set_widths(sheet: Any, widths: list[int]) -> None:
+    for j, w in enumerate(widths, start=1):
+        sheet.column_dimensions[chr(64 + j)].width = w
+
+
+def _print_setup(sheet: Any, titles: str) -> None:
+    """A4 landscape, one page wide (both sheets are narrower than a landscape page), ``titles`` rows repeated."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = titles

@@ -1,0 +1,82 @@
+"""What each sheet of the Excel appendix shows: per header name, the value taken from a context record and its
+number format (see templates/README.md for the columns a template may hold)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+FMT = {
+    "antal": "#,##0",
+    "kr": '#,##0 "kr."',
+    "pct": "0.0%",
+    "pp": '0.0 "procentpoint"',
+    "num": "#,##0.0",
+    "date": "dd-mm-yyyy",
+}
+SHEETS = ["Overblik", "Succeskriterier", "Økonomi", "Barometer", "Datagrundlag"]
+
+# header name -> (value from record, format key or None)
+Column = tuple[Callable[[dict[str, Any]], Any], str | None]
+
+
+def unit_format(record: dict[str, Any]) -> str:
+    """The number format of a figure by its unit and the decimals it is shown with (see the precision rule)."""
+    unit, decimals = record.get("unit", "num"), record.get("decimals")
+    if decimals is None or unit not in ("pct", "pp", "antal"):
+        return FMT.get(unit, FMT["num"])
+    places = "." + "0" * decimals if decimals else ""
+    return {"pct": f"0{places}%", "pp": f'0{places} "procentpoint"', "antal": f"#,##0{places}"}[unit]
+
+
+OVERBLIK: dict[str, Column] = {
+    "Indsats": (lambda r: r["id"], None),
+    "Titel": (lambda r: r["title"], None),
+    "Målsætning": (lambda r: r["goal"], None),
+    "Udvalg": (lambda r: ", ".join(r["committee_codes"]), None),
+    "Kontakt": (lambda r: r["contact"], None),
+    "Status": (lambda r: r["status_label"], "status"),
+    "Kriterier": (lambda r: len(r["criteria"]), "antal"),
+    "Opfyldt": (lambda r: r["criteria_met"], "antal"),
+    "Budget (kr.)": (lambda r: r["budget"], "kr"),
+    "Forbrug (kr.)": (lambda r: r["spent"], "kr"),
+    "Forbrug (pct.)": (lambda r: r["spent_share"], "pct"),
+}
+SUCCESKRITERIER: dict[str, Column] = {
+    "Indsats": (lambda r: r["initiative_id"], None),
+    "Indsatstitel": (lambda r: r["initiative_title"], None),
+    "Kriterie": (lambda r: r["id"], None),
+    "Succeskriterie": (lambda r: r["text"], None),
+    "Type": (lambda r: r["kind_label"], None),
+    "Mål": (lambda r: r["target_text"], None),
+    "Målværdi": (lambda r: r["target"], "unit"),
+    "Faktisk": (lambda r: r["suppressed"] or r["actual"], "unit"),
+    "Enhed": (
+        lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(
+            r["unit"], r["unit"]
+        ),
+        None,
+    ),
+    "Status": (lambda r: r["status_label"], "status"),
+    "Forklaring": (lambda r: r["explanation"], None),
+    "Periode": (lambda r: r["period_text"], None),
+    "Frist": (lambda r: r["deadline"], "date"),
+    "Bemærkning": (lambda r: r["note"], None),
+}
+BAROMETER: dict[str, Column] = {
+    "Indikator": (lambda r: r["label"], None),
+    "Titel": (lambda r: r["title"], None),
+    "Periode": (lambda r: r["period_text"], None),
+    "Kommune": (lambda r: r["home"], "unit"),
+    "Hele landet": (lambda r: r["national"], "unit"),
+    "Enhed": (lambda r: "pct." if r["unit"] == "pct" else r["unit"], None),
+    "Kilde": (lambda r: r["source"], None),
+}
+DATAGRUNDLAG: dict[str, Column] = {
+    "Fil": (lambda r: r["path"], None),
+    "Type": (lambda r: r["kind_label"], None),
+    "Kilde": (lambda r: r["description"], None),
+    "Størrelse (bytes)": (lambda r: r["size"], "antal"),
+    "Rækker": (lambda r: r["rows"], "antal"),
+    "SHA-256": (lambda r: r["sha256"], None),
+}
