@@ -202,10 +202,16 @@ def validate(config_path: str | None) -> int:
 
     Example: reportgen validate --config reportgen.toml
     """
+    from reportgen.errors import ProblemLog
+    from reportgen.jobs.checks import check_delivery
     from reportgen.pipeline import validate as validate_all
 
     config = load(config_path)
     problems = validate_all(config)
+    if not any(p.severity == "error" for p in problems):
+        delivery = ProblemLog()
+        check_delivery(config, load_plan(config), delivery)
+        problems += delivery.problems
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for p in errors:

@@ -29,6 +29,13 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _danish_holidays(day.year)
 
 
+def holiday_name(day: dt.date) -> str | None:
+    """The Danish name of the holiday on ``day`` (``Langfredag``), if it is one."""
+    import holidays
+
+    return holidays.country_holidays("DK", years=day.year, categories=("public", "optional"), language="da").get(day)
+
+
 def working_days_before(day: dt.date, count: int) -> dt.date:
     """The date ``count`` Danish working days before ``day`` (``day`` itself not counted)."""
     current = day

@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from reportgen.errors import InputError, ReportgenError
 from reportgen.outputs.files import atomic_write_text, fsync_dir, fsync_tree, umask
 
 ARCHIVE = "_arkiv"
@@ -47,6 +49,8 @@ class Staging:
 
     def plan_archive(self, stamp: str) -> dict[str, str]:
         """Where each pack now in place will be archived: {folder: path relative to the root}."""
+        if (self.root / ARCHIVE).is_symlink():
+            raise _refused(self.root, f"{self.root / ARCHIVE} is a symbolic link; earlier packs stay in the folder")
         archived: dict[str, str] = {}
         taken: set[Path] = set()
         for staged in sorted(p for p in self.path.iterdir() if p.is_dir()):
@@ -72,10 +76,86 @@ class Staging:
             "archive": archived,
             "old_manifest": old_manifest,
         }
+        _check_journal(self.root, journal)
         atomic_write_text(self.root / JOURNAL, json.dumps(journal, ensure_ascii=False))
         fsync_dir(self.root)
-        _finish(self.root, journal)
+        try:
+            _finish(self.root, journal)
+        except OSError as exc:
+            raise PublishInterrupted(self.root, exc) from exc
         return self.root / MANIFEST
+
+
+class PublishInterrupted(ReportgenError):
+    """The machine refused a write after the journal was written: the folder holds some new packs and some old, and
+    the journal that lets the next run finish (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, root: Path, exc: OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        super().__init__(
+            f"{where}{exc.strerror or exc} while moving the new packs into place in {root}: some packs there are new "
+            f"and some old, and {JOURNAL} records the moves still to make; nothing is lost. Free space (or fix the "
+            "permission), then any reportgen command on this folder (reportgen due, say) finishes the publishing"
+        )
+
+
+_STAGING_NAME = re.compile(r"^\.staging-[A-Za-z0-9_]+$")
+_PLAIN = re.compile(r"^(?!\.\.?$)[^/\\\x00]+$")
+
+
+def _inside(root: Path, relative: object, what: str) -> Path:
+    """``root / relative`` if ``relative`` is a plain relative path under ``_arkiv`` (or a plain name) that stays in
+    ``root`` and passes no symbolic link; InputError otherwise (nothing is moved)."""
+    if not isinstance(relative, str) or not relative or Path(relative).is_absolute():
+        raise _refused(root, f"{what} {relative!r} is not a path inside the output folder")
+    parts = Path(relative).parts
+    if any(not _PLAIN.match(part) for part in parts) or (len(parts) > 1 and parts[0] != ARCHIVE):
+        raise _refused(root, f"{what} {relative!r} leaves the output folder or its {ARCHIVE}")
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise _refused(root, f"{what} passes the symbolic link {current}")
+    if not current.resolve().is_relative_to(root.resolve()):
+        raise _refused(root, f"{what} {relative!r} leaves the output folder")
+    return current
+
+
+def _refused(root: Path, message: str) -> InputError:
+    return InputError.at(
+        str(root / JOURNAL),
+        f"{message}; nothing was moved",
+        "a journal written by reportgen, with every path inside the output folder (remove the file if you did not "
+        "write it)",
+    )
+
+
+def _check_journal(root: Path, journal: object) -> dict[str, Any]:
+    """A journal whose every path stays inside the output folder, through no symbolic link: what recovery may act
+    on. A hand-written or damaged one is refused (InputError) before anything is moved."""
+    if not isinstance(journal, dict):
+        raise _refused(root, "the journal is not a JSON object")
+    staging = journal.get("staging")
+    if not isinstance(staging, str) or not _STAGING_NAME.match(staging):
+        raise _refused(root, f"staging {staging!r} is not a staging folder of this output folder")
+    _inside(root, staging, "staging")
+    packs = journal.get("packs")
+    archive = journal.get("archive")
+    if not isinstance(packs, list) or not isinstance(archive, dict):
+        raise _refused(root, "packs and archive must be a list and an object")
+    for name in packs:
+        if not isinstance(name, str) or not _PLAIN.match(name) or name == ARCHIVE:
+            raise _refused(root, f"pack {name!r} is not a plain folder name")
+        _inside(root, name, "pack")
+    for name, destination in archive.items():
+        _inside(root, destination, f"the archive of {name}")
+    if journal.get("old_manifest") is not None:
+        _inside(root, journal.get("old_manifest"), "old_manifest")
+    if (root / ARCHIVE).is_symlink():
+        raise _refused(root, f"{root / ARCHIVE} is a symbolic link")
+    return journal
 
 
 def _finish(root: Path, journal: dict[str, Any]) -> None:
@@ -116,7 +196,7 @@ def recover(root: Path) -> list[str]:
         except (OSError, ValueError):
             journal = None
         if isinstance(journal, dict) and (root / str(journal.get("staging"))).is_dir():
-            _finish(root, journal)
+            _finish(root, _check_journal(root, journal))
             done.append(f"finished the interrupted publishing of {', '.join(journal['packs'])}")
         else:
             journal_path.unlink(missing_ok=True)
