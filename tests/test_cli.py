@@ -32,13 +32,15 @@ def test_version_and_help(cli) -> None:
     assert result.exit_code == 0 and "run" in result.stdout and "validate" in result.stdout
 
 
-def test_validate_the_example(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_validate_the_example(cli) -> None:
     result = cli("validate")
     assert result.exit_code == 0, result.stderr
     assert "valid (0 errors" in result.stdout
 
 
-def test_unknown_committee_is_invalid_usage(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_unknown_committee_is_invalid_usage(cli) -> None:
     result = cli("run", "--committee", "XYZ")
     assert result.exit_code == 2
     assert result.stderr.startswith(
@@ -46,12 +48,14 @@ def test_unknown_committee_is_invalid_usage(example: Path, cli) -> None:
     )
 
 
-def test_bad_date_option_is_invalid_usage(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_bad_date_option_is_invalid_usage(cli) -> None:
     result = cli("run", "--meeting", "10-03-2020")
     assert result.exit_code == 2 and "is not a date (expected YYYY-MM-DD" in result.stderr
 
 
-def test_missing_config_file(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_missing_config_file(cli) -> None:
     result = cli("run", "--config", "nowhere.toml")
     assert result.exit_code == 2
     assert "reportgen: error: nowhere.toml: file not found (an existing reportgen.toml)" in result.stderr
@@ -120,10 +124,11 @@ def test_a_template_with_an_unknown_variable_names_it(example: Path, cli) -> Non
     )
 
 
-def test_internal_errors_are_short_unless_debug(example: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("example")
+def test_internal_errors_are_short_unless_debug(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     import reportgen.pipeline
 
-    def boom(*args: object, **kwargs: object) -> None:
+    def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(reportgen.pipeline, "build_packs", boom)
@@ -203,7 +208,8 @@ def test_collected_sheets_read_back_without_problems_once_filled(example: Path, 
     assert seen == expected  # exactly the measurements the criteria need, once each
 
 
-def test_without_a_meeting_each_committee_gets_its_next_meeting(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_without_a_meeting_each_committee_gets_its_next_meeting(cli) -> None:
     result = cli("run", "--dry-run", "--today", "2020-03-12")
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if line.startswith("Would write")]

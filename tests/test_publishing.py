@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_a_kill_after_any_publishing_step_is_finished_or_undone_by_the_next_run(
     assert cli("run", "--meeting", "2020-03-10", "--today", "2020-03-09").exit_code == 0  # a third set to replace
     third = state(root)
 
-    real_replace, real_rmtree = os.replace, outputs.shutil.rmtree
+    real_replace, real_rmtree = os.replace, shutil.rmtree
     outcomes = {"finished": 0, "rolled back": 0}
     step = 0
     while True:
@@ -85,19 +86,19 @@ def test_a_kill_after_any_publishing_step_is_finished_or_undone_by_the_next_run(
                 raise Killed
             real_replace(src, dst)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(outputs.os, "replace", replace)
+        monkeypatch.setattr(os, "replace", replace)
         try:
             result = cli("run", "--meeting", "2020-03-10")
         except Killed:
             pass
         else:
             assert result.exit_code == 0
-            monkeypatch.setattr(outputs.os, "replace", real_replace)
+            monkeypatch.setattr(os, "replace", real_replace)
             break
         finally:
-            monkeypatch.setattr(outputs.os, "replace", real_replace)
+            monkeypatch.setattr(os, "replace", real_replace)
         # what the next run finds, before it does anything else
-        assert outputs.shutil.rmtree is real_rmtree
+        assert shutil.rmtree is real_rmtree
         with outputs.output_lock(root, "test"):
             pass
         consistent(root)
