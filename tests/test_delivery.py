@@ -300,13 +300,13 @@ def test_a_send_killed_after_the_server_accepted_a_message_never_duplicates_and_
     ledger_path = pack_dir(example) / "udsendelser.jsonl"
     with SmtpServer() as server:
         server.handler.hold_after = 4
-        use_smtp(example, server.port)
+        use_smtp(example, server.port, timeout=600)  # the sender waits for the held reply until it is killed
         assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10").exit_code == 0
         command = [sys.executable, "-m", "reportgen", "send", "--today", "2020-03-05"]
         proc = subprocess.Popen(command, cwd=example, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             # a bound on the wait only, so a broken sender cannot hang the suite; not a measure of anything
-            held = server.handler.held.wait(timeout=300)
+            held = server.handler.held.wait(timeout=600)
             assert held, "the sender never reached the fourth message"
             proc.kill()
             _, stderr = proc.communicate()
