@@ -39,7 +39,7 @@ office:
 	else echo "LibreOffice not installed (needs root and apt-get); the test that opens the outputs will be skipped"; fi
 
 typecheck: $(STAMP)
-	$(BIN)/python -m mypy reportgen
+	$(BIN)/python -m mypy reportgen tests
 
 ## Regenerate the shipped example inputs and the default templates.
 example: $(STAMP)

@@ -122,7 +122,7 @@ class SmtpConfig(StrictModel):
     port: int = Field(25, ge=1, le=65535)
     security: Literal["none", "starttls", "ssl"] = "none"
     user: str = ""
-    password_env: str = "REPORTGEN_SMTP_PASSWORD"
+    password_env: str = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
     sender: str = "reportgen@localhost.localdomain"
     secretariat: str | None = None
     max_message_mb: float = Field(20, gt=0)

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-REPO = Path(__file__).resolve().parent.parent
+import reportgen
+
+REPO = Path(__file__).resolve().parent.parent  # the checkout: the shipped example's inputs and config
 DATA = Path(__file__).resolve().parent / "data"
-PACKAGE_TEMPLATES = REPO / "reportgen" / "templates"
+# the default templates of the package under test (the checkout's, or an installed one's)
+PACKAGE_TEMPLATES = Path(reportgen.__file__).resolve().parent / "templates"
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """A real SMTP server for the tests (aiosmtpd on 127.0.0.1, a free port) that records what it accepted and can
-refuse recipients temporarily (4xx) or permanently (5xx), slow down, and require STARTTLS."""
+refuse recipients temporarily (4xx) or permanently (5xx), hold a message it accepted (so a test can kill the sender at
+a known point) and require STARTTLS."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
-import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -39,10 +40,12 @@ class Handler:
     temporary: dict[str, int] = field(default_factory=dict)  # recipient -> how many more times to answer 450
     permanent: set[str] = field(default_factory=set)  # recipients answered 550
     rcpt_attempts: dict[str, int] = field(default_factory=dict)
-    delay_s: float = 0.0
+    hold_after: int | None = None  # after accepting this many messages, hold the reply until ``release`` is set
+    held: threading.Event = field(default_factory=threading.Event)  # set once the message is accepted and held
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+    async def handle_RCPT(self, _server: Any, _session: Any, envelope: Any, address: str, _options: Any) -> str:
         with self.lock:
             self.rcpt_attempts[address] = self.rcpt_attempts.get(address, 0) + 1
             if address in self.permanent:
@@ -53,12 +56,16 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.delay_s:
-            time.sleep(self.delay_s)  # a slow server: the time a send can be interrupted in
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         with self.lock:
             self.messages.append(Received(list(envelope.rcpt_tos), bytes(envelope.content)))
-        return f"250 OK queued as {len(self.messages)}"
+            count = len(self.messages)
+        if count == self.hold_after:
+            # the message is accepted (recorded above) but the sender has not had the reply yet: the point at which a
+            # killed sender cannot know whether the server has it
+            self.held.set()
+            await asyncio.to_thread(self.release.wait)
+        return f"250 OK queued as {count}"
 
     def to(self, recipient: str) -> list[Received]:
         return [m for m in self.messages if recipient in m.recipients]

@@ -128,7 +128,9 @@ def test_every_command_agrees_it_is_new_year_in_copenhagen(example: Path, cli) -
     collect = cli("collect", "--out", "ark")
     assert collect.exit_code == 0, collect.stderr
     sheet = next((example / "ark").glob("*.xlsx"))
-    cells = [c for row in load_workbook(sheet).active.iter_rows(values_only=True) for c in row if c]
+    worksheet = load_workbook(sheet).active
+    assert worksheet is not None
+    cells = [c for row in worksheet.iter_rows(values_only=True) for c in row if c]
     assert "2020K1" in cells and "2019K4" not in cells  # the quarter of 1 January 2020
 
     send = cli("send", "--dry-run")

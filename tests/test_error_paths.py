@@ -60,7 +60,9 @@ def test_an_export_whose_encoding_changes_half_way(tmp_path: Path) -> None:
 
 def test_a_workbook_without_the_configured_header(tmp_path: Path) -> None:
     wb = Workbook()
-    wb.active.append(["Dato", "Beløb"])
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Dato", "Beløb"])
     path = tmp_path / "x.xlsx"
     wb.save(path)
     assert economy_error(path) == (
@@ -120,7 +122,9 @@ def test_configured_columns_that_are_not_there(tmp_path: Path) -> None:
 
 def test_a_configured_sheet_that_does_not_exist(tmp_path: Path) -> None:
     wb = Workbook()
-    wb.active.title = "Data"
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Data"
     path = tmp_path / "x.xlsx"
     wb.save(path)
     config = BarometerConfig(files={"x.xlsx": BarometerFile(sheet="Tal", indicator="x")})
@@ -156,8 +160,10 @@ def test_a_measurement_sheet_without_its_header(tmp_path: Path) -> None:
     from reportgen.plan import load_plan
 
     wb = Workbook()
-    wb.active.title = "Målinger"
-    wb.active.append(["Initiativ", "Tal"])
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Målinger"
+    ws.append(["Initiativ", "Tal"])
     path = tmp_path / "m.xlsx"
     wb.save(path)
     with pytest.raises(InputError) as info:
@@ -239,7 +245,8 @@ def test_a_committee_without_meetings_needs_a_date(example: Path, cli) -> None:
 
 
 @pytest.mark.parametrize("year", ["2017", "2023"])
-def test_an_annual_year_outside_the_plan(example: Path, cli, year: str) -> None:
+@pytest.mark.usefixtures("example")
+def test_an_annual_year_outside_the_plan(cli, year: str) -> None:
     result = cli("run", "--annual", year)
     assert (
         result.exit_code == 2

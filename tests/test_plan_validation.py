@@ -30,7 +30,7 @@ def assert_fails(cli, root: Path, *fragments: str) -> str:
         assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
     assert result.stderr.startswith("reportgen: error: inputs/handleplan_2019.yaml:")
     assert not (root / "outputs").exists() or not any((root / "outputs").rglob("*.docx"))
-    return result.stderr
+    return str(result.stderr)
 
 
 def test_unknown_key_names_file_line_and_the_known_keys(example: Path, cli) -> None:

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from reportgen import outputs
-from reportgen.outputs import publishing
 from tests.conftest import pack_dir
-
-
-class Killed(BaseException):
-    """Stands for kill -9: no handler of the tool's runs after it."""
 
 
 def change_an_input(root: Path) -> None:
@@ -62,6 +59,10 @@ def consistent(root: Path) -> None:
 def test_a_kill_after_any_publishing_step_is_finished_or_undone_by_the_next_run(
     example: Path, cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A kill -9 leaves on disk exactly what was there when it came. So the run is made once, and before each of its
+    file-system steps (every ``os.replace`` and ``shutil.rmtree``) the output folder is copied as it is: each copy is
+    what a kill at that point leaves. Each copy is then put in place and the next run takes the lock (which finishes
+    or undoes the publish) and must find every pack complete, old or new, and the manifest true."""
     assert cli("run", "--meeting", "2020-03-10").exit_code == 0
     root = pack_dir(example)
     old = state(root)
@@ -73,43 +74,45 @@ def test_a_kill_after_any_publishing_step_is_finished_or_undone_by_the_next_run(
     assert cli("run", "--meeting", "2020-03-10", "--today", "2020-03-09").exit_code == 0  # a third set to replace
     third = state(root)
 
-    real_replace, real_rmtree = os.replace, publishing.shutil.rmtree
+    real_replace, real_rmtree = os.replace, shutil.rmtree
+    kills = example.parent / "kills"
+    copies: list[Path] = []
+
+    def killed_here() -> None:
+        copy = kills / f"{len(copies):03d}"
+        shutil.copytree(root, copy, symlinks=True)
+        copies.append(copy)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        killed_here()
+        real_replace(src, dst)
+
+    def rmtree(path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> None:
+        killed_here()
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    try:
+        result = cli("run", "--meeting", "2020-03-10")
+    finally:
+        monkeypatch.undo()
+    assert result.exit_code == 0, result.stderr
+    assert state(root) == new
+    assert len(copies) > 8, len(copies)
+
     outcomes = {"finished": 0, "rolled back": 0}
-    step = 0
-    while True:
-        step += 1
-        calls = [0]
-
-        def replace(src: object, dst: object, _step: int = step, calls: list[int] = calls) -> None:
-            calls[0] += 1
-            if calls[0] == _step:
-                raise Killed
-            real_replace(src, dst)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(publishing.os, "replace", replace)
-        try:
-            result = cli("run", "--meeting", "2020-03-10")
-        except Killed:
-            pass
-        else:
-            assert result.exit_code == 0
-            monkeypatch.setattr(publishing.os, "replace", real_replace)
-            break
-        finally:
-            monkeypatch.setattr(publishing.os, "replace", real_replace)
+    for step, copy in enumerate(copies):
+        shutil.rmtree(root)
+        shutil.copytree(copy, root, symlinks=True)
         # what the next run finds, before it does anything else
-        assert publishing.shutil.rmtree is real_rmtree
         with outputs.output_lock(root, "test"):
             pass
         consistent(root)
         now = state(root)
         assert now in (third, new), f"step {step}: every pack is the complete old or the complete new one"
         outcomes["finished" if now == new else "rolled back"] += 1
-        # back to the third set for the next step
-        assert cli("run", "--meeting", "2020-03-10", "--today", "2020-03-09").exit_code == 0
-        assert state(root) == third
-    print(f"killed after {step - 1} publishing steps: {outcomes}")
-    assert step > 8 and outcomes["finished"] and outcomes["rolled back"], (step, outcomes)
+    assert outcomes["finished"] and outcomes["rolled back"], outcomes
 
 
 def test_staging_folders_of_a_killed_run_are_removed_by_the_next(example: Path, cli) -> None:

@@ -22,7 +22,10 @@ def read(
 ) -> tuple[dict[tuple[str, int, str], float | None], ProblemLog]:
     problems = ProblemLog()
     frame = read_barometer(DATA / "barometer" / name, name, config or BarometerConfig(), problems)
-    values = {(r.indicator, r.area, r.period): (None if math.isnan(r.value) else r.value) for r in frame.itertuples()}
+    values = {
+        (r["indicator"], r["area"], r["period"]): (None if math.isnan(r["value"]) else r["value"])
+        for r in frame.to_dict("records")
+    }
     return values, problems
 
 
@@ -112,7 +115,7 @@ def statbank() -> dict[tuple[str, int, str], float]:
     problems = ProblemLog()
     frame = read_barometer(STATBANK, "dst-straf11-2025.csv", config, problems)
     assert problems.problems == [] and len(frame) == 3286
-    return {(r.indicator, r.area, r.period): r.value for r in frame.itertuples()}
+    return {(r["indicator"], r["area"], r["period"]): r["value"] for r in frame.to_dict("records")}
 
 
 def test_the_committed_copy_is_the_real_export() -> None:

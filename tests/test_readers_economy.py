@@ -84,7 +84,7 @@ def test_missing_columns_name_the_header_line(tmp_path: Path) -> None:
     )
 
 
-def test_no_header_at_all(tmp_path: Path, cli, example: Path) -> None:
+def test_no_header_at_all(cli, example: Path) -> None:
     bad = example / "inputs" / "economy" / "oekonomi_2019_2020.csv"
     bad.write_text("dette er ikke et udtræk\n1;2;3\n", encoding="cp1252")
     result = cli("run")

@@ -22,6 +22,7 @@ PLAN = load_plan(REPO / "inputs" / "handleplan_2019.yaml")
 def sheet(tmp_path: Path, rows: list[list[object]], title: str = "Målinger", name: str = "m.xlsx") -> Path:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = title
     ws.append(["Målinger for Kursuscaféen"])
     ws.append([])
@@ -47,8 +48,15 @@ def test_a_sheet_reads_numbers_percentages_and_statuses(tmp_path: Path) -> None:
     frame = read_measurements(path, "m.xlsx", PLAN, problems)
     assert problems.problems == []
     rows = [
-        (r.initiative, r.indicator, r.period, None if math.isnan(r.value) else r.value, r.label, r.comment)
-        for r in frame.itertuples()
+        (
+            r["initiative"],
+            r["indicator"],
+            r["period"],
+            None if math.isnan(r["value"]) else r["value"],
+            r["label"],
+            r["comment"],
+        )
+        for r in frame.to_dict("records")
     ]
     assert rows == [
         ("3", "deltagere", "2019K2", 12.0, None, None),

@@ -18,8 +18,10 @@ from tests.test_delivery import set_recipients, use_smtp
 SECRETARIAT = "sekretariat@example.dk"
 
 
-def subjects(server: SmtpServer, to: str) -> list[str]:
-    return [str(m.message["Subject"]) for m in server.handler.to(to)]
+def body_of(message: Any) -> str:
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    return str(plain.get_content())
 
 
 def test_a_pack_built_ahead_is_not_sent_before_its_due_date(example: Path, cli) -> None:
@@ -53,12 +55,12 @@ def test_a_pack_rebuilt_after_it_was_sent_goes_out_only_as_a_correction(example:
         assert len(recipients_before) == first  # not sent again by a plain send
         [notice] = server.handler.to(SECRETARIAT)
         assert "rettet udgave venter" in str(notice.message["Subject"])
-        assert "--correction" in notice.message.get_body(("plain",)).get_content()
+        assert "--correction" in body_of(notice.message)
         corrected = cli("send", "--correction", "--today", "2020-03-05")
         assert corrected.exit_code == 0, corrected.stderr
         latest = [m for m in server.handler.messages if SECRETARIAT not in m.recipients][-1]
         assert str(latest.message["Subject"]).startswith("Rettet: Status på")
-        body = latest.message.get_body(("plain",)).get_content()
+        body = body_of(latest.message)
         assert "rettet udgave" in body and ("Ændret status" in body or "Ingen kriteriers status" in body)
         ledger = [json.loads(x) for x in (pack_dir(example) / "udsendelser.jsonl").read_text().splitlines()]
         assert len({e["key"] for e in ledger if e["state"] == "sent" and e["pack"] == "2020-03-10-AUU"}) == 2
@@ -103,7 +105,7 @@ def test_one_stale_committee_never_stops_another_and_the_secretariat_hears_once(
         )
         [notice] = server.handler.to(SECRETARIAT)
         assert "ikke bygget" in str(notice.message["Subject"])
-        body = notice.message.get_body(("plain",)).get_content()
+        body = body_of(notice.message)
         assert "AUU meeting 2020-03-10" in body and f"--config {example / 'reportgen.toml'}" in body
         again = cli("run", "--due", "--send", "--today", "2020-03-04")  # the same day again: no second notice
         assert again.exit_code == 2 and len(server.handler.to(SECRETARIAT)) == 1
@@ -126,7 +128,7 @@ class DroppingServer(SmtpServer):
         super().__init__()
         handler = self.handler
 
-        async def handle_data(server: Any, session: Any, envelope: Any) -> str:
+        async def handle_data(server: Any, _session: Any, envelope: Any) -> str:
             with handler.lock:
                 from tests.smtp_server import Received
 
@@ -134,7 +136,7 @@ class DroppingServer(SmtpServer):
             server.transport.close()
             return "250 OK"
 
-        handler.handle_DATA = handle_data  # type: ignore[method-assign]
+        handler.handle_DATA = handle_data  # type: ignore[method-assign,assignment]
 
 
 def test_a_server_that_drops_after_storing_leaves_the_message_unconfirmed_and_unsent_again(example: Path, cli) -> None:
@@ -156,21 +158,22 @@ class RefusingDataServer(SmtpServer):
         super().__init__()
         self.attempts = 0
 
-        async def handle_data(server: Any, session: Any, envelope: Any) -> str:
+        async def handle_data(_server: Any, _session: Any, _envelope: Any) -> str:
             self.attempts += 1
             return "554 5.6.0 Message rejected"
 
-        self.handler.handle_DATA = handle_data  # type: ignore[method-assign]
+        self.handler.handle_DATA = handle_data  # type: ignore[method-assign,assignment]
 
 
 def test_554_on_data_is_permanent_not_retried_and_exit_4(example: Path, cli) -> None:
-    with RefusingDataServer() as server:
+    refusing = RefusingDataServer()
+    with refusing as server:
         use_smtp(example, server.port)
         assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10", "--today", "2020-03-03").exit_code == 0
         result = cli("send", "--today", "2020-03-03")
         assert result.exit_code == 4
         assert "554" in result.stderr and "connection lost" not in result.stderr
-        assert server.attempts == 2  # the pack once, the notice once: no retries
+        assert refusing.attempts == 2  # the pack once, the notice once: no retries
 
 
 def test_the_same_address_twice_in_any_case_gets_one_message(example: Path, cli) -> None:
@@ -247,7 +250,8 @@ def test_schedule_values_that_cannot_work_are_refused(example: Path, cli, key: s
         assert f"schedule.{key}" in result.stderr, result.stderr
 
 
-def test_today_after_the_real_date_or_before_the_plan_needs_simulate(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_today_after_the_real_date_or_before_the_plan_needs_simulate(cli) -> None:
     future = cli("run", "--committee", "AUU", "--dry-run", "--today", "2099-01-01")
     assert future.exit_code == 2 and "2099-01-01 is after today" in future.stderr and "--simulate" in future.stderr
     early = cli("due", "--today", "2018-06-01")

@@ -48,7 +48,7 @@ def test_every_criterion_has_the_status_derived_by_hand(table_path: Path) -> Non
     criteria = {c.id: c for i in plan.initiatives for c in i.criteria}
     assert set(table.expected) == set(criteria), "the table lists exactly the plan's criteria"
     got: dict[str, dict[str, str]] = {c: {} for c in criteria}
-    dates = {"mid_plan": lambda c: table.mid_plan}
+    dates = {"mid_plan": lambda _criterion: table.mid_plan}
     dates["on_deadline"] = plan.deadline_of
     dates["after_deadline"] = lambda c: plan.deadline_of(c) + dt.timedelta(days=1)
     for column, date_of in dates.items():
@@ -127,9 +127,9 @@ def test_council_text_has_no_internal_keys_placeholders_or_double_full_stops(ren
     for path in rendered:
         texts = docx_texts(path) if path.suffix == ".docx" else xlsx_texts(path)
         for text in texts:
-            for pattern in (KEY_INSIDE_A_WORD, DOUBLE_STOP):
-                if pattern.search(text):
-                    problems.append(f"{path.name}: {text[:120]!r}")
+            problems += [
+                f"{path.name}: {text[:120]!r}" for pattern in (KEY_INSIDE_A_WORD, DOUBLE_STOP) if pattern.search(text)
+            ]
             if PLACEHOLDER in text or text.rstrip().endswith(": –."):
                 problems.append(f"{path.name}: {text[:120]!r}")
     assert problems == []

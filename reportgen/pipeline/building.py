@@ -189,8 +189,7 @@ def pack_contexts(
 def previous_pack(spec: PackSpec, earlier: list[RecordedPack]) -> dict[str, Any] | None:
     """The pack to compare with: the same committee's pack for its latest earlier meeting (or the annual follow-up
     of the latest earlier year), as its manifest recorded it, wherever that manifest was archived."""
-    if spec.kind == "committee":
-        assert spec.meeting is not None
+    if spec.kind == "committee" and spec.meeting is not None:
         meeting = spec.meeting
         mine = [
             p

@@ -84,7 +84,7 @@ def _uno_python() -> str | None:
     for candidate in ("/usr/bin/python3", "/usr/lib/libreoffice/program/python", shutil.which("python3") or ""):
         if candidate and Path(candidate).exists():
             # a fixed argument list, no shell: the interpreter is one of the fixed paths above or python3 on PATH
-            done = subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False)
+            done = subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False)  # noqa: S603 - fixed argument list
             if done.returncode == 0:
                 return candidate
     return None
@@ -130,7 +130,7 @@ def _run(command: list[str], paths: list[Path]) -> None:
     env = {**os.environ, "HOME": os.environ.get("HOME", tempfile.gettempdir())}
     try:
         # an argument list built by convert_to_pdf (soffice or the uno script, the files' own paths), no shell
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False, env=env)  # noqa: S603 - argument list, no shell
     except subprocess.TimeoutExpired:
         raise ReportgenError(f"LibreOffice did not finish the PDF conversion within {TIMEOUT_S} s") from None
     if done.returncode != 0:

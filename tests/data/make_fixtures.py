@@ -70,6 +70,7 @@ def economy_files() -> None:
     # 4. XLSX with title rows, real dates, numeric amounts, one Excel serial date, and a total row without a date.
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "Udtræk"
     ws.append(["Økonomiudtræk fra KMD Opus"])
     ws.append(["Periode: 2019"])
@@ -84,6 +85,7 @@ def economy_files() -> None:
     # 5. XLSX with every cell as text, the Danish way.
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(["Bogføringsdato", "Konto", "Projekt", "Posteringstekst", "Beløb"])
     for d, acc, proj, text, amount in POSTINGS:
         ws.append([f"{d:%d-%m-%Y}", acc, proj, text, danish(amount)])
@@ -103,6 +105,7 @@ def barometer_files() -> None:
     # Wide xlsx: title and metadata rows, 'Kommune' header, every name spelling, symbols, percentages, a footnote.
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "Beskæftigelse"
     ws.append(["Integrationsbarometer: andel i beskæftigelse efter 3 år"])
     ws.append(["Indikator:", "beskaeftigelse_3aar"])
@@ -133,6 +136,7 @@ def barometer_files() -> None:
     # Long xlsx in Jobindsats' style: title rows, Område/Periode/Antal, no indicator column (the config gives it).
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.append(["Jobindsats.dk – Integrationsgrunduddannelse (IGU)"])
     ws.append(["Udtrukket 2020-02-01"])
     ws.append([])
