@@ -351,8 +351,6 @@ def cron(config_path: str | None, env_file: str | None) -> int:
 
     Example: reportgen cron --config /srv/integration/reportgen.toml
     """
-    import getpass
-
     from reportgen.delivery.cron import Installation, check_env_file, check_paths, crontab, systemd_units
 
     config = load(config_path)
@@ -372,12 +370,22 @@ def cron(config_path: str | None, env_file: str | None) -> int:
         timezone=config.model.schedule.timezone,
         env_file=secret if smtp is not None and smtp.user else None,
         password_env=password_env,
-        account=getpass.getuser(),
+        account=_account(),
         sends=smtp is not None,
     )
     echo(crontab(setup))
     echo(systemd_units(setup))
     return 0
+
+
+def _account() -> str:
+    """The name of the account running this (for ``User=``)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a uid without a name (some containers)
+        return "<the account that owns the environment file>"
 
 
 def _installed() -> Path:

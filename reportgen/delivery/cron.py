@@ -15,10 +15,20 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import UsageError
+from reportgen.errors import ReportgenError, shorten
 
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 """cron's own PATH is ``/usr/bin:/bin``; /usr/local/bin is where LibreOffice (``--pdf``) may be."""
+
+
+class SetupError(ReportgenError):
+    """A path or the environment file that the lines cannot be made with (exit 2). The fix is said in full, never
+    cut: it is a command to copy."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str, fix: str):
+        super().__init__(f"{shorten(path, 1000)}: {message} ({fix})")
 
 
 @dataclass(frozen=True)
@@ -49,14 +59,14 @@ def check_paths(paths: dict[str, Path]) -> None:
         text = str(path)
         bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
         if bad is not None:
-            raise UsageError.at(
+            raise SetupError(
                 text,
                 f"the {what} path contains a control character ({bad!r}), which a crontab line or a systemd unit "
                 "cannot hold",
                 "a path without control characters: rename the folder or file",
             )
         if "\\%" in text:
-            raise UsageError.at(
+            raise SetupError(
                 text,
                 f"the {what} path has a backslash before '%', which a crontab line cannot hold",
                 "rename the folder or file",
@@ -71,16 +81,16 @@ def check_env_file(path: Path, variable: str) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise UsageError.at(
+        raise SetupError(
             str(path),
             "the environment file with the SMTP password is missing",
             f"create it with: {create} — then put the line {line} in it",
         ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise UsageError.at(str(path), "the environment file is not a file", f"create it with: {create}")
+        raise SetupError(str(path), "the environment file is not a file", f"create it with: {create}")
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
-        raise UsageError.at(
+        raise SetupError(
             str(path),
             f"the environment file has mode {mode:04o}, so the SMTP password is readable by others than its owner",
             f"chmod 600 {shlex.quote(str(path))}",
@@ -90,7 +100,7 @@ def check_env_file(path: Path, variable: str) -> None:
     except PermissionError:  # another account's file (the one that runs cron): it is theirs to fill in
         return
     if not re.search(rf"^\s*(export\s+)?{re.escape(variable)}=", text, re.MULTILINE):
-        raise UsageError.at(
+        raise SetupError(
             str(path), f"the environment file does not set {variable} ([smtp] password_env)", f"add the line {line}"
         )
 
