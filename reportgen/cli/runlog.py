@@ -90,7 +90,10 @@ def prune_logs(folder: Path, *, now: dt.datetime, keep_days: int) -> list[Path]:
         except ValueError:  # 20191399T…: not a time, so not ours to judge
             continue
         if stamp < cutoff:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # not ours to remove (another account's): it stays, and the run goes on
+                continue
             removed.append(path)
     return removed
 
