@@ -280,12 +280,12 @@ def test_cron_prints_crontab_and_systemd_units_with_absolute_paths(example: Path
     result = cli("cron")
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
-    daily = lines[0]
-    assert daily.startswith(f"30 6 * * * cd {example} && /") and " --quiet run --due --config " in daily
-    assert daily.endswith(f"--quiet send --config {example / 'reportgen.toml'}")
-    assert lines[1].startswith("30 7 15 1 * cd ")
+    daily = next(line for line in lines if line.startswith("30 6 * * * "))
+    assert daily.startswith(f"30 6 * * * cd {example} && exec /")
+    assert daily.endswith(f" --quiet run --due --send --config {example / 'reportgen.toml'}")
+    assert len([line for line in lines if line[0].isdigit()]) == 1  # one line: it also builds the annual follow-up
     assert "Persistent=true" in result.stdout and "OnCalendar=*-*-* 06:30:00 Europe/Copenhagen" in result.stdout
-    executable = daily.split(" && ")[1].split(" ")[0]
+    executable = daily.split(" && exec ")[1].split(" ")[0]
     assert os.path.isabs(executable) and Path(executable).name == "reportgen"
 
 

@@ -340,19 +340,58 @@ def send(
 
 @cli.command()
 @config_option
+@click.option(
+    "--env-file",
+    "env_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The file with the SMTP password, mode 600 (default: reportgen.env beside the config).",
+)
 @guarded
-def cron(config_path: str | None) -> int:
+def cron(config_path: str | None, env_file: str | None) -> int:
     """Print the crontab lines and an equivalent systemd service and timer for the configured schedule.
+
+    Both run one command every day: reportgen --quiet run --due --send. The SMTP password ([smtp] password_env) is
+    read from an environment file only its owner can read; exit 2 if it is missing or readable by others, or if a
+    path cannot be written in a crontab line or unit file.
 
     Example: reportgen cron --config /srv/integration/reportgen.toml
     """
-    from reportgen.delivery.cron import crontab, systemd_units
+    from reportgen.delivery.cron import Installation, check_env_file, check_paths, crontab, systemd_units
 
     config = load(config_path)
     executable = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "reportgen" else _installed()
-    echo(crontab(executable, config.path, annual=config.model.schedule.annual))
-    echo(systemd_units(executable, config.path))
+    smtp = config.model.smtp
+    password_env = smtp.password_env if smtp else "REPORTGEN_SMTP_PASSWORD"
+    secret = Path(env_file).absolute() if env_file else config.path.parent / "reportgen.env"
+    paths = {"reportgen executable": executable, "config": config.path}
+    if smtp is not None and smtp.user:
+        paths["environment file"] = secret
+    check_paths(paths)
+    if smtp is not None and smtp.user:
+        check_env_file(secret, password_env)
+    setup = Installation(
+        executable=executable,
+        config=config.path,
+        timezone=config.model.schedule.timezone,
+        env_file=secret if smtp is not None and smtp.user else None,
+        password_env=password_env,
+        account=_account(),
+        sends=smtp is not None,
+    )
+    echo(crontab(setup))
+    echo(systemd_units(setup))
     return 0
+
+
+def _account() -> str:
+    """The name of the account running this (for ``User=``)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a uid without a name (some containers)
+        return "<the account that owns the environment file>"
 
 
 def _installed() -> Path:

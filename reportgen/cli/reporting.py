@@ -136,7 +136,7 @@ def _report_messages(result: SendResult, *, dry_run: bool, quiet: bool) -> None:
             "confirm; it is not sent again unless you use --resend"
         )
     for line in result.skipped:
-        runlog.info("not sent: %s", line)
+        log.info("not sent: %s", line)
         if not quiet:
             echo(f"Not sent: {line}")
     if dry_run:
