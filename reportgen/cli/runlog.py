@@ -86,7 +86,8 @@ def prune_logs(folder: Path, *, now: dt.datetime, keep_days: int) -> list[Path]:
         if match is None or not path.is_file() or path.is_symlink():
             continue
         try:
-            stamp = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+            # the name holds the local time of [schedule] timezone, without the zone: compared as wall times
+            stamp = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")  # noqa: DTZ007
         except ValueError:  # 20191399T…: not a time, so not ours to judge
             continue
         if stamp < cutoff:
