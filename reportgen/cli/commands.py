@@ -15,6 +15,7 @@ from reportgen import __version__
 from reportgen.cli.common import (
     DATE,
     Dates,
+    account_name,
     command_line,
     config_option,
     count,
@@ -22,6 +23,7 @@ from reportgen.cli.common import (
     echo,
     error,
     guarded,
+    installed_command,
     load,
     load_plan,
     quiet,
@@ -360,7 +362,7 @@ def cron(config_path: str | None, env_file: str | None) -> int:
     from reportgen.delivery.cron import Installation, check_env_file, check_paths, crontab, systemd_units
 
     config = load(config_path)
-    executable = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "reportgen" else _installed()
+    executable = Path(sys.argv[0]).resolve() if Path(sys.argv[0]).name == "reportgen" else installed_command()
     smtp = config.model.smtp
     password_env = smtp.password_env if smtp else "REPORTGEN_SMTP_PASSWORD"
     secret = Path(env_file).absolute() if env_file else config.path.parent / "reportgen.env"
@@ -376,27 +378,12 @@ def cron(config_path: str | None, env_file: str | None) -> int:
         timezone=config.model.schedule.timezone,
         env_file=secret if smtp is not None and smtp.user else None,
         password_env=password_env,
-        account=_account(),
+        account=account_name(),
         sends=smtp is not None,
     )
     echo(crontab(setup))
     echo(systemd_units(setup))
     return 0
-
-
-def _account() -> str:
-    """The name of the account running this (for ``User=``)."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # a uid without a name (some containers)
-        return "<the account that owns the environment file>"
-
-
-def _installed() -> Path:
-    """The reportgen command of this installation (next to the running Python)."""
-    return Path(sys.executable).parent / "reportgen"
 
 
 def main() -> None:

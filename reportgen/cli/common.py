@@ -218,3 +218,18 @@ def shown(path: Path) -> str:
 def count(n: int, noun: str) -> str:
     """``1 error``, ``2 errors``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def account_name() -> str:
+    """The name of the account running this (for ``User=``)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a uid without a name (some containers)
+        return "<the account that owns the environment file>"
+
+
+def installed_command() -> Path:
+    """The reportgen command of this installation (next to the running Python)."""
+    return Path(sys.executable).parent / "reportgen"
