@@ -28,6 +28,7 @@ from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
 from reportgen.readers.tables import (
+    CsvRows,
     Row,
     column_letter,
     find_header,
@@ -36,6 +37,7 @@ from reportgen.readers.tables import (
     norm_header,
     read_csv_rows,
     read_xlsx_sheets,
+    width_expected,
 )
 
 if TYPE_CHECKING:
@@ -311,13 +313,14 @@ class _Table:
         """A data row wider than its header, or (in a CSV file) a row cut short, is malformed: its cells could be
         read under the wrong columns. A one-cell row below the table is a note (``Kilde: …``)."""
         width = max((i + 1 for i, c in enumerate(self.rows[self.header]) if not is_blank(c)), default=0)
+        separator = self.rows.separator if isinstance(self.rows, CsvRows) else None
         for n, row in iter_data_rows(self.rows, self.header):
             filled = [i for i, c in enumerate(row) if not is_blank(c)]
             if filled and filled[-1] >= width:
                 self.problems.error(
                     self.display,
                     f"the row has a value in column {column_letter(filled[-1])}, beyond the header's {width} columns",
-                    "every row as wide as the header",
+                    width_expected(width, separator) if self.sheet is None else "every row as wide as the header",
                     sheet=self.sheet,
                     row=n,
                 )
@@ -325,7 +328,7 @@ class _Table:
                 self.problems.error(
                     self.display,
                     f"the row has {len(row)} cells, the header {width}",
-                    "every row as wide as the header",
+                    width_expected(width, separator, wider=False),
                     row=n,
                 )
 
