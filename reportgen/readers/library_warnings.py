@@ -67,8 +67,10 @@ RULES = [
             re.IGNORECASE,
         ),
         False,
-        lambda m: "the workbook holds formatting, drawings or settings that reportgen does not read; its values "
-        "are read as they are",
+        lambda m: (
+            "the workbook holds formatting, drawings or settings that reportgen does not read; its values "
+            "are read as they are"
+        ),
         "nothing to do, unless a value is missing from the report",
     ),
 ]

@@ -231,7 +231,7 @@ def _ascii_compatible(encoding: str) -> bool:
         name = codecs.lookup(encoding).name
     except LookupError:
         return False
-    return not name.startswith(("utf-16", "utf-32")) and "\r\n;,\t\"".encode(name).endswith(b"\r\n;,\t\"")
+    return not name.startswith(("utf-16", "utf-32")) and '\r\n;,\t"'.encode(name).endswith(b'\r\n;,\t"')
 
 
 def _irregular_csv_rows(
