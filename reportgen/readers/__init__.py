@@ -33,11 +33,15 @@ def read_each(
 
     This is the readers' boundary: whatever a library raises on a broken file (a corrupt zip member, XML that does
     not parse, a date beyond year 9999, a file that vanished or cannot be opened) becomes a problem naming the file,
-    never an internal error."""
+    never an internal error; and every warning a library raises while reading becomes a problem naming the file,
+    never a line on the console (``library_warnings``)."""
+    from reportgen.readers.library_warnings import reported_warnings
+
     results: list[T] = []
     for path, display in zip(paths, displays, strict=True):
         try:
-            results.append(read_one(path, display))
+            with reported_warnings(display, problems):
+                results.append(read_one(path, display))
         except InputError as exc:
             for problem in exc.problems:
                 problems.add(problem)

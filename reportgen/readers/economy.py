@@ -20,13 +20,21 @@ from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
 from reportgen.readers.postings import (
     TOTAL_TAIL,
+    TOTAL_WORDS,
     Reporter,
     canonical_columns,
     check_cell_lengths,
     drop_total_rows,
     parse_postings,
 )
-from reportgen.readers.tables import find_header, norm_header, read_xlsx_sheets, sniff_csv
+from reportgen.readers.row_widths import check_row_widths
+from reportgen.readers.tables import (
+    CsvFormat,
+    find_header,
+    norm_header,
+    read_xlsx_sheets,
+    sniff_csv,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,6 +188,7 @@ def _read_csv(
             "the column names set in [economy.columns] of reportgen.toml",
         )
     header = [c.strip() for c in sample_rows[header_index]]
+    _check_widths(path, display, fmt, header_index, header, settings)
 
     def chunks() -> Iterator[pd.DataFrame]:
         try:
@@ -193,6 +202,7 @@ def _read_csv(
                 keep_default_na=False,
                 skip_blank_lines=False,
                 index_col=False,  # a row with more cells than the header is an error, never an index
+                usecols=range(len(header)),  # empty fields after the last column (checked above) hold nothing
                 engine="c",
                 chunksize=CHUNK_ROWS,
             )
@@ -214,6 +224,21 @@ def _read_csv(
             ) from None
 
     return chunks(), header, header_index + 1, title_lines(sample_rows[:header_index])
+
+
+def _check_widths(
+    path: Path, display: str, fmt: CsvFormat, header_index: int, header: list[str], settings: EconomySettings
+) -> None:
+    """Every posting row as wide as the header: a wider row (an unquoted ``6.077,02`` in a comma-separated export)
+    would shift or drop a cell, a narrower one lacks the date, account or amount. A short total row is left to the
+    total-row rule."""
+    wanted = {norm_header(getattr(settings.columns, c)) for c in ("dato", "konto", "beloeb")}
+    needed = max((i + 1 for i, c in enumerate(header) if norm_header(c) in wanted), default=0)
+
+    def total_row(cells: list[str]) -> bool:
+        return any(TOTAL_WORDS.match(cell.strip()) for cell in cells)
+
+    check_row_widths(path, display, fmt, header_index, header, needed, exempt=total_row)
 
 
 def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.DataFrame, int, list[str]]:

@@ -22,7 +22,15 @@ from reportgen.readers.indicator_cells import (
     is_footnote,
     metadata,
 )
-from reportgen.readers.tables import Row, column_letter, is_blank, iter_data_rows, norm_header
+from reportgen.readers.row_widths import width_expected
+from reportgen.readers.tables import (
+    CsvRows,
+    Row,
+    column_letter,
+    is_blank,
+    iter_data_rows,
+    norm_header,
+)
 
 if TYPE_CHECKING:
     from reportgen.readers.indicators import BarometerFileSettings, BarometerSettings
@@ -49,13 +57,14 @@ class IndicatorTable:
         """A data row wider than its header, or (in a CSV file) a row cut short, is malformed: its cells could be
         read under the wrong columns. A one-cell row below the table is a note (``Kilde: …``)."""
         width = max((i + 1 for i, c in enumerate(self.rows[self.header]) if not is_blank(c)), default=0)
+        separator = self.rows.separator if isinstance(self.rows, CsvRows) else None
         for n, row in iter_data_rows(self.rows, self.header):
             filled = [i for i, c in enumerate(row) if not is_blank(c)]
             if filled and filled[-1] >= width:
                 self.problems.error(
                     self.display,
                     f"the row has a value in column {column_letter(filled[-1])}, beyond the header's {width} columns",
-                    "every row as wide as the header",
+                    width_expected(width, separator) if self.sheet is None else "every row as wide as the header",
                     sheet=self.sheet,
                     row=n,
                 )
@@ -63,7 +72,7 @@ class IndicatorTable:
                 self.problems.error(
                     self.display,
                     f"the row has {len(row)} cells, the header {width}",
-                    "every row as wide as the header",
+                    width_expected(width, separator, wider=False),
                     row=n,
                 )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.domain.danish_text import fold_danish
-from reportgen.errors import InputError, describe, shorten
+from reportgen.errors import InputError, Problem, describe, shorten
 
 SEPARATORS = ";,\t"
 Row = list[Any]
@@ -127,13 +127,13 @@ def sniff_csv(path: Path, display: str, *, encoding: str | None = None, separato
     try:
         rows = list(csv.reader(io.StringIO(sample), delimiter=sep))
     except csv.Error as exc:
-        raise InputError.at(display, f"malformed CSV ({describe(exc)})", _CSV_EXPECTED) from None
+        raise InputError.at(display, f"malformed CSV ({describe(exc)})", CSV_EXPECTED) from None
     if cut:
         rows = rows[:-1]  # the last line of a cut sample may be incomplete
     return CsvFormat(enc, sep, rows)
 
 
-_CSV_EXPECTED = f"one row per line, quoted cells, at most {MAX_CELL_CHARS:,} characters a cell".replace(",", ".")
+CSV_EXPECTED = f"one row per line, quoted cells, at most {MAX_CELL_CHARS:,} characters a cell".replace(",", ".")
 
 
 def read_csv_rows(
@@ -148,22 +148,29 @@ def read_csv_rows(
             display, f"cannot decode the file as {fmt.encoding} ({exc.reason})", ENCODING_EXPECTED
         ) from None
     reader = csv.reader(io.StringIO(text), delimiter=fmt.separator)
-    rows: list[Row] = []
+    rows = CsvRows()
+    rows.separator = fmt.separator
     try:
         rows.extend([cell.strip() for cell in row] for row in reader)
     except csv.Error as exc:
-        raise InputError.at(display, f"malformed CSV ({describe(exc)})", _CSV_EXPECTED, row=reader.line_num) from None
+        raise InputError.at(display, f"malformed CSV ({describe(exc)})", CSV_EXPECTED, row=reader.line_num) from None
     for i, row in enumerate(rows, start=1):
         for j, cell in enumerate(row):
             if len(cell) > MAX_CELL_CHARS:
                 raise InputError.at(
                     display,
                     f"a cell of {len(cell):,} characters".replace(",", "."),
-                    _CSV_EXPECTED,
+                    CSV_EXPECTED,
                     row=i,
                     column=column_letter(j),
                 )
     return rows, fmt.encoding, fmt.separator
+
+
+class CsvRows(list[Row]):
+    """The rows of a CSV file, knowing the separator they were split on (for messages about row widths)."""
+
+    separator: str | None = None
 
 
 def check_xlsx_size(path: Path, display: str) -> None:
@@ -199,15 +206,8 @@ def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
     The sheets' stated dimensions are not trusted (a ``<dimension>`` that understates the sheet would cut rows
     off): every row in the file is read. A text cell with a control character or longer than Excel allows is an
     error naming the sheet and cell."""
-    from openpyxl import load_workbook
-
     check_xlsx_size(path, display)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError.at(
-            display, f"cannot open the workbook ({describe(exc)})", "an .xlsx file saved by Excel or LibreOffice"
-        ) from None
+    wb = _open_workbook(path, display)
     try:
         sheets: dict[str, list[Row]] = {}
         for ws in wb.worksheets:
@@ -232,6 +232,33 @@ def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
         return sheets
     finally:
         wb.close()
+
+
+def _open_workbook(path: Path, display: str) -> Any:
+    """The workbook (read-only, values only). A sheet that the workbook lists but whose part is not in the file is
+    an error naming it: openpyxl would leave the sheet out without a word, and its figures would vanish."""
+    from openpyxl.reader.excel import ExcelReader
+
+    try:
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.read()
+        missing = [sheet.name for sheet, rel in reader.parser.find_sheets() if rel.target not in reader.valid_files]
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise InputError.at(
+            display, f"cannot open the workbook ({describe(exc)})", "an .xlsx file saved by Excel or LibreOffice"
+        ) from None
+    if missing:
+        reader.wb.close()
+        raise InputError(
+            Problem(
+                display,
+                "the workbook lists the sheet but its part is not in the file (its figures would be left out)",
+                "a workbook saved by Excel or LibreOffice whose every sheet is there; save it again from Excel",
+                sheet=name,
+            )
+            for name in missing
+        )
+    return reader.wb
 
 
 def _text_cell(value: Any, display: str, sheet: str, row: int, column: int) -> Any:

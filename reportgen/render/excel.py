@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.domain.periods import parse_period
-from reportgen.errors import TemplateError
+from reportgen.errors import TemplateError, describe
 from reportgen.render.excel_columns import (
     BAROMETER,
     DATAGRUNDLAG,
@@ -147,7 +147,7 @@ class ExcelWriter:
         sandboxed environment as the Word reports: an unknown name is an error naming it, the template and the cell."""
         import jinja2
 
-        from reportgen.render.word import jinja_environment
+        from reportgen.render.word import RENDER_FAILURES, jinja_environment
 
         env = jinja_environment()
         env.autoescape = False  # a cell holds text, not markup
@@ -174,6 +174,10 @@ class ExcelWriter:
                 except jinja2.TemplateError as exc:
                     raise TemplateError.at(
                         self.display, f"cell {cell.coordinate}: {exc}", "valid jinja2 tags", sheet=ws.title
+                    ) from None
+                except RENDER_FAILURES as exc:
+                    raise TemplateError.at(
+                        self.display, f"cell {cell.coordinate}: {describe(exc)}", "valid jinja2 tags", sheet=ws.title
                     ) from None
                 write_value(cell, text)
 

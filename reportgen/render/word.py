@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import TemplateError
+from reportgen.errors import TemplateError, describe
 from reportgen.render.charts import Chart
 from reportgen.render.formatting import FILTERS
 
@@ -20,12 +20,18 @@ LANGUAGE = "da-DK"
 
 
 def jinja_environment() -> Any:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    """A fresh environment for one render: sandboxed, strict and bounded (``reportgen.render.sandbox``)."""
+    from reportgen.render.sandbox import BoundedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = BoundedEnvironment(autoescape=True)
     env.filters.update(FILTERS)
     return env
+
+
+RENDER_FAILURES = (TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
+"""What a template expression can raise while rendering (``{{ 1 / 0 }}``, ``{{ 'a' - 1 }}``): the template's fault,
+reported naming it, never an internal error."""
+LIMITS_EXPECTED = "a template within the limits of README.md (Templates): check its loops, macros and repeated texts"
 
 
 def open_template(template: Path, display: str) -> Any:
@@ -53,6 +59,8 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
     """Render ``template`` with ``context`` into ``target`` (the caller makes the write atomic)."""
     import jinja2
 
+    from reportgen.render.sandbox import TemplateLimitError
+
     doc = open_template(template, display)
     alt_texts: dict[str, str] = {}
     pictures = _with_pictures(context, doc, alt_texts)
@@ -73,6 +81,14 @@ def render_word(template: Path, context: dict[str, Any], target: Path, display: 
             display,
             f"the template tried something not allowed: {exc}",
             "plain variables, filters, loops and conditions",
+        ) from None
+    except TemplateLimitError as exc:
+        raise TemplateError.at(display, f"the template went beyond a limit: {exc}", LIMITS_EXPECTED) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError.at(display, f"the template failed: {exc}", "valid jinja2 tags") from None
+    except RENDER_FAILURES as exc:
+        raise TemplateError.at(
+            display, f"the template failed while rendering ({describe(exc)})", "valid jinja2 expressions"
         ) from None
     _describe_pictures(doc.docx, alt_texts)
     _properties(doc.docx, context)
