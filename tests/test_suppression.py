@@ -43,7 +43,8 @@ PLAN = {
                     "denominator": "deltagere",
                     "target": ">= 80%",
                 },
-                {"id": "1.4", "text": "Nye", "kind": "count", "measure": "nye", "target": ">= 5"},
+                # expected 5 by mid-year: "færre end 3" and "Bagud" leave 1 or 2 possible
+                {"id": "1.4", "text": "Nye", "kind": "count", "measure": "nye", "target": ">= 10"},
             ],
         }
     ],
@@ -93,6 +94,26 @@ def test_small_counts_shares_and_what_a_total_gives_away_are_hidden(tmp_path: Pa
             assert c.as_dict()["actual"] is None and all(f["value"] is None for f in c.as_dict()["figures"])
             assert "18" not in c.explanation and "94,7" not in text
     assert str(r["1.3"].status) == "on_track"  # the verdict is still made on the exact figures (94,7 >= 80)
+
+
+def test_a_count_that_the_status_and_the_target_would_give_away_is_not_shown(tmp_path: Path) -> None:
+    # "mindst 2 | færre end 3 | Opfyldt" would say the count is 2; so would "forventet 2 | færre end 3 | På vej"
+    plan = PLAN["initiatives"][0]["criteria"]  # type: ignore[index]
+    original = plan[3]["target"]
+    try:
+        for target, count in ((">= 2", 2), (">= 5", 2)):
+            plan[3]["target"] = target
+            r = results(tmp_path, {"gennemfoert": 18, "deltagere": 19, "nye": count}, 3)
+            assert r["1.4"].actual_text == "vises ikke", target
+            assert r["1.4"].explanation.startswith("Antallet vises ikke, da det sammen med målet og status")
+            assert "forventet" not in r["1.4"].explanation and "færre end 3 (" not in r["1.4"].explanation
+            assert r["1.4"].as_dict()["actual"] is None
+            assert str(r["1.4"].status) in ("met", "on_track")  # still decided on the exact figure
+        plan[3]["target"] = ">= 10"  # 1 and 2 are both behind: "færre end 3" gives nothing away
+        r = results(tmp_path, {"gennemfoert": 18, "deltagere": 19, "nye": 2}, 3)
+        assert r["1.4"].actual_text == "færre end 3"
+    finally:
+        plan[3]["target"] = original
 
 
 def test_a_share_on_fewer_persons_is_not_shown(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from reportgen.cli.runlog import runlog, warn
 
 if TYPE_CHECKING:
     from reportgen.config import Config
-    from reportgen.jobs import DueRun, Outcome, SendRequest, SendResult
+    from reportgen.jobs import DueRun, Issues, Outcome, SendRequest, SendResult
     from reportgen.pipeline import RunResult
     from reportgen.plan import Plan
 
@@ -102,7 +102,7 @@ def report_send(config: Config, plan: Plan, result: SendResult, request: SendReq
     _report_messages(result, dry_run=request.dry_run, quiet=quiet)
     if request.dry_run:
         return 0
-    for line in result.missing:
+    for line in result.missing.values():
         warn(line)
     issues = issues_of(config, result)
     told = tell_secretariat(config, plan, issues, request.today)
@@ -155,7 +155,7 @@ def _report_messages(result: SendResult, *, dry_run: bool, quiet: bool) -> None:
         echo("Nothing to send.")
 
 
-def _say_issues(issues: Any, told: bool) -> None:
+def _say_issues(issues: Issues, told: bool) -> None:
     """Every issue on stderr and in the run log; said to be e-mailed to the secretariat, or not."""
     if not issues:
         return

@@ -4,6 +4,9 @@ the exact figures)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
 from reportgen.domain.danish_text import SHARE_DECIMALS, by_unit, pct, tal
 from reportgen.domain.numbers import optional_decimal
 from reportgen.domain.status import Status
@@ -23,18 +26,27 @@ class MeasurementRules(Readings):
         if latest is None:
             return v.no_data(f"Ingen indberetning af {self.label(c.measure)} i målingsarket.")
         value = latest.value
-        if c.target.higher_is_better and not c.target.percent:
-            status = v.cumulative(value, c.target)
-        else:
-            status = v.interim(c.target.holds(value))
+
+        def status_of(count: Decimal) -> Status:
+            if c.target.higher_is_better and not c.target.percent:
+                return v.cumulative(count, c.target)
+            return v.interim(c.target.holds(count))
+
+        status = status_of(value)
         hidden = None
         if v.unit == "antal" and self.min_count:
             if self.small(value):
-                hidden = self.persons(value)
+                hidden = "vises ikke" if self._given_away(status, status_of, v) else self.persons(value)
             elif (v.initiative.id, c.measure) in self._hidden:
                 hidden = "vises ikke"
         when = latest.period.label_da()
-        if hidden == "vises ikke":
+        if hidden == "vises ikke" and self.small(value):
+            shown = (
+                f"Antallet vises ikke, da det sammen med målet og status ville afsløre et antal på færre end "
+                f"{self.min_count} personer ({when})"
+            )
+            v.remark = ""  # an expectation stated beside the status would narrow it down again
+        elif hidden == "vises ikke":
             shown = (
                 f"Antallet vises ikke, da det sammen med et andet tal i rapporten ville afsløre færre end "
                 f"{self.min_count} personer ({when})"
@@ -54,6 +66,14 @@ class MeasurementRules(Readings):
         )
         result.suppressed = hidden
         return result
+
+    def _given_away(self, status: Status, status_of: Callable[[Decimal], Status], v: Verdict) -> bool:
+        """Whether "færre end N" beside the status (and the target or expectation it was decided against) would
+        leave a single possible count: then the count is shown as "vises ikke" instead."""
+        remark = v.remark
+        possible = [k for k in range(1, self.min_count) if status_of(Decimal(k)) == status]
+        v.remark = remark  # trying the other counts must not change the sentence
+        return len(possible) == 1
 
     def decide_ratio(self, c: RatioCriterion, v: Verdict) -> CriterionResult:
         v.unit, v.target, v.target_text = "pct", c.target.value, target_text(c.target, "pct")

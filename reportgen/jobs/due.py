@@ -12,7 +12,7 @@ from reportgen.domain.danish_text import dato
 from reportgen.domain.packs import PackSpec
 from reportgen.errors import InputError
 from reportgen.jobs.state import Folder, SentState, schedule
-from reportgen.outputs import RecordedPack, earlier_packs
+from reportgen.outputs import RecordedPack
 from reportgen.pipeline import BuildOptions, Inputs, RunResult, build_packs, input_hashes, read_inputs
 from reportgen.plan import Plan
 
@@ -45,7 +45,12 @@ class DueRun:
     today: dt.date
     built: RunResult | None = None
     refused: list[str] = field(default_factory=list)  # why each refused pack was refused
+    refused_packs: set[str] = field(default_factory=set)  # the refused packs' folders
     skipped: list[str] = field(default_factory=list)  # due packs already built from the same inputs, or sent
+
+    def refuse(self, spec: PackSpec, why: str) -> None:
+        self.refused.append(f"{spec.label}: {why}")
+        self.refused_packs.add(spec.folder)
 
     def add(self, built: RunResult) -> None:
         """Add one pack's build to what this run built."""
@@ -78,7 +83,7 @@ def run_due(
         return result
     folder = Folder.read(config, plan)
     current = input_hashes(config)
-    earlier = earlier_packs(config.pack_root(plan.slug))
+    earlier = folder.earlier
     wanted = [pack.spec for pack in due if _wanted(pack, folder, current, earlier, result, allow_stale=allow_stale)]
     if not wanted:
         return result
@@ -87,17 +92,18 @@ def run_due(
     except InputError as exc:
         first = exc.problems[0] if exc.problems else None
         more = f" (and {len(exc.problems) - 1} more; reportgen validate lists them)" if len(exc.problems) > 1 else ""
-        result.refused += [f"{spec.label}: invalid input: {first}{more}" for spec in wanted]
+        for spec in wanted:
+            result.refuse(spec, f"invalid input: {first}{more}")
         return result
     for spec in wanted:
         why = _refusal(config, plan, inputs, spec, today, allow_stale=allow_stale)
         if why:
-            result.refused.append(f"{spec.label}: {why}")
+            result.refuse(spec, why)
             continue
         try:
             built = build_packs(config, [spec], inputs=inputs, options=options)
         except InputError as exc:  # a template or the privacy gate refused this pack; the others go on
-            result.refused.append(f"{spec.label}: {exc.problems[0] if exc.problems else exc}")
+            result.refuse(spec, str(exc.problems[0] if exc.problems else exc))
             continue
         result.add(built)
         log.info("built %s", spec.folder)
@@ -141,9 +147,10 @@ def _wanted(
         return False
     last = _last_sent(folder, pack.spec, earlier)
     if not allow_stale and last is not None and last.inputs == current:
-        result.refused.append(
-            f"{pack.spec.label}: every input is unchanged since the pack for {last.record.label} was sent "
-            "(new exports or measurement sheets are needed; --allow-stale builds it anyway)"
+        result.refuse(
+            pack.spec,
+            f"every input is unchanged since the pack for {last.record.label} was sent "
+            "(new exports or measurement sheets are needed; --allow-stale builds it anyway)",
         )
         return False
     return True

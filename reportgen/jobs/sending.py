@@ -18,7 +18,7 @@ from reportgen.errors import DeliveryError, InputError
 from reportgen.jobs.letters import pack_letter, status_changes
 from reportgen.jobs.notices import Issues, command
 from reportgen.jobs.state import Folder, deliveries, recipients_of, schedule
-from reportgen.outputs import Manifest, PackRecord, RecordedPack, earlier_packs, output_lock, update_manifest
+from reportgen.outputs import Manifest, PackRecord, RecordedPack, output_lock, update_manifest
 from reportgen.plan import Plan
 
 log = logging.getLogger("reportgen.jobs")
@@ -42,7 +42,7 @@ class SendResult:
     unconfirmed: list[Planned] = field(default_factory=list)
     failed: list[tuple[Planned, str]] = field(default_factory=list)
     corrections_waiting: list[str] = field(default_factory=list)  # labels of corrected packs not sent
-    missing: list[str] = field(default_factory=list)  # due now and not built, or without recipients
+    missing: dict[str, str] = field(default_factory=dict)  # folder -> why: due now and not built, or no recipients
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def send_packs(config: Config, plan: Plan, request: SendRequest) -> SendResult:
     with output_lock(root, request.command, recover_first=not request.dry_run):
         folder = Folder.read(config, plan)
         calendar = {p.spec.folder: p for p in schedule(config, plan, request.today)}
-        earlier = earlier_packs(root)
+        earlier = folder.earlier
         for _, recorded in sorted(folder.in_place.items()):
             why_not = _why_not_now(recorded.record, calendar.get(recorded.record.folder), request)
             if why_not:
@@ -118,7 +118,7 @@ def send_packs(config: Config, plan: Plan, request: SendRequest) -> SendResult:
             else:
                 _plan_pack(config, plan, smtp, recorded, folder, earlier, request, result)
         if not request.named:
-            result.missing += _due_and_missing(config, calendar, folder, request.today)
+            result.missing = _due_and_missing(config, calendar, folder, request.today)
         _check_sizes(smtp, result)
         if request.dry_run or not result.planned:
             return result
@@ -149,18 +149,18 @@ def _why_not_now(pack: PackRecord, due: DuePack | None, request: SendRequest) ->
     return ""
 
 
-def _due_and_missing(config: Config, calendar: dict[str, DuePack], folder: Folder, today: dt.date) -> list[str]:
-    """The calendar's packs that are in their window today but not built, or have no recipients."""
-    missing = []
+def _due_and_missing(config: Config, calendar: dict[str, DuePack], folder: Folder, today: dt.date) -> dict[str, str]:
+    """The calendar's packs that are in their window today but not built, or have no recipients (folder -> why)."""
+    missing: dict[str, str] = {}
     for name, pack in calendar.items():
         in_window = pack.due <= today and (pack.spec.meeting is None or today <= pack.spec.meeting)
         if not in_window or folder.sent_state(name) == "sent":
             continue
         if name not in folder.in_place:
             if pack.spec.kind == "committee":  # an annual follow-up stays due for a year; only meetings press
-                missing.append(f"{pack.spec.label}: due since {pack.due} and not built (reportgen run --due)")
+                missing[name] = f"{pack.spec.label}: due since {pack.due} and not built (reportgen run --due)"
         elif not recipients_of(config, folder.in_place[name].record):
-            missing.append(f"{pack.spec.label}: no recipients in [committees.{pack.spec.committee}]")
+            missing[name] = f"{pack.spec.label}: no recipients in [committees.{pack.spec.committee}]"
     return missing
 
 
@@ -275,18 +275,15 @@ def failure_text(result: SendResult, command: str) -> str:
     return "\n".join(lines)
 
 
-def issues_of(config: Config, result: SendResult, *, unattended: bool = False) -> Issues:
-    """What of a send needs a person: failures, corrections waiting, and (unattended) due packs not ready."""
+def issues_of(config: Config, result: SendResult) -> Issues:
+    """What of a send needs a person: failures and corrections waiting."""
     issues = Issues(
         failed=[f"{p.delivery.pack} til {p.delivery.recipient}: {why}" for p, why in result.failed],
         corrections=list(result.corrections_waiting),
-        missing=list(result.missing) if unattended else [],
         delivered=[f"{p.delivery.recipient} ({p.delivery.pack})" for p in result.sent],
     )
     if result.failed:
         issues.commands.append(command(config, "send"))
     if result.corrections_waiting:
         issues.commands.append(command(config, "send", "--correction"))
-    if result.missing:
-        issues.commands.append(command(config, "run", "--due", "--send"))
     return issues

@@ -9,7 +9,7 @@ from typing import Literal
 from reportgen.config import Config
 from reportgen.delivery.ledger import LEDGER_NAME, Delivery, Ledger
 from reportgen.delivery.schedule import DuePack, calendar
-from reportgen.outputs import PackRecord, RecordedPack, packs_in_place
+from reportgen.outputs import PackRecord, RecordedPack, earlier_packs, packs_in_place
 from reportgen.plan import Plan
 
 SentState = Literal["sent", "partly", "unconfirmed", ""]
@@ -49,15 +49,18 @@ class Folder:
     """The output folder of one plan as the jobs see it: the packs in place and the ledger's states."""
 
     config: Config
+    earlier: list[RecordedPack]  # every pack the manifests record, newest manifest first
     in_place: dict[str, RecordedPack]
     ledger: Ledger
     states: dict[str, str]
 
     @classmethod
     def read(cls, config: Config, plan: Plan) -> Folder:
+        """The manifests and the ledger, each read once."""
         root = config.pack_root(plan.slug)
         ledger = Ledger(root / LEDGER_NAME)
-        return cls(config, packs_in_place(root), ledger, ledger.states())
+        earlier = earlier_packs(root)
+        return cls(config, earlier, packs_in_place(root, earlier), ledger, ledger.states())
 
     def sent_state(self, folder: str) -> SentState:
         """Whether the pack in place at ``folder`` went to every recipient, some, or none (or is unconfirmed)."""

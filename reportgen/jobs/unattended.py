@@ -54,11 +54,14 @@ def run_unattended(
     except InputError as exc:  # no [smtp], no password: nothing can be sent, and that must be said
         issues.failed += [str(p) for p in exc.problems]
     if sent is not None:
-        more = issues_of(config, sent, unattended=True)
+        more = issues_of(config, sent)
         issues.failed += more.failed
         issues.corrections += more.corrections
         issues.delivered += more.delivered
-        issues.missing += [m for m in more.missing if not any(m.split(":")[0] in r for r in issues.refused)]
+        # a refused pack is not also reported as missing
+        issues.missing += [why for name, why in sent.missing.items() if name not in due.refused_packs]
+        if issues.missing:
+            issues.commands.append(command(config, "run", "--due", "--send"))
         issues.commands += more.commands
     return Outcome(due, sent, issues, tell_secretariat(config, plan, issues, today))
 

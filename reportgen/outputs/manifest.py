@@ -112,7 +112,14 @@ class PackRecord(_Record):
 
     @property
     def spec(self) -> PackSpec:
-        return PackSpec(self.kind, as_of=self.as_of, committee=self.committee, meeting=self.meeting, year=self.year)
+        return PackSpec(
+            self.kind,
+            as_of=self.as_of,
+            committee=self.committee,
+            meeting=self.meeting,
+            year=self.year,
+            unscheduled=self.unscheduled,
+        )
 
     @property
     def label(self) -> str:
@@ -244,11 +251,12 @@ def earlier_packs(root: Path) -> list[RecordedPack]:
     ]
 
 
-def packs_in_place(root: Path) -> dict[str, RecordedPack]:
+def packs_in_place(root: Path, earlier: list[RecordedPack] | None = None) -> dict[str, RecordedPack]:
     """The packs at their canonical places, by folder: each with the newest manifest entry whose files match what is
-    on disk (SHA-256), so a pack is never taken for another one built later or earlier."""
+    on disk (SHA-256), so a pack is never taken for another one built later or earlier. ``earlier``: the packs of
+    ``earlier_packs(root)``, when the caller has read them already."""
     found: dict[str, RecordedPack] = {}
-    for recorded in earlier_packs(root):
+    for recorded in earlier_packs(root) if earlier is None else earlier:
         pack = recorded.record
         folder = root / pack.folder
         if pack.folder in found or not folder.is_dir() or not pack.files:
