@@ -82,7 +82,9 @@ def test_the_summary_lists_what_needs_attention_and_what_changed_since_the_last_
     assert "Der er ikke en tidligere status til udvalget at sammenligne med." in [p.text for p in first.paragraphs]
     # the next meeting's pack compares with the earlier one, whose manifest is now in the archive
     assert cli("run", "--committee", "AUU", "--meeting", "2020-09-08").exit_code == 0
-    assert list(pack_dir(example).glob("_arkiv/*/manifest.json"))
+    # no pack was replaced: the earlier manifest is kept among the earlier manifests, no _arkiv/<time>/ is made
+    assert list(pack_dir(example).glob("_arkiv/manifester/manifest-*.json"))
+    assert [p.name for p in (pack_dir(example) / "_arkiv").iterdir()] == ["manifester"]
     doc = Document(str(next(pack_dir(example).glob("2020-09-08-AUU/*.docx"))))
     texts = [p.text for p in doc.paragraphs]
     assert "Succeskriterier med ny status eller nyt tal siden status til mødet den 10. marts 2020:" in texts

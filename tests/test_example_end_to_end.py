@@ -39,7 +39,7 @@ def test_the_plan_encodes_all_twelve_initiatives_with_a_budget_matching_the_pool
 
 def test_run_builds_a_pack_per_committee_with_every_initiative_and_criterion(example: Path, cli) -> None:
     # as of the plan's last day: every criterion's status is the one derived by hand in tests/data/verdicts
-    result = cli("run", "--today", "2020-12-31")
+    result = cli("run", "--meeting", "2020-12-31", "--unscheduled", "--today", "2020-12-31")
     assert result.exit_code == 0, result.stderr
     table = load_table(DATA / "verdicts" / "frederiksberg-2019.csv").expected
     labels = {s.value: s.label for s in Status}
@@ -215,16 +215,17 @@ def test_outputs_open_in_libreoffice(example: Path, cli, tmp_path: Path) -> None
 def test_spending_counts_only_postings_up_to_the_as_of_date(example: Path, cli) -> None:
     """A posting dated after the as-of date (same month) does not change the pack: re-made later, same figures."""
 
-    def spent_on_initiative_1(*extra: str) -> float:
-        assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10", *extra).exit_code == 0
-        ws = load_workbook(next(pack_dir(example).glob("2020-03-10-AUU/*.xlsx")))["Overblik"]
+    def spent_on_initiative_1(meeting: str = "2020-03-10", *extra: str) -> float:
+        assert cli("run", "--committee", "AUU", "--meeting", meeting, *extra).exit_code == 0
+        ws = load_workbook(next(pack_dir(example).glob(f"{meeting}-AUU/*.xlsx")))["Overblik"]
         header = [c.value for c in ws[5]]
         value = ws.cell(row=6, column=header.index("Forbrug (kr.)") + 1).value
         assert isinstance(value, int | float), value
         return value
 
-    before_meeting, end_of_month = spent_on_initiative_1(), spent_on_initiative_1("--today", "2020-03-31")
+    # figures are as of the meeting (or today, if earlier): an ad-hoc pack dated the end of the month shows March
+    before_meeting, end_of_month = spent_on_initiative_1(), spent_on_initiative_1("2020-03-31", "--unscheduled")
     path = example / "inputs" / "economy" / "oekonomi_2019_2020.csv"
     path.write_bytes(path.read_bytes() + "25-03-2020;5.46.60.001;INT19-01;Efterbogført;99.999,00\r\n".encode("cp1252"))
     assert spent_on_initiative_1() == before_meeting  # dated after the as-of date (the meeting): not counted
-    assert spent_on_initiative_1("--today", "2020-03-31") == pytest.approx(end_of_month + 99_999)
+    assert spent_on_initiative_1("2020-03-31", "--unscheduled") == pytest.approx(end_of_month + 99_999)

@@ -63,15 +63,17 @@ def test_a_kill_after_any_publishing_step_is_finished_or_undone_by_the_next_run(
     file-system steps (every ``os.replace`` and ``shutil.rmtree``) the output folder is copied as it is: each copy is
     what a kill at that point leaves. Each copy is then put in place and the next run takes the lock (which finishes
     or undoes the publish) and must find every pack complete, old or new, and the manifest true."""
-    assert cli("run", "--meeting", "2020-03-10").exit_code == 0
+    assert cli("run", "--meeting", "2020-03-10", "--unscheduled").exit_code == 0
     root = pack_dir(example)
     old = state(root)
     assert len(old) == 5
     change_an_input(example)
-    assert cli("run", "--meeting", "2020-03-10").exit_code == 0
+    assert cli("run", "--meeting", "2020-03-10", "--unscheduled").exit_code == 0
     new = state(root)
     assert new != old
-    assert cli("run", "--meeting", "2020-03-10", "--today", "2020-03-09").exit_code == 0  # a third set to replace
+    assert (
+        cli("run", "--meeting", "2020-03-10", "--unscheduled", "--today", "2020-03-09").exit_code == 0
+    )  # a third set to replace
     third = state(root)
 
     real_replace, real_rmtree = os.replace, shutil.rmtree
@@ -94,7 +96,7 @@ def test_a_kill_after_any_publishing_step_is_finished_or_undone_by_the_next_run(
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(shutil, "rmtree", rmtree)
     try:
-        result = cli("run", "--meeting", "2020-03-10")
+        result = cli("run", "--meeting", "2020-03-10", "--unscheduled")
     finally:
         monkeypatch.undo()
     assert result.exit_code == 0, result.stderr

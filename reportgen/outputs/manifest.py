@@ -24,7 +24,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from reportgen.domain.packs import PackSpec
 from reportgen.errors import InputError, Problem
 from reportgen.outputs.files import atomic_write_text, sha256_of
-from reportgen.outputs.publishing import ARCHIVE, MANIFEST
+from reportgen.outputs.publishing import ARCHIVE, MANIFEST, MANIFESTS
 
 log = logging.getLogger("reportgen.outputs")
 
@@ -216,10 +216,21 @@ def update_manifest(path: Path, change: Callable[[Manifest], None]) -> None:
     write_manifest(path, manifest)
 
 
+def _archived_when(path: Path) -> tuple[str, str]:
+    """An archived manifest's time (from its folder, or its name among the earlier manifests), then its name."""
+    if path.parent.name == MANIFESTS:
+        return path.name.removeprefix("manifest-").partition(".json")[0], path.name
+    return path.parent.name, path.name
+
+
 def manifests(root: Path) -> list[tuple[Path, Manifest]]:
     """The current manifest and every archived one, newest first. The current one must be valid (InputError
     otherwise); an archived one that is not is left out, with a warning saying so."""
-    archived = sorted((root / ARCHIVE).glob(f"*/{MANIFEST}*"), key=lambda p: (p.parent.name, p.name), reverse=True)
+    archived = sorted(
+        [*(root / ARCHIVE).glob(f"*/{MANIFEST}*"), *(root / ARCHIVE / MANIFESTS).glob("manifest-*.json*")],
+        key=_archived_when,
+        reverse=True,
+    )
     out = []
     current = root / MANIFEST
     if current.is_file():

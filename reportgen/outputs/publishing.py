@@ -69,7 +69,7 @@ class Staging:
         atomic_write_text(self.path / MANIFEST, manifest_text)
         old_manifest = None
         if (self.root / MANIFEST).exists():
-            old_manifest = str(_unique(self.root / ARCHIVE / stamp / MANIFEST).relative_to(self.root))
+            old_manifest = str(_unique(old_manifest_place(self.root, stamp, replaces=bool(archived))).relative_to(self.root))
         journal = {
             "staging": self.path.name,
             "packs": sorted(p.name for p in self.path.iterdir() if p.is_dir()),
@@ -204,6 +204,18 @@ def recover(root: Path) -> list[str]:
         shutil.rmtree(stale, ignore_errors=True)
         done.append(f"removed {stale.name}, left by a run stopped before publishing")
     return done
+
+
+MANIFESTS = "manifester"
+"""Where an earlier manifest is kept when no pack was replaced (``_arkiv/manifester/manifest-<time>.json``), so that
+``_arkiv/<time>/`` exists only when it holds a replaced pack."""
+
+
+def old_manifest_place(root: Path, stamp: str, *, replaces: bool) -> Path:
+    """Where the manifest now in place goes: beside the packs it replaces, or among the earlier manifests."""
+    if replaces:
+        return root / ARCHIVE / stamp / MANIFEST
+    return root / ARCHIVE / MANIFESTS / f"manifest-{stamp}.json"
 
 
 def _unique(path: Path, taken: set[Path] | None = None) -> Path:
