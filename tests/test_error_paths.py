@@ -243,7 +243,8 @@ def test_a_committee_without_meetings_needs_a_date(example: Path, cli) -> None:
         in result.stderr
     )
     assert cli("run").exit_code == 2
-    assert cli("run", "--committee", "UU", "--meeting", "2020-03-11").exit_code == 0
+    assert cli("run", "--committee", "UU", "--meeting", "2020-03-11").exit_code == 2  # not a calendar meeting
+    assert cli("run", "--committee", "UU", "--meeting", "2020-03-11", "--unscheduled").exit_code == 0
 
 
 @pytest.mark.parametrize("year", ["2017", "2023"])

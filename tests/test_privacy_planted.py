@@ -154,7 +154,7 @@ def test_no_planted_cpr_number_reaches_any_output_name_manifest_log_or_console(e
         (
             ("validate",),
             ("--verbose", "run", "--committee", "AUU"),
-            ("--verbose", "run", "--committee", committee, "--meeting", "2020-03-10"),
+            ("--verbose", "run", "--committee", committee, "--meeting", "2020-03-10", "--unscheduled"),
             ("--verbose", "run", "--annual", "2020"),
             ("collect", "--out", "indsamling"),
             ("due", "--today", "2020-03-02"),

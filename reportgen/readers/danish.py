@@ -107,7 +107,7 @@ def _as_arrow_text(values: pd.Series) -> pd.Series:
     """Strings in pyarrow storage, so the .str operations below run vectorised (RE2 regexes, no Python per cell)."""
     if _is_text_column(values) and getattr(values.dtype, "storage", None) == "pyarrow":
         return values.fillna("")
-    return values.fillna("").astype(str).astype(ARROW_STRING)
+    return values.astype(str).where(values.notna(), "").astype(ARROW_STRING)  # no fillna: it would downcast
 
 
 def _numeric_cells(values: pd.Series) -> pd.Series:
