@@ -4,10 +4,12 @@ removes what a run stopped before publishing left behind; the manifest then desc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen import outputs
-from tests.conftest import pack_dir
+from reportgen.outputs import publishing
+from tests.conftest import edit_config, pack_dir
 
 
 def change_an_input(root: Path) -> None:
@@ -124,3 +127,59 @@ def test_staging_folders_of_a_killed_run_are_removed_by_the_next(example: Path, 
     assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10").exit_code == 0
     assert not list(root.glob(".staging-*"))
     consistent(root)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs (root only, where mounting is allowed): a disk that really fills up."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], check=False)  # noqa: S607
+    if done.returncode != 0:
+        pytest.skip("this machine does not allow mounting a tmpfs")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)  # noqa: S607
+
+
+def test_a_disk_that_fills_after_the_journal_says_the_state_and_the_next_run_finishes(
+    example: Path, cli, small_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit_config(example, 'dir = "outputs"', f'dir = "{small_disk}"')
+    with (example / "reportgen.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[paths]\nallowed = ["{small_disk}"]\n')
+    assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10").exit_code == 0, "the first pack fits"
+    root = small_disk / pack_dir(example).name  # the plan's folder, on the small disk
+    before = state(root)
+    change_an_input(example)
+    filler = small_disk / "filler"
+    real_write = publishing.atomic_write_text
+
+    def fill_after_the_journal(target: Path, text: str) -> None:
+        real_write(target, text)
+        if target.name == outputs.JOURNAL:  # the journal is down: now the disk is full
+            with filler.open("wb") as fh, contextlib.suppress(OSError):
+                while True:
+                    fh.write(b"\0" * (1 << 16))
+                    fh.flush()
+
+    monkeypatch.setattr(publishing, "atomic_write_text", fill_after_the_journal)
+    result = cli("run", "--committee", "AUU", "--meeting", "2020-03-10")
+    monkeypatch.setattr(publishing, "atomic_write_text", real_write)  # (not undo(): that would leave the folder)
+    assert result.exit_code == 2, result.stderr
+    assert "No space left on device" in result.stderr and "internal error" not in result.stderr
+    assert "records the moves still to make; nothing is lost" in result.stderr
+    assert (root / outputs.JOURNAL).exists()  # the state is as said: journaled, to be finished
+    filler.unlink()
+    assert "the next reportgen run or reportgen send on this folder finishes" in result.stderr
+    again = cli("run", "--committee", "UU", "--meeting", "2020-03-11")  # finishes the publish first
+    assert again.exit_code == 0, again.stderr
+    assert "finished the interrupted publishing of 2020-03-10-AUU" in again.stderr
+    assert not (root / outputs.JOURNAL).exists()
+    consistent(root)
+    assert state(root) != before  # the new pack is in place, complete

@@ -307,3 +307,31 @@ def test_a_missing_configured_input_refuses_the_unattended_build(example: Path, 
     assert result.exit_code == 2
     assert "no economy exports found" in result.stderr and "refused" in result.stderr
     assert not (pack_dir(example) / "2020-03-10-AUU").exists()
+
+
+def test_a_cpr_number_in_the_plan_title_or_a_committee_name_never_reaches_an_email(example: Path, cli) -> None:
+    plan = example / "inputs" / "handleplan_2019.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("title: Integrationspolitikkens handleplan 2019", "title: Handleplan 010190–1234 2019", 1)
+    text = text.replace("Arbejdsmarkeds- og Uddannelsesudvalget", "Udvalget CPR0202902345", 1)
+    plan.write_text(text, encoding="utf-8")
+    with SmtpServer() as server:
+        use_smtp(example, server.port)
+        assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10", "--today", "2020-03-03").exit_code == 0
+        assert cli("send", "--today", "2020-03-03").exit_code == 0
+        assert server.handler.messages
+        for received in server.handler.messages:
+            raw = received.content.decode("utf-8", "replace")
+            subject, body = str(received.message["Subject"]), body_of(received.message)
+            for number in ("1234", "0202902345", "010190"):
+                assert number not in subject and number not in body and number not in raw.split("\n\n")[0]
+            assert "******-****" in subject
+
+
+def test_verbose_says_what_reportgen_does_and_not_what_its_libraries_log(example: Path, cli) -> None:
+    result = cli("--verbose", "run", "--committee", "AUU", "--meeting", "2020-03-10")
+    assert result.exit_code == 0, result.stderr
+    for library in ("matplotlib", "PIL", "fontTools", "docxtpl"):
+        assert library not in result.stderr, library
+    assert "Wrote AUU meeting 2020-03-10" in result.stdout
+    assert "INFO: evaluating" in result.stderr and "INFO: rendering AUU meeting 2020-03-10" in result.stderr

@@ -97,7 +97,7 @@ class PublishInterrupted(ReportgenError):
         super().__init__(
             f"{where}{exc.strerror or exc} while moving the new packs into place in {root}: some packs there are new "
             f"and some old, and {JOURNAL} records the moves still to make; nothing is lost. Free space (or fix the "
-            "permission), then any reportgen command on this folder (reportgen due, say) finishes the publishing"
+            "permission); the next reportgen run or reportgen send on this folder finishes the publishing first"
         )
 
 

@@ -4,6 +4,7 @@ run, only say what would be written)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from reportgen.render.charts import ChartMaker
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger("reportgen.pipeline")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Evaluated:
 
     def at(self, config: Config, inputs: Inputs, as_of: dt.date) -> tuple[list[InitiativeResult], pd.DataFrame]:
         if as_of not in self.results:
+            log.info("evaluating %d criteria as of %s", sum(len(i.criteria) for i in inputs.plan.initiatives), as_of)
             self.observations[as_of] = inputs.observations(as_of)
             self.results[as_of] = evaluate(
                 inputs.plan,

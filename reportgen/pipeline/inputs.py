@@ -4,6 +4,7 @@ every problem of every file collected before anything is decided."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from reportgen.readers.measurements import MeasurementSettings, read_all_measure
 
 if TYPE_CHECKING:
     import pandas as pd
+
+log = logging.getLogger("reportgen.pipeline")
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,12 @@ def read_inputs(config: Config, problems: ProblemLog | None = None, *, plan: Pla
     if plan is not None:
         _check_config_against_plan(config, plan, problems)
     paths = input_paths(config)
+    log.info(
+        "reading %d economy exports, %d indicator files and %d measurement sheets",
+        len(paths.economy),
+        len(paths.barometer),
+        len(paths.measurements),
+    )
     notes: SourceNotes = {}
     postings = read_economy(paths.economy, _shown(config, paths.economy), config.model.economy, problems, notes)
     indicators = read_indicators(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from reportgen.evaluate import InitiativeResult
 from reportgen.outputs import SCHEMA_VERSION, Manifest, Staging, archive_stamp, output_lock, sha256_of
 from reportgen.pipeline.building import BuildOptions, BuiltPack, Contexts, Progress, RunResult, summary
 from reportgen.pipeline.inputs import Inputs, relative_to
+
+log = logging.getLogger("reportgen.pipeline")
 
 
 def publish(
@@ -40,6 +43,7 @@ def publish(
             stamp = archive_stamp(now)
             archived = staging.plan_archive(stamp)
             manifest = _manifest(config, inputs, contexts, built, staging, archived, now, options.command)
+            log.info("publishing %d packs in %s", len(built), root)
             manifest_path = staging.publish(manifest.dumps(), archived, stamp)
         except BaseException:
             staging.discard()
@@ -61,6 +65,7 @@ def _render(
     from reportgen.render.excel import render_excel
     from reportgen.render.word import render_word
 
+    log.info("rendering %s", spec.label)
     folder = staging.folder(spec.folder)
     word_name, excel_name = spec.file_names()
     word_key = "annual" if spec.kind == "annual" else "status"
