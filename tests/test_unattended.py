@@ -328,7 +328,8 @@ def test_a_cpr_number_in_the_plan_title_or_a_committee_name_never_reaches_an_ema
             assert "******-****" in subject
 
 
-def test_verbose_says_what_reportgen_does_and_not_what_its_libraries_log(example: Path, cli) -> None:
+@pytest.mark.usefixtures("example")
+def test_verbose_says_what_reportgen_does_and_not_what_its_libraries_log(cli) -> None:
     result = cli("--verbose", "run", "--committee", "AUU", "--meeting", "2020-03-10")
     assert result.exit_code == 0, result.stderr
     for library in ("matplotlib", "PIL", "fontTools", "docxtpl"):
