@@ -336,3 +336,21 @@ def test_verbose_says_what_reportgen_does_and_not_what_its_libraries_log(cli) ->
         assert library not in result.stderr, library
     assert "Wrote AUU meeting 2020-03-10" in result.stdout
     assert "INFO: evaluating" in result.stderr and "INFO: rendering AUU meeting 2020-03-10" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("!!timestamp not-a-time", "inputs/handleplan_2019.yaml:12: 'not-a-time' is not a valid timestamp"),
+        ("Integrations\ufffepolitik", "inputs/handleplan_2019.yaml:12: the character U+FFFE is not allowed in YAML"),
+    ],
+    ids=["timestamp", "u+fffe"],
+)
+def test_a_plan_value_yaml_cannot_hold_is_exit_2_on_its_line(example: Path, cli, title: str, message: str) -> None:
+    plan = example / "inputs" / "handleplan_2019.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace("title: Integrationspolitikkens handleplan 2019", f"title: {title}", 1), encoding="utf-8"
+    )
+    result = cli("validate")
+    assert result.exit_code == 2 and message in result.stderr, result.stderr

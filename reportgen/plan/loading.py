@@ -67,7 +67,13 @@ def load_with_lines(path: Path, display: str) -> tuple[Any, dict[Path_, int]]:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputError.at(display, f"control character {bad.group()!r}", "text without control characters", row=line)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (U+FFFE, U+FFFF)
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError.at(
+            display, f"the character U+{exc.character:04X} is not allowed in YAML", "text without it", row=line
+        ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -132,9 +138,10 @@ def _scalar(loader: _Loader, node: yaml.Node, display: str) -> Any:
         value = loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
         raise InputError.at(display, f"invalid YAML: {exc.problem}", YAML_EXPECTED, row=line) from None
-    except (ValueError, OverflowError, TypeError) as exc:
+    except (ValueError, OverflowError, TypeError, AttributeError) as exc:  # !!timestamp that is none: AttributeError
+        why = f" ({exc})" if not isinstance(exc, AttributeError) else ""
         raise InputError.at(
-            display, f"{node.value!r} is not a valid {node.tag.rpartition(':')[2]} ({exc})", YAML_EXPECTED, row=line
+            display, f"{node.value!r} is not a valid {node.tag.rpartition(':')[2]}{why}", YAML_EXPECTED, row=line
         ) from None
     bad = _CONTROL.search(value) if isinstance(value, str) else None  # written as an escape: "\v"
     if bad:
