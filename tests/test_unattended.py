@@ -354,3 +354,18 @@ def test_a_plan_value_yaml_cannot_hold_is_exit_2_on_its_line(example: Path, cli,
     )
     result = cli("validate")
     assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("breaker", ["\r\n", "\u2028", "\x85"], ids=["crlf", "u2028", "nel"])
+def test_a_line_break_in_a_committee_name_never_breaks_a_sent_header(example: Path, cli, breaker: str) -> None:
+    plan = example / "inputs" / "handleplan_2019.yaml"
+    text = plan.read_text(encoding="utf-8")
+    name = json.dumps("Arbejdsmarkeds-" + breaker + "udvalget")
+    plan.write_text(text.replace("Arbejdsmarkeds- og Uddannelsesudvalget", name, 1), encoding="utf-8")
+    with SmtpServer() as server:
+        use_smtp(example, server.port)
+        assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10", "--today", "2020-03-03").exit_code == 0
+        sent = cli("send", "--today", "2020-03-03")  # not validated first: still a valid message, never exit 1
+        assert sent.exit_code == 0, sent.stderr
+        [message] = server.handler.messages
+        assert "Arbejdsmarkeds- udvalget den 10. marts 2020" in str(message.message["Subject"])

@@ -77,9 +77,15 @@ class Letter:
     attachments: list[Attachment] = field(default_factory=list)
 
 
+def one_line(value: str) -> str:
+    """A header value on one line: every line break of any kind (CR, LF, U+2028, NEL…) and run of spaces is one space
+    (``validate`` reports such a name as an error; a run that was not validated still sends a valid message)."""
+    return " ".join(value.split())
+
+
 def compose(letter: Letter, sender: str, recipient: str, message_id: str) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = letter.subject
+    message["Subject"] = one_line(letter.subject)
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = formatdate(localtime=True)
