@@ -16,9 +16,9 @@ $(STAMP): setup.cfg pyproject.toml
 report: $(STAMP)
 	$(BIN)/reportgen run
 
-## Run the checks (ruff, the formatter in check mode, strict mypy) and the whole test suite.
+## Run the checks (ruff, the formatter in check mode, strict mypy) and the whole test suite, on every core.
 test: lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## Lint and format check (no changes made); `make format` applies the formatter.
 lint: $(STAMP)
