@@ -17,7 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen import outputs
-from reportgen.outputs import files, publishing
+from reportgen.outputs import files as output_files
+from reportgen.outputs import publishing
 from tests.conftest import edit_config, pack_dir
 
 
@@ -158,7 +159,7 @@ def test_a_disk_that_fills_after_the_journal_says_the_state_and_the_next_run_fin
     before = state(root)
     change_an_input(example)
     filler = small_disk / "filler"
-    real_write = files.atomic_write_text
+    real_write = output_files.atomic_write_text
 
     def fill_after_the_journal(target: Path, text: str) -> None:
         real_write(target, text)
