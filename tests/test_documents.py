@@ -3,6 +3,7 @@ sources, templates that ship with the package and keep what staff add, and tagge
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -136,14 +137,14 @@ def test_sources_are_named_by_what_they_say_not_by_path(kalundborg: Path, cli) -
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Kilde: Det Nationale Integrationsbarometer (de tal, Kalundborgs integrationspolitik nævner)" in text
     assert "integrationsbarometer.xlsx" not in text and "sha256" not in text.casefold()
-    wb = load_workbook(next((kalundborg / "outputs").rglob("aarsstatus-2019.xlsx")))
+    wb = load_workbook(next((kalundborg / "outputs").rglob("aarsbilag-2019.xlsx")))
     files = [r[0] for r in wb["Datagrundlag"].iter_rows(min_row=2, values_only=True)]
     assert "inputs/economy/oekonomi_2018_2019.xlsx" in files  # paths and checksums stay in the appendix
 
 
 def test_the_excel_appendix_prints_on_a4_with_danish_headers_and_a_chart_from_zero(example: Path, cli) -> None:
     assert cli("run", "--annual", "2020").exit_code == 0
-    wb = load_workbook(pack_dir(example) / "aarsstatus-2020" / "aarsstatus-2020.xlsx")
+    wb = load_workbook(pack_dir(example) / "aarsstatus-2020" / "aarsbilag-2020.xlsx")
     assert wb.properties.creator == "Frederiksberg Kommune" and wb.properties.title.startswith("Integrationspolitik")
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize or 0) == 9 and ws.page_setup.orientation == "landscape", ws.title
@@ -345,3 +346,43 @@ def test_the_config_with_a_templates_section_wins(example: Path, cli) -> None:
     assert cli("run", "--committee", "UU").exit_code == 0
     text = [p.text for p in Document(str(next(pack_dir(example).glob("*-UU/*.docx")))).paragraphs]
     assert "Udarbejdet af sekretariatet" not in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_annual_pack_has_two_pdfs_and_the_appendix_prints_danish_numbers(example: Path, cli) -> None:
+    from pypdf import PdfReader
+
+    result = cli("run", "--annual", "2019", "--today", "2019-12-31", "--pdf", "--pdf-appendix")
+    assert result.exit_code == 0, result.stderr
+    folder = pack_dir(example) / "aarsstatus-2019"
+    assert (folder / "aarsstatus-2019.pdf").is_file() and (folder / "aarsbilag-2019.pdf").is_file()
+    assert result.stdout.count(".pdf") == 2  # each PDF named once: neither overwrote the other
+    manifest = json.loads((pack_dir(example) / "manifest.json").read_text(encoding="utf-8"))
+    files = {f["name"] for f in manifest["packs"][0]["files"]}
+    assert {"aarsstatus-2019.pdf", "aarsbilag-2019.pdf"} <= files
+    word = PdfReader(str(folder / "aarsstatus-2019.pdf"))
+    assert "Side 1 af" in word.pages[0].extract_text()  # the Word report's own PDF, not the appendix
+    appendix = PdfReader(str(folder / "aarsbilag-2019.pdf"))
+    root: Any = appendix.trailer["/Root"]
+    assert root["/Lang"] == "da-DK"
+    text = "\n".join(page.extract_text() for page in appendix.pages)
+    assert re.search(r"\d{1,3}\.\d{3} kr\.", text), "thousands with a full stop, as a Danish reader expects"
+    assert not re.search(r"\d{1,3},\d{3} kr\.", text), "no English thousands separator"
+
+
+def test_every_wrapped_cell_of_the_appendix_has_room_for_its_lines(example: Path, cli) -> None:
+    assert cli("run", "--committee", "AUU", "--meeting", "2020-03-10").exit_code == 0
+    wb = load_workbook(next(pack_dir(example).glob("2020-03-10-AUU/bilag-*.xlsx")))
+    tall = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width or 8.43
+                if len(cell.value) > width:  # it wraps: the row must be given the height of its lines
+                    height = ws.row_dimensions[cell.row].height
+                    assert height is not None and height >= 2 * 15, (ws.title, cell.coordinate, height)
+                    assert cell.alignment.vertical == "top"
+                    tall += 1
+    assert tall > 20

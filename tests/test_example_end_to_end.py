@@ -171,7 +171,7 @@ def test_annual_follow_up_holds_all_initiatives(example: Path, cli) -> None:
     paragraphs, _ = docx_text(doc)
     assert all(f"Indsats {i.id}: {i.title}" in paragraphs for i in PLAN.initiatives)
     assert "31. december 2019" in paragraphs
-    assert (pack_dir(example) / "aarsstatus-2019" / "aarsstatus-2019.xlsx").is_file()
+    assert (pack_dir(example) / "aarsstatus-2019" / "aarsbilag-2019.xlsx").is_file()
 
 
 def test_run_report_shim_behaves_like_the_command(example: Path) -> None:

@@ -76,7 +76,7 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
             assert row[5].endswith(".") and not row[5].endswith(".."), criterion.id
     # the barometer section shows the municipality against the country, e.g. youth education 56 pct. of Danish young people
     barometer = load_workbook(
-        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx"
+        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsbilag-2019.xlsx"
     )["Barometer"]
     head = [c.value for c in barometer[1]]
     ind, per, home, nat = (head.index(n) for n in ("Indikator", "Periode", "Kommune", "Hele landet"))
@@ -93,7 +93,7 @@ def test_kalundborg_annual_follow_up_states_the_published_figures(examples: Path
     assert pytest.approx((0.92, 0.97)) == values[(grade, "2017")]
     assert not any("_" in str(key) for key, _ in values)
     criteria = load_workbook(
-        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsstatus-2019.xlsx"
+        examples / "outputs" / "kalundborg-integrationspolitik-2019" / "aarsstatus-2019" / "aarsbilag-2019.xlsx"
     )["Succeskriterier"]
     header = [c.value for c in criteria[1]]
     gap_row = next(r for r in criteria.iter_rows(min_row=2) if r[header.index("Kriterie")].value == "U.1")

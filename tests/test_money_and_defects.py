@@ -105,7 +105,7 @@ def test_amounts_with_more_than_two_decimals_or_absurd_size_are_refused(tmp_path
 
 def test_money_cells_in_the_appendix_are_exact_to_the_oere(example: Path, cli) -> None:
     assert cli("run", "--annual", "2020").exit_code == 0
-    wb = load_workbook(pack_dir(example) / "aarsstatus-2020" / "aarsstatus-2020.xlsx")
+    wb = load_workbook(pack_dir(example) / "aarsstatus-2020" / "aarsbilag-2020.xlsx")
     ws = wb["Økonomi"]
     header = [c.value for c in ws[1]]
     money = [

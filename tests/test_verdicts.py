@@ -159,7 +159,7 @@ def test_every_report_prints_the_status_legend(rendered: list[Path]) -> None:
 
 
 def test_missing_budgets_stay_empty_in_the_appendix(rendered: list[Path]) -> None:
-    (xlsx,) = [p for p in rendered if p.name == "aarsstatus-2020.xlsx"]
+    (xlsx,) = [p for p in rendered if p.name == "aarsbilag-2020.xlsx"]
     ws = load_workbook(xlsx)["Økonomi"]
     header = [c.value for c in ws[1]]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -167,7 +167,7 @@ def test_missing_budgets_stay_empty_in_the_appendix(rendered: list[Path]) -> Non
     assert rows["3"][header.index("Budget 2019")] == 150000
     assert rows["3"][header.index("Budget 2020")] is None
     assert rows["3"][header.index("Forbrug 2020 (pct.)")] is None
-    (kalundborg,) = [p for p in rendered if p.name == "aarsstatus-2019.xlsx" and "kalundborg" in str(p)]
+    (kalundborg,) = [p for p in rendered if p.name == "aarsbilag-2019.xlsx" and "kalundborg" in str(p)]
     overview = load_workbook(kalundborg)["Overblik"]
     head = [c.value for c in overview[5]]
     for row in overview.iter_rows(min_row=6, values_only=True):

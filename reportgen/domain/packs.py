@@ -62,5 +62,5 @@ class PackSpec:
     def file_names(self) -> tuple[str, str]:
         """The Word report's and the Excel appendix's file names."""
         if self.kind == "annual":
-            return f"aarsstatus-{self.year}.docx", f"aarsstatus-{self.year}.xlsx"
+            return f"aarsstatus-{self.year}.docx", f"aarsbilag-{self.year}.xlsx"  # distinct names: distinct PDFs
         return f"status-{self.stem}.docx", f"bilag-{self.stem}.xlsx"

@@ -306,6 +306,39 @@ def fit_columns(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
         if longest > TEXT_COLUMN_MAX or header > width:
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fit_rows(ws, header_row, last_row, last_col)
+
+
+LINE_HEIGHT = 15.0  # points: one line of 11-point text, as Excel and LibreOffice set a row by default
+
+
+def fit_rows(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
+    """Row heights from the wrapped text and the column widths, so every line shows and none prints over the next
+    row: neither Excel nor LibreOffice grows a row that a file gives no height when it converts or prints it."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    widths = {col: ws.column_dimensions[get_column_letter(col)].width or 8.43 for col in range(1, last_col + 1)}
+    for row in range(header_row, last_row + 1):
+        lines = 1
+        for col in range(1, last_col + 1):
+            cell = ws.cell(row=row, column=col)
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            room = max(1.0, widths[col] - 1.5)  # characters that fit a line, padding taken off
+            lines = max(lines, sum(max(1, math.ceil(len(part) / room)) for part in _shown(cell.value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row].height = lines * LINE_HEIGHT
+            for col in range(1, last_col + 1):  # every cell of a tall row starts at its top, beside the wrapped text
+                old = ws.cell(row=row, column=col).alignment
+                ws.cell(row=row, column=col).alignment = Alignment(
+                    horizontal=old.horizontal,
+                    vertical="top",
+                    wrap_text=old.wrap_text,
+                    indent=old.indent,
+                    text_rotation=old.text_rotation,
+                    shrink_to_fit=old.shrink_to_fit,
+                )
 
 
 def _shown(value: Any) -> str:

@@ -67,6 +67,25 @@ finally:
 """
 
 
+DANISH_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N">
+ <prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>da-DK</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General">
+ <prop oor:name="DefaultLocale" oor:op="fuse"><value>da-DK</value></prop></item>
+</oor:items>
+"""
+"""A private LibreOffice profile set to Danish: number formats such as ``#,##0 "kr."`` are rendered by the locale,
+so the PDF shows ``250.000 kr.`` and ``97,0 %`` whatever the machine's own locale, and declares ``/Lang da-DK``."""
+
+
+def _danish_profile(folder: str) -> None:
+    user = Path(folder) / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(DANISH_PROFILE, encoding="utf-8")
+
+
 def require_office() -> None:
     """Refuse ``--pdf`` before anything is built when LibreOffice is not installed (exit 2)."""
     if shutil.which("soffice") is None:
@@ -95,6 +114,7 @@ def convert_to_pdf(paths: list[Path]) -> list[Path]:
     LibreOffice fails; a PDF that was not made is never left half-written."""
     jobs = [(str(p.resolve()), str(p.with_suffix(".pdf").resolve()), FILTERS[p.suffix.lower()]) for p in paths]
     with tempfile.TemporaryDirectory(prefix="reportgen-office-") as profile:
+        _danish_profile(profile)
         python = _uno_python()
         if python is not None:
             command = [python, "-c", _UNO_SCRIPT, json.dumps(jobs), json.dumps(EXPORT_OPTIONS), profile]
