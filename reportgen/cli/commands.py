@@ -31,6 +31,7 @@ from reportgen.cli.common import (
     simulate_option,
     today_option,
 )
+from reportgen.cli.plan_commands import plan_group
 from reportgen.cli.runlog import configure_console, run_log
 from reportgen.errors import InputError, UsageError
 
@@ -388,3 +389,6 @@ def cron(config_path: str | None, env_file: str | None) -> int:
 
 def main() -> None:
     cli(prog_name="reportgen")
+
+
+cli.add_command(plan_group)

@@ -96,7 +96,29 @@ class InputPaths:
 
 def load_plan_of(config: Config) -> Plan:
     """The config's plan, loaded and validated (InputError listing every problem)."""
-    return load_plan(config.plan_path, config.display(config.plan_path))
+    return load_plan_file(config.plan_path, config.display(config.plan_path))
+
+
+PLAN_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def load_plan_file(path: Path, display: str) -> Plan:
+    """A plan from its YAML file or its plan workbook (``.xlsx``), validated the same way; a workbook's problems
+    name the sheet, row and column."""
+    if path.suffix.lower() not in PLAN_WORKBOOK_SUFFIXES:
+        return load_plan(path, display)
+    from reportgen.plan.loading import validate_plan
+    from reportgen.plan.workbook_reading import PlanRows
+    from reportgen.readers.danish import parse_date
+    from reportgen.readers.tables import read_xlsx_sheets
+
+    if not path.is_file():
+        raise InputError.at(display, "file not found", "an existing plan workbook (.xlsx)")
+    rows = PlanRows(display, parse_date)
+    data = rows.build(read_xlsx_sheets(path, display))
+    if rows.problems:
+        raise InputError(rows.problems)
+    return validate_plan(data, display, rows.locate)
 
 
 def read_inputs(config: Config, problems: ProblemLog | None = None, *, plan: Plan | None = None) -> Inputs:
