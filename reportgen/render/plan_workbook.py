@@ -84,6 +84,9 @@ def _style_guide(ws: Any) -> None:
     for row in ws.iter_rows(min_row=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
         row[0].font = Font(name="Calibri", size=11)
+        # a wrapped cell gets the height of its lines (about 1,1 characters per unit of width at 11 pt)
+        lines = max(1, -(-len(str(row[0].value or "")) // 130))
+        ws.row_dimensions[row[0].row].height = 15 * lines
 
 
 def _lay_out(ws: Any, columns: list[Column], rows: int) -> None:
