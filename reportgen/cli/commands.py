@@ -31,7 +31,7 @@ from reportgen.cli.common import (
     simulate_option,
     today_option,
 )
-from reportgen.cli.plan_commands import plan_group
+from reportgen.cli.plan_commands import init, plan_group
 from reportgen.cli.runlog import configure_console, run_log
 from reportgen.errors import InputError, UsageError
 
@@ -392,3 +392,4 @@ def main() -> None:
 
 
 cli.add_command(plan_group)
+cli.add_command(init)

@@ -39,3 +39,34 @@ def convert(source: str, to: str, output: str | None, force: bool) -> int:
     if not quiet():
         echo(f"Wrote {target}")
     return 0
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--municipality", "-m", required=True, help="The municipality, by name or kommunekode (Vejle, 630).")
+@click.option(
+    "--plan-format",
+    type=click.Choice(["xlsx", "yaml"]),
+    default="xlsx",
+    show_default=True,
+    help="Write the plan as an Excel plan workbook or as YAML.",
+)
+@guarded
+def init(folder: str, municipality: str, plan_format: str) -> int:
+    """Create FOLDER for a new municipality: a commented reportgen.toml, a plan to fill in, the inputs folders
+    with a README in each, and sample data (EKSEMPELDATA: marked on every page, never sent).
+
+    `reportgen validate` passes on the new folder at once and `reportgen run` builds a sample pack.
+
+    Example: reportgen init vejle --municipality Vejle
+    """
+    from reportgen.domain.clock import today_in
+    from reportgen.pipeline.initialise import initialise
+
+    written = initialise(Path(folder), municipality, today=today_in("Europe/Copenhagen"), plan_format=plan_format)
+    if not quiet():
+        echo(f"Wrote {len(written)} files in {folder}:")
+        for path in written:
+            echo(f"  {path}")
+        echo(f"Next: cd {folder} && reportgen validate && reportgen run")
+    return 0
