@@ -180,7 +180,7 @@ class StatbankFetch(StrictModel):
     table: str
     selection: dict[str, list[str] | Literal["*"]] = {}
     indicator: str
-    unit: Literal["pct", "antal", "kr"] = "antal"
+    unit: Literal["pct", "antal", "kr"] | None = None  # None: from the table's own unit (pct., kr., else antal)
     file: str
     area: str | None = None  # the table's area variable, where it is not found by itself (OMRÅDE, KOMK…)
 
@@ -194,7 +194,7 @@ class StatbankFetch(StrictModel):
     def _codes(cls, value: dict[str, list[str] | str]) -> dict[str, list[str] | str]:
         for variable, codes in value.items():
             if isinstance(codes, list) and not codes:
-                raise ValueError(f"no values selected for {variable!r} (codes such as [\"147\"], or \"*\" for all)")
+                raise ValueError(f'no values selected for {variable!r} (codes such as ["147"], or "*" for all)')
         return value
 
 
@@ -250,7 +250,7 @@ class FetchConfig(StrictModel):
 
     @model_validator(mode="after")
     def _distinct_files(self) -> FetchConfig:
-        files = [e.file for e in [*self.statbank, *self.jobindsats]]
+        files = [e.file for e in self.statbank] + [e.file for e in self.jobindsats]
         twice = sorted({f for f in files if files.count(f) > 1})
         if twice:
             raise ValueError(f"two fetch entries write the same file: {', '.join(twice)} (one file name per table)")

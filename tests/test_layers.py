@@ -45,7 +45,13 @@ ALLOWED: dict[str, set[str]] = {
     "delivery": {"domain", "errors"},  # schedule, ledger, mail, cron: told what to send by the jobs
     "pipeline": {"config", "plan", "readers", "evaluate", "render", "outputs", "privacy", "domain", "errors"},
     "jobs": {"pipeline", "config", "plan", "outputs", "delivery", "domain", "errors"},  # due, run --due, send
-    "cli": {"pipeline", "jobs", "delivery", "config", "plan", "domain", "errors"},
+    "fetching": {
+        "config",
+        "outputs",
+        "domain",
+        "errors",
+    },  # Statbank and Jobindsats over HTTP, files written atomically
+    "cli": {"pipeline", "jobs", "fetching", "delivery", "config", "plan", "domain", "errors"},
     "__main__": {"cli"},
 }
 
@@ -64,6 +70,8 @@ PURPOSE: dict[str, str] = {
     "delivery": "the meeting calendar in Danish working days, the send ledger, e-mail over SMTP, cron lines",
     "pipeline": "the library entry points: read the inputs, build and publish the packs, validate, collect",
     "jobs": "the scheduled jobs: what is due (`due`), building it (`run --due`), e-mailing it (`send`)",
+    "fetching": "`reportgen fetch`: indicator figures from Statistics Denmark's Statbank and STAR's Jobindsats, "
+    "written as long-layout files with their source stamp and raw answers",
     "cli": "the command line, the only layer that imports click: flags to library calls, errors to exit codes",
     "__main__": "`python -m reportgen`",
 }
