@@ -3,6 +3,7 @@ format ``fetch`` stores beside each file it writes). Network traffic goes only t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -44,14 +45,16 @@ class Replay:
 
 def _handler(replay: Replay) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
-            replay.received.append({"method": self.command, "path": self.path, "body": body, "headers": dict(self.headers)})
+            replay.received.append(
+                {"method": self.command, "path": self.path, "body": body, "headers": dict(self.headers)}
+            )
             for i, ex in enumerate(replay.exchanges):
                 if (
                     ex["method"] == self.command
@@ -167,7 +170,7 @@ def test_a_statbank_table_is_written_as_the_indicator_reader_reads_it(tmp_path: 
     assert source["url"] == server.url("/v1/data")
     assert [r["sha256"] for r in source["responses"]] == [Exchange.from_json(e).sha256 for e in raw]
     assert raw[1]["body"].startswith("\ufeffOMRÅDE;HERKOMST")
-    assert source["sha256"] == __import__("hashlib").sha256(target.read_bytes()).hexdigest()
+    assert source["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
 
 
 def test_a_selection_over_the_cell_limit_is_split_on_time(tmp_path: Path, server: Replay) -> None:
@@ -234,7 +237,8 @@ def test_a_jobindsats_table_with_the_key_from_the_environment(
     values, notes = read_back(target)
     assert values[("fuldtid_kontanthjaelp", 147, "2023QMAT04")] == 1234.5
     assert values[("fuldtid_kontanthjaelp", 0, "2024QMAT04")] == 95432
-    assert notes[target.name].note is not None and "Jobindsats.dk" in notes[target.name].note
+    note = notes[target.name].note
+    assert note is not None and "Jobindsats.dk" in note
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(written) == 4  # the config, the CSV, its .source.json and .raw.json
     assert all(KEY not in p.read_text(encoding="utf-8") for p in written)
@@ -260,11 +264,12 @@ def test_a_server_that_does_not_answer_in_time(tmp_path: Path, server: Replay) -
     slow = {**recorded("statbank-ras200.raw.json")[0], "delay_s": 2.0}
     server.exchanges = [slow, dict(slow)]
     config = load_config(write_config(tmp_path, server, STATBANK, retries=2))
-    report = fetch_all(config, timeout=0.2, sleep=lambda s: None)
+    waits: list[float] = []
+    report = fetch_all(config, timeout=0.2, sleep=waits.append)
     problem = report.outcomes[0].problem
     assert report.failed and problem is not None
     assert "did not answer to the tableinfo request for table RAS200: no answer within 0.2 s" in problem.message
-    assert "(tried 2 times)" in problem.message
+    assert "(tried 2 times)" in problem.message and waits == [0]
     assert not (tmp_path / "inputs").exists()
 
 

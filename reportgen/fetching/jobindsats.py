@@ -23,8 +23,7 @@ from reportgen.fetching.http import Client, Exchange, HttpFailure, Request
 
 KEY_HELP = (
     "the Jobindsats API needs a key, which STAR issues on request: ask for one at jobindsats.dk → API, then set "
-    "{env}=<the key> in the environment reportgen runs in (for cron, in its environment file); never in "
-    "reportgen.toml"
+    "{env}=<the key> in the environment reportgen runs in; never in reportgen.toml"
 )
 AREA_NAMES = ("area", "område", "omraade")
 PERIOD_NAMES = ("period", "periode")
