@@ -22,8 +22,8 @@ from reportgen.cli import cli
 from reportgen.config import load_config
 from reportgen.domain.observations import SourceNotes
 from reportgen.errors import InputError, ProblemLog
-from reportgen.fetching import fetch_all
 from reportgen.fetching.http import Exchange
+from reportgen.fetching.run import FetchReport, fetch_all
 from reportgen.readers.indicators import BarometerSettings, read_barometer
 
 DATA = Path(__file__).parent / "data" / "fetch"
@@ -133,6 +133,13 @@ def write_config(tmp_path: Path, server: Replay, entries: str, **fetch: object) 
     return path
 
 
+def fetch(path: Path, **options: Any) -> FetchReport:
+    """``fetch_all`` as ``reportgen fetch --config path`` calls it."""
+    config = load_config(path)
+    folder = config.resolve(config.model.fetch.dir)
+    return fetch_all(config.model.fetch, folder, where=path.name, now=config.now(), **options)
+
+
 def read_back(path: Path) -> tuple[dict[tuple[str, int, str], float], SourceNotes]:
     problems = ProblemLog()
     notes: SourceNotes = {}
@@ -143,8 +150,7 @@ def read_back(path: Path) -> tuple[dict[tuple[str, int, str], float], SourceNote
 
 def test_a_statbank_table_is_written_as_the_indicator_reader_reads_it(tmp_path: Path, server: Replay) -> None:
     server.exchanges = recorded("statbank-ras200.raw.json")
-    config = load_config(write_config(tmp_path, server, STATBANK))
-    report = fetch_all(config)
+    report = fetch(write_config(tmp_path, server, STATBANK))
     assert [o.status for o in report.outcomes] == ["written"] and not report.failed
     target = tmp_path / "inputs" / "barometer" / "dst-ras200.csv"
     values, notes = read_back(target)
@@ -175,8 +181,7 @@ def test_a_statbank_table_is_written_as_the_indicator_reader_reads_it(tmp_path: 
 
 def test_a_selection_over_the_cell_limit_is_split_on_time(tmp_path: Path, server: Replay) -> None:
     server.exchanges = recorded("statbank-ras200-split.raw.json")
-    config = load_config(write_config(tmp_path, server, STATBANK))
-    report = fetch_all(config, cell_limit=3)
+    report = fetch(write_config(tmp_path, server, STATBANK), cell_limit=3)
     assert not report.failed
     bodies = [r["body"] for r in server.received if r["path"] == "/v1/data"]
     assert [{v["code"]: v["values"] for v in b["variables"]}["Tid"] for b in bodies] == [["2019"], ["2020"], ["2021"]]
@@ -188,9 +193,8 @@ def test_a_server_error_is_tried_again(tmp_path: Path, server: Replay) -> None:
     exchanges = recorded("statbank-ras200.raw.json")
     failing = {**exchanges[0], "status": 500, "body": "Internal Server Error", "content_type": "text/plain"}
     server.exchanges = [failing, *exchanges]
-    config = load_config(write_config(tmp_path, server, STATBANK, retry_delay_s=1.5))
     waits: list[float] = []
-    report = fetch_all(config, sleep=waits.append)
+    report = fetch(write_config(tmp_path, server, STATBANK, retry_delay_s=1.5), sleep=waits.append)
     assert [o.status for o in report.outcomes] == ["written"]
     assert [r["path"] for r in server.received] == ["/v1/tableinfo", "/v1/tableinfo", "/v1/data"]
     assert waits == [1.5]
@@ -203,7 +207,7 @@ def test_a_malformed_answer_names_the_table_and_keeps_the_earlier_file(tmp_path:
     target = tmp_path / "inputs" / "barometer" / "dst-ras200.csv"
     target.parent.mkdir(parents=True)
     target.write_text("earlier", encoding="utf-8")
-    report = fetch_all(load_config(write_config(tmp_path, server, STATBANK)))
+    report = fetch(write_config(tmp_path, server, STATBANK))
     assert report.failed
     problem = report.outcomes[0].problem
     assert problem is not None
@@ -263,9 +267,8 @@ def test_a_missing_key_skips_jobindsats_with_how_to_get_one(tmp_path: Path, serv
 def test_a_server_that_does_not_answer_in_time(tmp_path: Path, server: Replay) -> None:
     slow = {**recorded("statbank-ras200.raw.json")[0], "delay_s": 2.0}
     server.exchanges = [slow, dict(slow)]
-    config = load_config(write_config(tmp_path, server, STATBANK, retries=2))
     waits: list[float] = []
-    report = fetch_all(config, timeout=0.2, sleep=waits.append)
+    report = fetch(write_config(tmp_path, server, STATBANK, retries=2), timeout=0.2, sleep=waits.append)
     problem = report.outcomes[0].problem
     assert report.failed and problem is not None
     assert "did not answer to the tableinfo request for table RAS200: no answer within 0.2 s" in problem.message
@@ -301,7 +304,7 @@ def test_an_interrupted_write_leaves_the_earlier_file(
 
     monkeypatch.setattr("reportgen.outputs.files.os.replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        fetch_all(load_config(write_config(tmp_path, server, STATBANK)))
+        fetch(write_config(tmp_path, server, STATBANK))
     assert target.read_text(encoding="utf-8") == "earlier"
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 

@@ -37,20 +37,16 @@ ALLOWED: dict[str, set[str]] = {
     "domain": {"errors"},
     "readers": {"domain", "errors"},
     "plan": {"domain", "errors"},
-    "config": {"readers", "domain", "errors"},  # the [economy]/[barometer] sections are the readers' settings
+    # the [economy]/[barometer] sections are the readers' settings, [fetch] the fetching's
+    "config": {"readers", "fetching", "domain", "errors"},
     "evaluate": {"plan", "domain", "errors"},
     "privacy": {"domain", "errors"},
     "render": {"evaluate", "plan", "privacy", "domain", "errors"},
     "outputs": {"domain", "errors"},
+    "fetching": {"outputs", "domain", "errors"},  # Statbank and Jobindsats over HTTP, files written atomically
     "delivery": {"domain", "errors"},  # schedule, ledger, mail, cron: told what to send by the jobs
     "pipeline": {"config", "plan", "readers", "evaluate", "render", "outputs", "privacy", "domain", "errors"},
     "jobs": {"pipeline", "config", "plan", "outputs", "delivery", "domain", "errors"},  # due, run --due, send
-    "fetching": {
-        "config",
-        "outputs",
-        "domain",
-        "errors",
-    },  # Statbank and Jobindsats over HTTP, files written atomically
     "cli": {"pipeline", "jobs", "fetching", "delivery", "config", "plan", "domain", "errors"},
     "__main__": {"cli"},
 }
@@ -62,7 +58,8 @@ PURPOSE: dict[str, str] = {
     "CPR masking, pack names",
     "readers": "files in, tables out: economy exports, indicator spreadsheets, measurement sheets",
     "plan": "the action plan's model and loading its YAML with line-precise messages",
-    "config": "`reportgen.toml`; its `[economy]` and `[barometer]` sections are the readers' own settings",
+    "config": "`reportgen.toml`; its `[economy]` and `[barometer]` sections are the readers' own settings, `[fetch]` "
+    "the fetching's",
     "evaluate": "the criteria engine and the economy aggregates: plan and observations in, results out",
     "privacy": "the privacy gate every text passes before it reaches an output",
     "render": "the template context, Word, Excel, charts, PDF and the measurement sheets `collect` writes",

@@ -31,6 +31,7 @@ from reportgen.cli.common import (
     simulate_option,
     today_option,
 )
+from reportgen.cli.fetching import fetch, fetch_first, fetch_option
 from reportgen.cli.runlog import configure_console, run_log
 from reportgen.errors import InputError, UsageError
 
@@ -82,12 +83,7 @@ def cli(quiet: bool, verbose: bool, debug: bool) -> None:
 @click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
 @click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
 @click.option("--strict-privacy", is_flag=True, help="Refuse to publish (exit 2) if any input text holds a CPR number.")
-@click.option(
-    "--fetch",
-    "and_fetch",
-    is_flag=True,
-    help="First fetch the [fetch] tables from Statbank and Jobindsats; if that fails, stop (exit 2) before building.",
-)
+@fetch_option
 @guarded
 def run(
     config_path: str | None,
@@ -117,13 +113,7 @@ def run(
     from reportgen.pipeline import BuildOptions
 
     dates = Dates(today, simulate)
-    if and_fetch:
-        from reportgen.cli.fetching import run_fetch
-
-        if run_fetch(load(config_path), dry_run=dry_run, quiet=quiet()):
-            error("run --fetch: the fetch failed; nothing was built")
-            return 2
-
+    fetch_first(config_path, and_fetch=and_fetch, dry_run=dry_run)
     options = BuildOptions(
         dry_run=dry_run,
         pdf=pdf,
@@ -274,25 +264,6 @@ def collect(config_path: str | None, out_dir: str | None, today: dt.date | None,
 
 @cli.command()
 @config_option
-@click.option("--dry-run", is_flag=True, help="Show the requests (method, address, body) and write nothing.")
-@guarded
-def fetch(config_path: str | None, dry_run: bool) -> int:
-    """Fetch the indicator tables in [fetch] from Statistics Denmark (Statbank) and STAR (Jobindsats).
-
-    Each table is written to [fetch] dir as a long-layout CSV the indicator reader reads, with its source stamp
-    (<file>.source.json) and the raw answers (<file>.raw.json); a table that fails leaves its earlier file as it
-    was. Jobindsats needs an API key from STAR, read from the environment variable in key_env; without it those
-    tables are skipped. Exit 2 if a table failed or none was fetched.
-
-    Example: reportgen fetch --config reportgen.toml --dry-run
-    """
-    from reportgen.cli.fetching import run_fetch
-
-    return run_fetch(load(config_path), dry_run=dry_run, quiet=quiet())
-
-
-@cli.command()
-@config_option
 @today_option
 @simulate_option
 @guarded
@@ -416,6 +387,9 @@ def cron(config_path: str | None, env_file: str | None) -> int:
     echo(crontab(setup))
     echo(systemd_units(setup))
     return 0
+
+
+cli.add_command(fetch)
 
 
 def main() -> None:

@@ -17,9 +17,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from reportgen.config import JobindsatsFetch
 from reportgen.fetching.common import FetchedTable, FetchError, Figure, Planned, danish_time, listed, value_cell
 from reportgen.fetching.http import Client, Exchange, HttpFailure, Request
+from reportgen.fetching.settings import JobindsatsFetch
 
 KEY_HELP = (
     "the Jobindsats API needs a key, which STAR issues on request: ask for one at jobindsats.dk → API, then set "
