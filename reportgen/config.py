@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError, field_validator
 from reportgen.domain.areas import registry
 from reportgen.domain.models import StrictModel
 from reportgen.errors import InputError, Problem
+from reportgen.fetching.settings import FetchConfig
 from reportgen.readers.economy import EconomySettings
 from reportgen.readers.indicators import BarometerSettings
 
@@ -165,6 +166,7 @@ class ConfigModel(StrictModel):
     smtp: SmtpConfig | None = None  # no [smtp]: packs are built but not e-mailed
     logging: LoggingConfig = LoggingConfig()
     paths: PathsConfig = PathsConfig()
+    fetch: FetchConfig = FetchConfig()
 
     @field_validator("municipality", mode="before")
     @classmethod

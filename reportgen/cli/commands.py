@@ -31,6 +31,7 @@ from reportgen.cli.common import (
     simulate_option,
     today_option,
 )
+from reportgen.cli.fetching import fetch, fetch_first, fetch_option
 from reportgen.cli.plan_commands import init, plan_group
 from reportgen.cli.runlog import configure_console, run_log
 from reportgen.errors import InputError, UsageError
@@ -83,6 +84,7 @@ def cli(quiet: bool, verbose: bool, debug: bool) -> None:
 @click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
 @click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
 @click.option("--strict-privacy", is_flag=True, help="Refuse to publish (exit 2) if any input text holds a CPR number.")
+@fetch_option
 @guarded
 def run(
     config_path: str | None,
@@ -99,6 +101,7 @@ def run(
     pdf: bool,
     pdf_appendix: bool,
     strict_privacy: bool,
+    and_fetch: bool,
 ) -> int:
     """Build the committee packs (Word status report and Excel appendix).
 
@@ -111,7 +114,7 @@ def run(
     from reportgen.pipeline import BuildOptions
 
     dates = Dates(today, simulate)
-
+    fetch_first(config_path, and_fetch=and_fetch, dry_run=dry_run)
     options = BuildOptions(
         dry_run=dry_run,
         pdf=pdf,
@@ -387,9 +390,10 @@ def cron(config_path: str | None, env_file: str | None) -> int:
     return 0
 
 
+for command in (fetch, plan_group, init):
+    cli.add_command(command)
+
+
 def main() -> None:
     cli(prog_name="reportgen")
 
-
-cli.add_command(plan_group)
-cli.add_command(init)
