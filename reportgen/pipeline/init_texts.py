@@ -10,6 +10,8 @@ def config_text(area: Area, plan_name: str) -> str:
     """A commented ``reportgen.toml`` for ``area``: its plan, inputs, output, schedule, an empty meeting calendar
     with instructions, e-mail left to fill in, and the standard indicators to fetch."""
     group = registry().by_code[area.group].name if area.group else "Hele landet"
+    members = [a.code for a in registry().municipalities if a.group == area.group and a.code != area.code]
+    areas = ", ".join(f'"{code:03d}"' for code in [0, area.code, *members])
     return f'''# reportgen configuration for {area.official_name}. Relative paths are relative to this file.
 # Check it with `reportgen validate`; build with `reportgen run` (see README.md beside this file).
 municipality = {area.code}                 # {area.official_name} (kommunegruppe: {group})
@@ -64,6 +66,15 @@ timezone = "Europe/Copenhagen"
 # https://api.statbank.dk/v1/tableinfo/<TABLE>?lang=da and choose the values you follow.
 [fetch]
 dir = "inputs/barometer"
+
+# Immigrants from non-Western countries living in the municipality, its kommunegruppe's municipalities and the
+# whole country, per quarter (FOLK1E: OMRÅDE 000 = Hele landet; HERKOMST 25 = indvandrere fra ikke-vestlige lande).
+[[fetch.statbank]]
+table = "FOLK1E"
+selection = {{ "OMRÅDE" = [{areas}], "KØN" = ["TOT"], ALDER = ["IALT"], HERKOMST = ["25"] }}
+indicator = "indvandrere_ikkevestlige"
+unit = "antal"
+file = "dst-folk1e.csv"
 '''
 
 

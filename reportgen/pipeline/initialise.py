@@ -186,7 +186,7 @@ def sample_indicators(area: Area, plan: Plan) -> str:
         level = 40 + rng.random() * 10
         values = [f"{level + 1.5 * k + rng.random():.1f}".replace(".", ",") for k in range(len(years))]
         lines.append(f"{name};" + ";".join(values))
-    lines += ["", f"Kilde: {SAMPLE_PREFIX} (opdigtede tal); hent de rigtige med reportgen fetch"]
+    lines += ["", f"Kilde: {SAMPLE_PREFIX} (opdigtede tal) – hent de rigtige med reportgen fetch"]
     assert NATIONAL == 0  # noqa: S101 - "Hele landet" is the national area the readers know
     return "\n".join(lines) + "\n"
 
