@@ -396,4 +396,3 @@ for command in (fetch, plan_group, init):
 
 def main() -> None:
     cli(prog_name="reportgen")
-

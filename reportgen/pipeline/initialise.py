@@ -157,7 +157,7 @@ def _criterion(cid: str, text: str, kind: str, **fields: Any) -> dict[str, Any]:
 
 def sample_economy(plan: Plan) -> str:
     """Monthly postings on the sample project until today's month, in the finance system's usual CSV export."""
-    rng = random.Random(plan.municipality_code)
+    rng = random.Random(plan.municipality_code)  # noqa: S311 - made-up sample figures, reproducible
     year = plan.period.start.year
     lines = [f"{SAMPLE_PREFIX} – opdigtede posteringer; erstat filen med økonomisystemets udtræk", ""]
     lines.append("Bogføringsdato;Konto;Projekt;Posteringstekst;Beløb")
@@ -170,7 +170,7 @@ def sample_economy(plan: Plan) -> str:
 def sample_indicators(area: Area, plan: Plan) -> str:
     """The indicator the sample plan follows, for the municipality, its kommunegruppe and Hele landet (wide
     layout, as the Integrationsbarometer and a fetched Statbank table are read)."""
-    rng = random.Random(area.code)
+    rng = random.Random(area.code)  # noqa: S311 - made-up sample figures, reproducible
     years = list(range(plan.period.start.year - 4, plan.period.start.year))
     rows = [area.official_name, registry().by_code[area.group].name if area.group else None, "Hele landet"]
     lines = [

@@ -25,8 +25,9 @@ def plan_packs(
 
     ``annual``: the annual follow-up for that year. Otherwise one committee pack per committee: at ``meeting`` if
     given, else the committee's next meeting on or after today, else its latest meeting. With no calendar at all
-    (a new municipality), the annual follow-up of the current year (the plan's first or last year outside it). Figures are as of the
-    meeting (or 31 December), or today if that is earlier (``PackSpec.for_meeting``/``for_year``).
+    (a new municipality), the annual follow-up of the current year (the plan's first or last year outside it).
+    Figures are as of the meeting (or 31 December), or today if that is earlier (``PackSpec.for_meeting``/
+    ``for_year``).
 
     Packs are only for meetings in the calendar: ``meeting`` builds the committees that meet that day (a named
     committee that does not is a UsageError listing its nearest meetings). ``unscheduled`` builds an ad-hoc pack
