@@ -1,0 +1,71 @@
+"""`reportgen init`: a new municipality's folder that validates and runs at once, with sample data marked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from reportgen.pipeline.inputs import load_plan_file
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_new_folder_validates_and_runs_at_once(here: Path, cli: Callable[..., Result]) -> None:
+    result = cli("init", "vejle", "--municipality", "Vejle")
+    assert result.exit_code == 0, result.output
+    folder = here / "vejle"
+    for name in (
+        "reportgen.toml",
+        "handleplan.xlsx",
+        "README.md",
+        "inputs/economy/README.md",
+        "inputs/barometer/README.md",
+        "inputs/maalinger/README.md",
+    ):
+        assert (folder / name).is_file(), name
+    samples = sorted(p.name for p in folder.glob("inputs/*/EKSEMPELDATA-*"))
+    assert len(samples) == 3, samples
+    plan = load_plan_file(folder / "handleplan.xlsx", "handleplan.xlsx")
+    assert plan.municipality_code == 630
+    config = (folder / "reportgen.toml").read_text(encoding="utf-8")
+    assert "municipality = 630" in config and "Provinsbykommuner" in config and "[[fetch.statbank]]" in config
+    result = cli("--quiet", "validate", "--config", str(folder / "reportgen.toml"))
+    assert result.exit_code == 0, result.stderr
+    result = cli("run", "--config", str(folder / "reportgen.toml"))
+    assert result.exit_code == 0, result.stderr
+    assert list((folder / "outputs").glob("*/aarsstatus-*/aarsstatus-*.docx"))
+
+
+def test_a_misspelt_municipality_gets_a_suggestion_and_nothing_is_written(
+    here: Path, cli: Callable[..., Result]
+) -> None:
+    result = cli("init", "vejle", "--municipality", "Vejel")
+    assert result.exit_code == 2
+    assert "did you mean 'Vejle'" in result.stderr
+    assert not (here / "vejle").exists()
+
+
+def test_a_folder_in_use_is_refused(here: Path, cli: Callable[..., Result]) -> None:
+    (here / "kommune").mkdir()
+    (here / "kommune" / "reportgen.toml").write_text("# ours\n", encoding="utf-8")
+    result = cli("init", "kommune", "--municipality", "630")
+    assert result.exit_code == 2
+    assert "not empty" in result.stderr
+    assert (here / "kommune" / "reportgen.toml").read_text(encoding="utf-8") == "# ours\n"
+    assert len(list((here / "kommune").iterdir())) == 1
+
+
+def test_a_yaml_plan_on_request(here: Path, cli: Callable[..., Result]) -> None:
+    result = cli("init", "aero", "--municipality", "Ærø", "--plan-format", "yaml")
+    assert result.exit_code == 0, result.output
+    folder = here / "aero"
+    assert (folder / "handleplan.yaml").is_file() and not (folder / "handleplan.xlsx").exists()
+    assert 'plan = "handleplan.yaml"' in (folder / "reportgen.toml").read_text(encoding="utf-8")
+    assert cli("--quiet", "validate", "--config", str(folder / "reportgen.toml")).exit_code == 0
