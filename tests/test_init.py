@@ -69,3 +69,37 @@ def test_a_yaml_plan_on_request(here: Path, cli: Callable[..., Result]) -> None:
     assert (folder / "handleplan.yaml").is_file() and not (folder / "handleplan.xlsx").exists()
     assert 'plan = "handleplan.yaml"' in (folder / "reportgen.toml").read_text(encoding="utf-8")
     assert cli("--quiet", "validate", "--config", str(folder / "reportgen.toml")).exit_code == 0
+
+
+def _criterion_rows(folder: Path) -> dict[str, str]:
+    import docx
+
+    (report,) = list((folder / "outputs").glob("*/aarsstatus-*/aarsstatus-*.docx"))
+    rows: dict[str, str] = {}
+    for table in docx.Document(str(report)).tables:
+        for row in table.rows:
+            cells = [c.text for c in row.cells]
+            rows.setdefault(cells[0], " | ".join(cells))
+    return rows
+
+
+def test_a_benchmark_against_the_kommunegruppe(here: Path, cli: Callable[..., Result]) -> None:
+    """The group's own figure when the file has it; else the average of the group's other municipalities."""
+    assert cli("init", "vejle", "--municipality", "Vejle").exit_code == 0
+    folder = here / "vejle"
+    config = str(folder / "reportgen.toml")
+    assert cli("run", "--config", config).exit_code == 0
+    row = _criterion_rows(folder)["2.3"]
+    assert "kommunegruppen (Provinsbykommuner)" in row and "i kommunegruppen Provinsbykommuner" in row
+    sample = folder / "inputs" / "barometer" / "EKSEMPELDATA-indikatorer.csv"
+    text = sample.read_text(encoding="utf-8").splitlines()
+    group = next(i for i, line in enumerate(text) if line.startswith("Provinsbykommuner;"))
+    text[group : group + 1] = ["Horsens;40,0;40,0;40,0;40,0", "Kolding;50,0;50,0;50,0;60,0"]  # both provinsbykommuner
+    sample.write_text("\n".join(text) + "\n", encoding="utf-8")
+    import shutil
+
+    shutil.rmtree(folder / "outputs")
+    assert cli("run", "--config", config).exit_code == 0
+    row = _criterion_rows(folder)["2.3"]
+    assert "gennemsnittet for provinsbykommuner" in row
+    assert "50,0 pct. i gennemsnit for provinsbykommuner" in row  # (40 + 60) / 2, one decimal: computed

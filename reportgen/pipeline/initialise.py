@@ -141,6 +141,13 @@ def sample_plan(area: Area, today: dt.date) -> Plan:
                         indicator="beskaeftigelse",
                         against="national",
                     ),
+                    _criterion(
+                        "2.3",
+                        "Andelen af flygtninge og familiesammenførte i beskæftigelse er over kommunegruppens",
+                        "benchmark",
+                        indicator="beskaeftigelse",
+                        against="kommunegruppe",
+                    ),
                 ],
             },
         ],

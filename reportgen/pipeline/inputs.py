@@ -110,14 +110,17 @@ def load_plan_file(path: Path, display: str) -> Plan:
     from reportgen.plan.loading import validate_plan
     from reportgen.plan.workbook_reading import PlanRows
     from reportgen.readers.danish import parse_date
+    from reportgen.readers.library_warnings import reported_warnings
     from reportgen.readers.tables import read_xlsx_sheets
 
     if not path.is_file():
         raise InputError.at(display, "file not found", "an existing plan workbook (.xlsx)")
-    rows = PlanRows(display, parse_date)
-    data = rows.build(read_xlsx_sheets(path, display))
-    if rows.problems:
-        raise InputError(rows.problems)
+    rows, warned = PlanRows(display, parse_date), ProblemLog()
+    with reported_warnings(display, warned):  # openpyxl's warnings (a date cell holding no date) named, not printed
+        sheets = read_xlsx_sheets(path, display)
+    data = rows.build(sheets)
+    if rows.problems or warned.errors:
+        raise InputError([*warned.errors, *rows.problems])
     return validate_plan(data, display, rows.locate)
 
 

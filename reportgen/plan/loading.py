@@ -344,14 +344,14 @@ def _criterion_checks(
                 "a budget criterion needs the initiative's economy filter",
                 "economy: {projects: [...], accounts: [...]}",
             )
-    if isinstance(criterion, model.BenchmarkCriterion) and criterion.against != "national":
+    if isinstance(criterion, model.BenchmarkCriterion) and isinstance(criterion.against, list):
         for m, other in enumerate(criterion.against):
             area = registry().lookup(other)
             if area is None or not area.is_municipality:
                 yield (
                     (*cloc, "against", m),
                     f"{other!r} is not a Danish municipality",
-                    "'national' or a list of kommunekoder or names",
+                    "'national', 'kommunegruppe' or a list of kommunekoder or names",
                 )
     target = criterion.target if isinstance(criterion, model.RatioCriterion) else None
     if target is not None and not target.percent and target.value > 1:

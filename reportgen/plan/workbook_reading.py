@@ -262,6 +262,8 @@ def _split(cell: Any) -> list[str]:
 def _against(cell: Any, _rows: PlanRows) -> str | list[int | str]:
     if str(cell).casefold() in NATIONAL_WORDS:
         return "national"
+    if str(cell).casefold() == "kommunegruppe":
+        return "kommunegruppe"
     return [_number_or_text(part) for part in _split(cell)]
 
 
