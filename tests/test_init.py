@@ -103,3 +103,43 @@ def test_a_benchmark_against_the_kommunegruppe(here: Path, cli: Callable[..., Re
     row = _criterion_rows(folder)["2.3"]
     assert "gennemsnittet for provinsbykommuner" in row
     assert "50,0 pct. i gennemsnit for provinsbykommuner" in row  # (40 + 60) / 2, one decimal: computed
+
+
+def test_an_installed_package_starts_a_municipality_and_runs_the_examples(tmp_path: Path) -> None:
+    """From a wheel installed in a folder of its own (not this checkout), in an empty folder: init, validate, run;
+    each shipped example copied and run; and a bare `run` with no reportgen.toml runs the shipped example."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    if not (REPO / "setup.cfg").is_file():
+        pytest.skip("builds a wheel from the source checkout, and the tests run outside one")
+    wheels, site, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(REPO)], check=True)
+    (wheel,) = wheels.glob("reportgen-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "-q", "--target", str(site), str(wheel)], check=True)
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def reportgen(*args: str, cwd: Path = work) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reportgen", *args], cwd=cwd, env=env, capture_output=True, text=True
+        )
+
+    assert reportgen("init", "vejle", "--municipality", "Vejle").returncode == 0
+    assert reportgen("validate", cwd=work / "vejle").returncode == 0
+    assert reportgen("run", cwd=work / "vejle").returncode == 0
+    for name, year in (("kalundborg", "2019"), ("silkeborg", "2018"), ("frederiksberg", "2020")):
+        done = reportgen("init", name, "--example", name)
+        assert done.returncode == 0, done.stderr
+        done = reportgen("run", "--annual", year, cwd=work / name)
+        assert done.returncode == 0, done.stderr
+        assert list((work / name / "outputs").glob(f"*/aarsstatus-{year}/aarsstatus-{year}.docx"))
+    bare = work / "bare"
+    bare.mkdir()
+    done = reportgen("run", "--annual", "2019", cwd=bare)
+    assert done.returncode == 0, done.stderr
+    assert list((bare / "outputs").glob("frederiksberg-*/aarsstatus-2019/aarsstatus-2019.docx"))

@@ -43,7 +43,13 @@ def convert(source: str, to: str, output: str | None, force: bool) -> int:
 
 @click.command("init")
 @click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--municipality", "-m", required=True, help="The municipality, by name or kommunekode (Vejle, 630).")
+@click.option("--municipality", "-m", default=None, help="The municipality, by name or kommunekode (Vejle, 630).")
+@click.option(
+    "--example",
+    type=click.Choice(["frederiksberg", "kalundborg", "silkeborg"]),
+    default=None,
+    help="Instead: copy a shipped example (config, plan, inputs) to run it from FOLDER.",
+)
 @click.option(
     "--plan-format",
     type=click.Choice(["xlsx", "yaml"]),
@@ -52,18 +58,27 @@ def convert(source: str, to: str, output: str | None, force: bool) -> int:
     help="Write the plan as an Excel plan workbook or as YAML.",
 )
 @guarded
-def init(folder: str, municipality: str, plan_format: str) -> int:
+def init(folder: str, municipality: str | None, example: str | None, plan_format: str) -> int:
     """Create FOLDER for a new municipality: a commented reportgen.toml, a plan to fill in, the inputs folders
     with a README in each, and sample data (EKSEMPELDATA: marked on every page, never sent).
 
-    `reportgen validate` passes on the new folder at once and `reportgen run` builds a sample pack.
+    `reportgen validate` passes on the new folder at once and `reportgen run` builds a sample pack. With --example,
+    copies a shipped example instead (run it with `reportgen run --annual YEAR` in FOLDER).
 
-    Example: reportgen init vejle --municipality Vejle
+    Examples: reportgen init vejle --municipality Vejle; reportgen init eksempel --example kalundborg
     """
     from reportgen.domain.clock import today_in
+    from reportgen.errors import UsageError
+    from reportgen.pipeline.examples import copy_example
     from reportgen.pipeline.initialise import initialise
 
-    written = initialise(Path(folder), municipality, today=today_in("Europe/Copenhagen"), plan_format=plan_format)
+    if (municipality is None) == (example is None):
+        raise UsageError.at("init", "give --municipality or --example", "exactly one of them")
+    if example is not None:
+        written = copy_example(example, Path(folder))
+    else:
+        assert municipality is not None  # noqa: S101 - checked just above
+        written = initialise(Path(folder), municipality, today=today_in("Europe/Copenhagen"), plan_format=plan_format)
     if not quiet():
         echo(f"Wrote {len(written)} files in {folder}:")
         for path in written:
