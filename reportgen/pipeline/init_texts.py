@@ -12,9 +12,14 @@ def config_text(area: Area, plan_name: str) -> str:
     group = registry().by_code[area.group].name if area.group else "Hele landet"
     members = [a.code for a in registry().municipalities if a.group == area.group and a.code != area.code]
     areas = ", ".join(f'"{code:03d}"' for code in [0, area.code, *members])
-    return f'''# reportgen configuration for {area.official_name}. Relative paths are relative to this file.
+    return CONFIG_TEMPLATE.format(
+        kommune=area.official_name, code=area.code, group=group, plan_name=plan_name, domain=_domain(area), areas=areas
+    )
+
+
+CONFIG_TEMPLATE = """# reportgen configuration for {kommune}. Relative paths are relative to this file.
 # Check it with `reportgen validate`; build with `reportgen run` (see README.md beside this file).
-municipality = {area.code}                 # {area.official_name} (kommunegruppe: {group})
+municipality = {code}                 # {kommune} (kommunegruppe: {group})
 plan = "{plan_name}"
 
 [inputs]
@@ -49,17 +54,17 @@ timezone = "Europe/Copenhagen"
 
 # Who receives each committee's pack (once the calendar is there), e.g.
 #   [committees.BEU]
-#   recipients = ["beu-sekretariat@{_domain(area)}"]
+#   recipients = ["beu-sekretariat@{domain}"]
 #
 # E-mail server, sender and the secretariat that hears of every refusal, e.g.
 #   [smtp]
-#   host = "smtp.{_domain(area)}"
+#   host = "smtp.{domain}"
 #   port = 587
 #   security = "starttls"
 #   user = "reportgen"
 #   password_env = "REPORTGEN_SMTP_PASSWORD"
-#   sender = "integration@{_domain(area)}"
-#   secretariat = "integrationssekretariatet@{_domain(area)}"
+#   sender = "integration@{domain}"
+#   secretariat = "integrationssekretariatet@{domain}"
 
 # Figures fetched by `reportgen fetch` (Statistics Denmark, no key needed; licence CC BY 4.0, cited in the
 # reports). Each entry writes one file to inputs/barometer. Look a table up with its tableinfo on
@@ -75,7 +80,7 @@ selection = {{ "OMRÅDE" = [{areas}], "KØN" = ["TOT"], ALDER = ["IALT"], HERKOM
 indicator = "indvandrere_ikkevestlige"
 unit = "antal"
 file = "dst-folk1e.csv"
-'''
+"""
 
 
 def _domain(area: Area) -> str:

@@ -104,58 +104,62 @@ def sample_plan(area: Area, today: dt.date) -> Plan:
             "samarbejde": "samarbejdet med virksomhederne",
             "beskaeftigelse": "andel flygtninge og familiesammenførte i beskæftigelse",
         },
-        "initiatives": [
-            {
-                "id": "1",
-                "title": "EKSEMPEL: Virksomhedsrettet forløb for flygtninge",
-                "goal": "arbejdsmarked",
-                "committees": ["BEU"],
-                "contact": "Teamleder, Jobcenter",
-                "budget": {year: 400000},
-                "economy": {"projects": ["EKS-01"]},
-                "criteria": [
-                    _criterion("1.1", "40 borgere deltager i forløbet", "count", measure="deltagere", target=">= 40"),
-                    _criterion(
-                        "1.2",
-                        "Mindst 30 pct. af deltagerne er i job eller uddannelse efter forløbet",
-                        "ratio",
-                        numerator="i_job_eller_uddannelse",
-                        denominator="deltagere",
-                        target=">= 30%",
-                    ),
-                    _criterion("1.3", "Forbruget holder sig inden for budgettet", "budget"),
-                ],
-            },
-            {
-                "id": "2",
-                "title": "EKSEMPEL: Samarbejde med virksomhederne",
-                "goal": "arbejdsmarked",
-                "committees": ["BEU"],
-                "contact": "Teamleder, Jobcenter",
-                "criteria": [
-                    _criterion("2.1", "Samarbejdet med virksomhederne er styrket", "qualitative", measure="samarbejde"),
-                    _criterion(
-                        "2.2",
-                        "Andelen af flygtninge og familiesammenførte i beskæftigelse er over landsgennemsnittet",
-                        "benchmark",
-                        indicator="beskaeftigelse",
-                        against="national",
-                    ),
-                    _criterion(
-                        "2.3",
-                        "Andelen af flygtninge og familiesammenførte i beskæftigelse er over kommunegruppens",
-                        "benchmark",
-                        indicator="beskaeftigelse",
-                        against="kommunegruppe",
-                    ),
-                ],
-            },
-        ],
+        "initiatives": _sample_initiatives(year),
     }
     try:
         return validate_plan(data, "handleplan", lambda _path: {})
     except InputError as exc:  # the sample is ours: a failure here is a bug, not the user's input
         raise RuntimeError(f"the sample plan is invalid: {exc}") from None
+
+
+def _sample_initiatives(year: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": "1",
+            "title": "EKSEMPEL: Virksomhedsrettet forløb for flygtninge",
+            "goal": "arbejdsmarked",
+            "committees": ["BEU"],
+            "contact": "Teamleder, Jobcenter",
+            "budget": {year: 400000},
+            "economy": {"projects": ["EKS-01"]},
+            "criteria": [
+                _criterion("1.1", "40 borgere deltager i forløbet", "count", measure="deltagere", target=">= 40"),
+                _criterion(
+                    "1.2",
+                    "Mindst 30 pct. af deltagerne er i job eller uddannelse efter forløbet",
+                    "ratio",
+                    numerator="i_job_eller_uddannelse",
+                    denominator="deltagere",
+                    target=">= 30%",
+                ),
+                _criterion("1.3", "Forbruget holder sig inden for budgettet", "budget"),
+            ],
+        },
+        {
+            "id": "2",
+            "title": "EKSEMPEL: Samarbejde med virksomhederne",
+            "goal": "arbejdsmarked",
+            "committees": ["BEU"],
+            "contact": "Teamleder, Jobcenter",
+            "criteria": [
+                _criterion("2.1", "Samarbejdet med virksomhederne er styrket", "qualitative", measure="samarbejde"),
+                _criterion(
+                    "2.2",
+                    "Andelen af flygtninge og familiesammenførte i beskæftigelse er over landsgennemsnittet",
+                    "benchmark",
+                    indicator="beskaeftigelse",
+                    against="national",
+                ),
+                _criterion(
+                    "2.3",
+                    "Andelen af flygtninge og familiesammenførte i beskæftigelse er over kommunegruppens",
+                    "benchmark",
+                    indicator="beskaeftigelse",
+                    against="kommunegruppe",
+                ),
+            ],
+        },
+    ]
 
 
 def _criterion(cid: str, text: str, kind: str, **fields: Any) -> dict[str, Any]:
