@@ -11,7 +11,10 @@ from reportgen.cli.common import echo, guarded, quiet
 
 @click.group("plan")
 def plan_group() -> None:
-    """Work with the plan (handleplan) file: convert it between YAML and an Excel plan workbook."""
+    """Work with the plan (handleplan) file: convert it between YAML and an Excel plan workbook.
+
+    Example: reportgen plan convert inputs/handleplan_2024.yaml --to xlsx
+    """
 
 
 @plan_group.command("convert")
