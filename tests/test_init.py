@@ -143,3 +143,37 @@ def test_an_installed_package_starts_a_municipality_and_runs_the_examples(tmp_pa
     done = reportgen("run", "--annual", "2019", cwd=bare)
     assert done.returncode == 0, done.stderr
     assert list((bare / "outputs").glob("frederiksberg-*/aarsstatus-2019/aarsstatus-2019.docx"))
+
+
+def test_sample_data_is_marked_on_every_page_and_never_sent(here: Path, cli: Callable[..., Result]) -> None:
+    import docx
+    from openpyxl import load_workbook
+
+    assert cli("init", "vejle", "--municipality", "Vejle").exit_code == 0
+    folder = here / "vejle"
+    config = folder / "reportgen.toml"
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[[meetings]]\ncommittee = "BEU"\ndate = 2026-12-07\n[committees.BEU]\nrecipients = ["beu@example.dk"]\n'
+            '[smtp]\nhost = "127.0.0.1"\nport = 1\nsecurity = "none"\nsender = "a@example.dk"\n'
+            'secretariat = "b@example.dk"\n'
+        )
+    result = cli("validate", "--config", str(config))
+    assert result.exit_code == 0
+    assert "EKSEMPELDATA-oekonomi.csv: sample data (EKSEMPELDATA)" in result.stderr
+    dates = ("--today", "2026-12-01", "--simulate")
+    assert cli("run", "--config", str(config), "--meeting", "2026-12-07", *dates).exit_code == 0
+    (report,) = folder.glob("outputs/*/2026-12-07-BEU/status-BEU-2026-12-07.docx")
+    document = docx.Document(str(report))
+    headers = " ".join(p.text for s in document.sections for p in s.header.paragraphs)
+    assert "EKSEMPELDATA" in headers
+    assert "EKSEMPELDATA" in document.paragraphs[0].text + document.core_properties.title or any(
+        "EKSEMPELDATA" in p.text for p in document.paragraphs[:5]
+    )
+    (appendix,) = folder.glob("outputs/*/2026-12-07-BEU/bilag-BEU-2026-12-07.xlsx")
+    for ws in load_workbook(appendix).worksheets:
+        assert "EKSEMPELDATA" in (ws.oddHeader.left.text or "") + (ws.oddHeader.center.text or ""), ws.title
+    for named in ((), ("--meeting", "2026-12-07", "--committee", "BEU")):
+        result = cli("send", "--config", str(config), *named, *dates)
+        assert "bygget af eksempeldata" in result.output + result.stderr
+        assert "Sent" not in result.output

@@ -24,15 +24,13 @@ from reportgen.pipeline.init_texts import (
     MEASUREMENTS_README,
     config_text,
 )
+from reportgen.pipeline.inputs import SAMPLE_PREFIX
 from reportgen.plan import Plan
 from reportgen.plan.loading import validate_plan
 from reportgen.plan.serialize import plan_yaml
 from reportgen.plan.workbook_format import plan_rows
 from reportgen.render.measurement_sheet import build_workbook, measurement_rows
 from reportgen.render.plan_workbook import plan_workbook_bytes
-
-SAMPLE_PREFIX = "EKSEMPELDATA"
-"""Input files whose name starts with this are sample data: packs built from them are marked and never sent."""
 
 
 def municipality_of(value: str) -> Area:

@@ -47,6 +47,12 @@ class Inputs:
     problems: ProblemLog
     missing: list[MissingInput] = field(default_factory=list)
 
+    @property
+    def sample_files(self) -> list[str]:
+        """The inputs that are sample data (``EKSEMPELDATA-…``, written by ``reportgen init``): a pack built while
+        any is read says so on every page and is never sent."""
+        return [s["display"] for s in self.sources if Path(s["path"]).name.upper().startswith(SAMPLE_PREFIX)]
+
     def missing_for(self, initiatives: set[str] | None) -> list[str]:
         """Why a pack following ``initiatives`` (None: every initiative) would lack an input it needs."""
         return [m.reason for m in self.missing if initiatives is None or m.initiatives & initiatives]
@@ -100,6 +106,8 @@ def load_plan_of(config: Config) -> Plan:
 
 
 PLAN_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SAMPLE_PREFIX = "EKSEMPELDATA"
+"""Input files whose name starts with this are sample data."""
 
 
 def load_plan_file(path: Path, display: str) -> Plan:

@@ -136,6 +136,8 @@ class ExcelWriter:
         wb.properties.lastModifiedBy = f"reportgen {context['version']}"
         wb.properties.language = "da-DK"
         wb.properties.created = wb.properties.modified = generated
+        if context.get("sample"):
+            mark_sample(wb)
         self.warnings += unkept_parts(self.template, self.display)
         wb.save(target)
         check_document_size(target, self.display)
@@ -279,6 +281,15 @@ def write_value(cell: Any, value: Any) -> None:
         return
     cell.value = str(value)
     cell.data_type = "s"  # openpyxl would turn "=..." into a formula otherwise
+
+
+def mark_sample(wb: Any) -> None:
+    """A pack built from sample data says so at the top of every printed page of every sheet."""
+    for ws in wb.worksheets:
+        for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+            header.left.text = "EKSEMPELDATA – ikke rigtige tal"
+            header.left.font = "Calibri,Bold"
+            header.left.color = "C00000"
 
 
 def render_excel(template: Path, context: dict[str, Any], target: Path, display: str) -> list[str]:
