@@ -25,6 +25,7 @@ from reportgen.render.excel_columns import (
     Column,
     unit_format,
 )
+from reportgen.render.excel_sample import mark_sample
 from reportgen.render.formatting import STATUS_COLOURS
 from reportgen.render.word import check_document_size
 
@@ -281,15 +282,6 @@ def write_value(cell: Any, value: Any) -> None:
         return
     cell.value = str(value)
     cell.data_type = "s"  # openpyxl would turn "=..." into a formula otherwise
-
-
-def mark_sample(wb: Any) -> None:
-    """A pack built from sample data says so at the top of every printed page of every sheet."""
-    for ws in wb.worksheets:
-        for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
-            header.left.text = "EKSEMPELDATA – ikke rigtige tal"
-            header.left.font = "Calibri,Bold"
-            header.left.color = "C00000"
 
 
 def render_excel(template: Path, context: dict[str, Any], target: Path, display: str) -> list[str]:
