@@ -256,7 +256,9 @@ def read_all_measurements(
                 f"initiative {initiative}, {period} has another assessment in {files[0]}"
                 if text
                 else f"initiative {initiative}, {measure!r}, {period} is also given in {files[0]} with another value",
-                "one value per initiative, measurement and period across all measurement sheets",
+                "one assessment per initiative and period across all measurement sheets"
+                if text
+                else "one value per initiative, measurement and period across all measurement sheets",
                 sheet=ASSESSMENT_SHEET if text else SHEET,
             )
     return combined
