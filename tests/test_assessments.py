@@ -296,6 +296,10 @@ def test_collect_prefills_the_latest_assessment_for_the_new_period_and_it_reads_
     path = example / "ark" / "maalinger-centerleder-center-for-integration.xlsx"
     ws = load_workbook(path)["Vurdering"]
     assert [c.value for c in ws[4]] == ["Indsats", "Titel", "Periode", "Vurdering"]
+    assert str(ws["A2"].value).startswith(
+        "Kontakt: Centerleder, Center for Integration. Skriv kort, hvordan indsatsen går, og hvad der skal til "
+        "(højst 1.500 tegn)."
+    )
     rows = list(ws.iter_rows(min_row=5, values_only=True))
     assert [(r[0], r[2]) for r in rows] == [("1", "2020K4"), ("2", "2020K4")]
     assert str(rows[0][3]).startswith("Indsatsen har nået næsten alle")  # 2020K4, not the older 2020K2

@@ -140,10 +140,10 @@ def _fill_assessments(ws: Any, plan: Plan, contact: str, period: str, given: dic
 
     ws["A1"] = f"{plan.title} – vurdering"
     ws["A1"].font = Font(bold=True, size=13)
+    limit = f"{ASSESSMENT_MAX_CHARS:,}".replace(",", ".")
     ws["A2"] = (
-        f"Kontakt: {contact}. Skriv kort, hvordan indsatsen går, og hvad der skal til (højst "
-        f"{ASSESSMENT_MAX_CHARS:,} tegn). Teksten vises i rapporten til udvalget med perioden. Står der en vurdering "
-        "fra sidst, så ret den til.".replace(",", ".")
+        f"Kontakt: {contact}. Skriv kort, hvordan indsatsen går, og hvad der skal til (højst {limit} tegn). Teksten "
+        "vises i rapporten til udvalget med perioden. Står der en vurdering fra sidst, så ret den til."
     )
     for j, name in enumerate(ASSESSMENT_COLUMNS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=j, value=name)
@@ -162,8 +162,9 @@ def _fill_assessments(ws: Any, plan: Plan, contact: str, period: str, given: dic
             ws.row_dimensions[r].height = 15 * max(2, -(-len(text or "") // 85))  # the text's wrapped lines
             r += 1
     _set_widths(ws, [10, 36, 12, 90])
-    for cell in [*ws["B"], *ws["D"]]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for line in ws.iter_rows(min_row=HEADER_ROW + 1):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:D2")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 45
