@@ -8,7 +8,8 @@ Writes, next to this script:
   barometer/integrationsbarometer.xlsx  wide layout, four indicators (one sheet each), 98 municipalities, Hele landet
                                         and the regions, 2015-2019, with '..' for suppressed values
   maalinger/maalinger-<contact>.xlsx    the measurement sheets, one per contact, as `reportgen collect` writes them,
-                                        filled with quarterly cumulative figures 2019K1-2020K4
+                                        filled with quarterly cumulative figures 2019K1-2020K4 and a few written
+                                        assessments (sheet Vurdering)
 
 Everything is deterministic (fixed seed), so the committed files are reproducible. The figures are made up to
 exercise every status; they are not Frederiksberg's results.
@@ -122,6 +123,39 @@ QUALITATIVE: dict[tuple[str, str], list[tuple[int, str, str]]] = {
     ("10", "digitale_kompetencer"): [(7, "På vej", "")],
     ("10", "indblik_digitalt_danmark"): [(7, "På vej", "")],
     ("11", "koncept_udviklet"): [(3, "Opfyldt", "Fordeling ca. 55/45 mellem medarbejdere og frivillige.")],
+}
+# The contact persons' written assessments (sheet Vurdering), by initiative and quarter.
+ASSESSMENTS: dict[tuple[str, str], str] = {
+    ("1", "2020K2"): (
+        "Tredje forløb er gennemført trods nedlukningen i foråret, hvor holdene mødtes udendørs og over telefonen. "
+        "Sundhedstilbuddene har været lukket i perioden, så færre deltagere end planlagt har gennemført et tilbud."
+    ),
+    ("1", "2020K4"): (
+        "Indsatsen har nået næsten alle de planlagte deltagere over fire forløb, og flere end ventet er blevet "
+        "jobparate. Andelen, der gennemfører et sundhedstilbud, er under målet, fordi flere tilbud var lukket under "
+        "covid-19. Vi anbefaler, at samarbejdet med de frivillige sundhedstilbud videreføres i den almindelige drift."
+    ),
+    ("2", "2020K4"): (
+        "Begge hold er gennemført, og flere ægtefæller deltager nu i et beskæftigelsesrettet tilbud. Netværket mellem "
+        "deltagerne er svært at holde i gang efter forløbet; kun det ene hold mødes fortsat. I 2021 afprøver vi faste "
+        "netværksmøder sammen med Bydelsmødrene."
+    ),
+    ("3", "2020K3"): (
+        "Kursuscaféen har genåbnet efter sommerferien med færre pladser på grund af afstandskravene. Kvinderne kommer "
+        "stabilt, og flere er gået videre til Kursustrappen og til andre aktiviteter i lokalområdet."
+    ),
+    ("4", "2020K4"): (
+        "De fleste unge har gennemført forløbet. Overgangen til uddannelse eller job er endnu under målet, men flere "
+        "unge er i praktik og ventes at begynde på en uddannelse i sommeren 2021."
+    ),
+    ("7", "2020K4"): (
+        "Idrætsudvalget på HCØ er fortsat aktivt, og pigegruppen på Frederiksberg Gymnasium har fået faste medlemmer. "
+        "Større idrætsevents har ikke kunnet holdes i efteråret på grund af forsamlingsforbuddet."
+    ),
+    ("11", "2020K2"): (
+        "Rådgivningen blev lagt om til telefon og video under nedlukningen i foråret. Henvendelserne handler især om "
+        "breve fra det offentlige og digital post."
+    ),
 }
 # Spending by the end of 2020 as a share of the initiative's budget (initiative 8 overspends).
 SPEND_SHARE = {
@@ -326,9 +360,10 @@ def main() -> None:
 
     for contact, rows in measurement_rows(plan).items():
         mine = {k: v for k, v in values.items() if any(r["initiative"] == k[0] and r["measure"] == k[1] for r in rows)}
+        judged = {k: text for k, text in ASSESSMENTS.items() if any(r["initiative"] == k[0] for r in rows)}
         atomic_write_bytes(
             HERE / "maalinger" / f"maalinger-{slugify(contact)}.xlsx",
-            build_workbook(plan, contact, rows, "2020K4", mine),
+            build_workbook(plan, contact, rows, "2020K4", mine, judged),
         )
     print("wrote example inputs under", HERE)
 

@@ -336,6 +336,7 @@ def _initiatives(doc, *, annual: bool) -> None:
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
+    _assessment(doc)  # the written assessments lead, the figures follow
     _intro(doc, "Udvalg: {{ i.committees_text }}. Kontakt: {{ i.contact }}.")
     doc.add_paragraph("{%p if i.economy_text %}")
     _intro(doc, "{{ i.economy_text }}")
@@ -357,6 +358,18 @@ def _initiatives(doc, *, annual: bool) -> None:
     )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
+
+
+def _assessment(doc) -> None:
+    """Under an initiative's heading: each written assessment as a paragraph led by who made it (and its period)."""
+    doc.add_paragraph("{%p if i.assessment %}")
+    doc.add_paragraph("{%p for a in i.assessment %}")
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_together = True  # a short text: never split over two pages
+    p.add_run("{{ a.who }}{% if a.period_text %} ({{ a.period_text }}){% endif %}: ").bold = True
+    p.add_run("{{ a.text }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
 
 
 def build_word(target: Path, *, annual: bool) -> None:

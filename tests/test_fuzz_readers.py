@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from reportgen.config import load_config
 from reportgen.errors import InputError, ProblemLog
@@ -206,6 +207,40 @@ def test_indicator_xlsx(data: bytes) -> None:
 )
 def test_measurement_sheet(data: bytes) -> None:
     check("measurement sheet", data, ".xlsx", measurements)
+
+
+ASSESSMENT_CELLS = st.one_of(
+    CELLS,
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=1600),  # control characters and over the limit
+    st.sampled_from(["4", "Indsats 4", "4.0", "2020K4", "010190-1235", "x " * 800, "Godt på vej.\nMere."]),
+)
+
+
+@st.composite
+def assessment_workbook(draw: st.DrawFn) -> bytes:
+    """A measurement workbook whose ``Vurdering`` sheet has random rows (under its header or not)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Målinger"
+    ws.append(["Indsats", "Måling", "Periode", "Værdi", "Kommentar"])
+    judged = wb.create_sheet("Vurdering")
+    if draw(st.booleans()):
+        judged.append(["Indsats", "Titel", "Periode", "Vurdering"])
+    for row in draw(st.lists(st.lists(ASSESSMENT_CELLS, min_size=4, max_size=5), max_size=8)):
+        try:
+            judged.append(row)
+        except IllegalCharacterError:  # a character openpyxl cannot store (it refuses it, as Excel does)
+            event("assessment sheet: unstorable cell")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@FUZZ
+@given(st.one_of(assessment_workbook(), mutated_workbook(SHEET_XLSX)))
+def test_assessment_sheet(data: bytes) -> None:
+    check("assessment sheet", data, ".xlsx", measurements)
 
 
 @FUZZ

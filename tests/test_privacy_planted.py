@@ -52,6 +52,7 @@ def plant_plan(root: Path, cpr: Planter, committee: str, initiative: str, indica
     for item in plan["initiatives"]:
         item["title"] = f"{item['title']} {cpr()}"
         item["contact"] = f"{item.get('contact', 'Kontakt')} {cpr()}"
+        item["assessment"] = f"{item.get('assessment', 'Administrationen vurderer indsatsen.')} {cpr()}"
         item["committees"] = [committee if c == "KFU" else c for c in item["committees"]]
         if item["id"] == "1":
             item["id"] = initiative
@@ -114,6 +115,11 @@ def plant_measurements(root: Path, cpr: Planter, initiative: str) -> None:
                 row[0].value = initiative
             if row[1].value:
                 row[4].value = f"Borger {cpr()} deltog"
+        for row in wb["Vurdering"].iter_rows(min_row=5):  # the written assessments
+            if str(row[0].value) == "1":
+                row[0].value = initiative
+            if row[3].value:
+                row[3].value = f"{row[3].value} Borger {cpr()} deltog."
         wb.save(old.with_name(f"{old.stem}-{cpr()}.xlsx"))
         old.unlink()
     with (root / "reportgen.toml").open("a", encoding="utf-8") as fh:

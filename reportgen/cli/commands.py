@@ -256,7 +256,8 @@ def collect(config_path: str | None, out_dir: str | None, today: dt.date | None,
     config = load(config_path)
     plan = load_plan(config)
     target = Path(out_dir) if out_dir else config.pack_root(plan.slug) / "maalinger-skabeloner"
-    files = collect_sheets(plan, target, today=Dates(today, simulate).resolve(config, plan), dry_run=dry_run)
+    when = Dates(today, simulate).resolve(config, plan)
+    files = collect_sheets(plan, target, today=when, dry_run=dry_run, config=config)
     if not quiet():
         for f in files:
             echo(("Would write " if dry_run else "Wrote ") + shown(f))

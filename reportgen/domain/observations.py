@@ -9,7 +9,8 @@
 * ``value`` — a float that stays NaN when the figure is missing or suppressed (never 0);
 * ``unit`` — ``pct`` (stored as a share), ``antal``, ``kr`` or ``status``;
 * ``initiative`` — the initiative id where the row belongs to one;
-* ``label`` and ``comment`` — a reported status key and the contact person's comment (measurement sheets);
+* ``label`` and ``comment`` — a reported status key and the contact person's comment (measurement sheets); an
+  assessment row (``indicator`` ``ASSESSMENT_KEY``, unit ``tekst``, no value) holds its text in ``comment``;
 * ``title`` — an indicator's name as its file gives it, for headings in the reports.
 
 **Postings** (``POSTING_COLUMNS``), the economy exports as read: ``dato`` (datetime64), ``konto`` (account digits),
@@ -43,6 +44,21 @@ POSTING_COLUMNS = ["dato", "konto", "projekt", "oere", "antal", "file", "line"]
 MEASUREMENT_SHEET = "Målinger"
 MEASUREMENT_COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
 """The measurement sheet initiative owners fill in: sheet name and columns (`collect` writes it; a reader reads it)."""
+
+ASSESSMENT_SHEET = "Vurdering"
+ASSESSMENT_COLUMNS = ["Indsats", "Titel", "Periode", "Vurdering"]
+"""The measurement workbook's second sheet: the contact person's written assessment of each initiative, one row per
+initiative and period (``Titel`` is there for the reader of the sheet and is not read)."""
+ASSESSMENT_KEY = "Vurdering"
+"""The ``indicator`` of an assessment row in the observations table (``comment`` holds the text). No plan key can
+take it: plan keys are lower-case."""
+ASSESSMENT_MAX_CHARS = 1500
+"""The longest assessment, in the plan or in a measurement sheet: a paragraph a council member reads."""
+
+
+def one_paragraph(text: str) -> str:
+    """Free text as one paragraph: line breaks and runs of spaces become one space."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

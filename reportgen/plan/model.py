@@ -19,6 +19,7 @@ from reportgen.domain.areas import registry
 from reportgen.domain.danish_text import slugify
 from reportgen.domain.models import StrictModel
 from reportgen.domain.numbers import MAGNITUDE_EXPECTED, bounded, parse_danish_number
+from reportgen.domain.observations import ASSESSMENT_MAX_CHARS, one_paragraph
 from reportgen.domain.periods import Period, parse_period
 
 SEP = "||"  # separates "what is wrong" from "what was expected" inside validator messages
@@ -265,6 +266,21 @@ class Initiative(StrictModel):
     budget: dict[int, Amount] = {}
     economy: EconomyFilter | None = None
     criteria: list[Criterion] = Field(min_length=1)
+    assessment: str | None = None
+    """The secretariat's written assessment (*Administrationens vurdering*): one paragraph of free text."""
+
+    @field_validator("assessment")
+    @classmethod
+    def _assessment_paragraph(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = one_paragraph(value)
+        if len(text) > ASSESSMENT_MAX_CHARS:
+            limit = f"{ASSESSMENT_MAX_CHARS:,}".replace(",", ".")
+            raise ValueError(
+                f"the assessment has {len(text):,} characters".replace(",", ".") + f"{SEP}at most {limit} characters"
+            )
+        return text or None
 
     @field_validator("budget")
     @classmethod

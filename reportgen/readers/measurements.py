@@ -2,7 +2,8 @@
 
 One sheet ``Målinger`` with the columns ``Indsats, Måling, Periode, Værdi, Kommentar`` (a title above the header is
 fine). ``Værdi`` is a number (cumulative count, or a percentage) or, for qualitative criteria, a status word
-(``Opfyldt``, ``På vej``, ``Bagud``, ``Ikke opfyldt``).
+(``Opfyldt``, ``På vej``, ``Bagud``, ``Ikke opfyldt``). An optional sheet ``Vurdering`` holds the contact person's
+written assessment of each initiative (``reportgen.readers.assessments``).
 
 The reader does not know the plan. Its settings carry the vocabulary the sheet may use (initiative id -> the
 measurement keys its criteria read), which the pipeline takes from the plan; an unknown id or key is an error naming
@@ -22,13 +23,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.domain.numbers import bounded, parse_danish_number, to_decimal
+from reportgen.domain.observations import (
+    ASSESSMENT_KEY,
+    ASSESSMENT_SHEET,
+    SourceNote,
+    SourceNotes,
+    observations_frame,
+    title_lines,
+)
 from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
 from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
-from reportgen.domain.observations import SourceNote, SourceNotes, observations_frame, title_lines
 from reportgen.domain.periods import PERIOD_EXPECTED, parse_period
 from reportgen.domain.status import STATUS_WORDS
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
+from reportgen.readers.assessments import read_assessments
 from reportgen.readers.tables import column_letter, find_header, is_blank, iter_data_rows, norm_header, read_xlsx_sheets
 
 if TYPE_CHECKING:
@@ -75,6 +84,8 @@ def read_measurements(
     col = {c: names.index(norm_header(c)) if norm_header(c) in names else None for c in COLUMNS}
     sheet = _Sheet(display, settings, problems, col)
     out = [found for line, row in iter_data_rows(rows, header) if (found := sheet.observation(line, row)) is not None]
+    if ASSESSMENT_SHEET in sheets:
+        out += read_assessments(sheets[ASSESSMENT_SHEET], display, settings.keys, settings.area, problems)
     return observations_frame(out)
 
 
@@ -233,13 +244,21 @@ def read_all_measurements(
     keys = ["initiative", "indicator", "period"]
     both = combined[combined.duplicated(keys, keep=False)]
     for (initiative, measure, period), group in both.groupby(keys, sort=True):
-        values = {(None if math.isnan(v) else v, lbl) for v, lbl in zip(group["value"], group["label"], strict=True)}
+        text = measure == ASSESSMENT_KEY  # an assessment: its text is what must agree
+        values = {
+            (None if math.isnan(v) else v, lbl, c if text else None)
+            for v, lbl, c in zip(group["value"], group["label"], group["comment"], strict=True)
+        }
         files = list(dict.fromkeys(group["source"]))
         if len(values) > 1 and len(files) > 1:
             problems.error(
                 files[-1],
-                f"initiative {initiative}, {measure!r}, {period} is also given in {files[0]} with another value",
-                "one value per initiative, measurement and period across all measurement sheets",
-                sheet=SHEET,
+                f"initiative {initiative}, {period} has another assessment in {files[0]}"
+                if text
+                else f"initiative {initiative}, {measure!r}, {period} is also given in {files[0]} with another value",
+                "one assessment per initiative and period across all measurement sheets"
+                if text
+                else "one value per initiative, measurement and period across all measurement sheets",
+                sheet=ASSESSMENT_SHEET if text else SHEET,
             )
     return combined

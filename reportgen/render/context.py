@@ -23,6 +23,7 @@ from reportgen.evaluate.results import CriterionResult, InitiativeResult
 from reportgen.plan import Initiative, Plan
 from reportgen.plan.model import indicators_of
 from reportgen.privacy import PrivacyGuard
+from reportgen.render.assessment import assessments
 from reportgen.render.charts import ChartMaker
 from reportgen.render.formatting import STATUS_COLOURS
 from reportgen.render.series import as_float, barometer_series, economy_rows, goal_indicators
@@ -63,7 +64,7 @@ def build_context(
     each criterion's status and figure, for "Ændret siden sidste status". ``charts`` draws the charts (none without)."""
     t = guard.text
     selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
-    initiatives = [_initiative(plan, r, t) for r in selected]
+    initiatives = [_initiative(plan, r, t, observations, spec.as_of) for r in selected]
     barometer = _pack_barometer(plan, selected, observations, spec, sources)
     goals = _goals(plan, initiatives, barometer, t)
     shown_under_goals = {b["indicator"] for g in goals for b in g["barometer"]}
@@ -277,7 +278,7 @@ def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, 
     }
 
 
-def _initiative(plan: Plan, r: InitiativeResult, t: Any) -> dict[str, Any]:
+def _initiative(plan: Plan, r: InitiativeResult, t: Any, observations: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
     i = r.initiative
     where = f"handleplan: indsats {i.id}"
     budget = i.budget_total if i.budget else None
@@ -304,6 +305,7 @@ def _initiative(plan: Plan, r: InitiativeResult, t: Any) -> dict[str, Any]:
         "economy_text": _economy_sentence(budget, r.spent),
         "criteria": [_criterion(c, i, t) for c in r.criteria],
         "criteria_met": sum(1 for c in r.criteria if c.status == Status.MET),
+        **assessments(i, observations, as_of, t),  # the secretariat's and the contact person's written assessment
     }
 
 

@@ -41,7 +41,16 @@ OVERBLIK: dict[str, Column] = {
     "Budget (kr.)": (lambda r: r["budget"], "kr"),
     "Forbrug (kr.)": (lambda r: r["spent"], "kr"),
     "Forbrug (pct.)": (lambda r: r["spent_share"], "pct"),
+    "Vurdering": (lambda r: assessment_cell(r["assessment"]), None),
 }
+
+
+def assessment_cell(shown: list[dict[str, str]]) -> str | None:
+    """The written assessments in one cell, one line each: ``Kontaktpersonens vurdering (4. kvartal 2020): …``."""
+    lines = [f"{a['who']}{f' ({p})' if (p := a['period_text']) else ''}: {a['text']}" for a in shown]
+    return "\n".join(lines) or None
+
+
 SUCCESKRITERIER: dict[str, Column] = {
     "Indsats": (lambda r: r["initiative_id"], None),
     "Indsatstitel": (lambda r: r["initiative_title"], None),

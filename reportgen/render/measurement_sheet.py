@@ -1,13 +1,16 @@
 """Pre-filled measurement sheets (``reportgen collect``): one workbook per contact person, listing exactly the
-measurements their initiatives' criteria need, in the layout the measurement reader expects."""
+measurements their initiatives' criteria need, in the layout the measurement reader expects, and a sheet ``Vurdering``
+for the contact person's written assessment of each of their initiatives (pre-filled with the previous one)."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+from reportgen.domain.observations import ASSESSMENT_COLUMNS, ASSESSMENT_MAX_CHARS, ASSESSMENT_SHEET
 from reportgen.domain.observations import MEASUREMENT_COLUMNS as COLUMNS
 from reportgen.domain.observations import MEASUREMENT_SHEET as SHEET
+from reportgen.domain.periods import parse_period
 from reportgen.domain.personal_data import masked
 from reportgen.domain.status import REPORTABLE_STATUSES
 from reportgen.plan import Plan, QualitativeCriterion
@@ -44,21 +47,30 @@ def build_workbook(
     rows: list[dict[str, Any]],
     period: str,
     values: dict[tuple[str, str, str], Any] | None = None,
+    assessments: dict[tuple[str, str], str] | None = None,
 ) -> bytes:
-    """The workbook for one contact. ``values`` (initiative, measure, period) -> value pre-fills Værdi (examples)."""
+    """The workbook for one contact. ``values`` (initiative, measure, period) -> value pre-fills Værdi (examples);
+    ``assessments`` (initiative, period) -> text pre-fills the sheet Vurdering (else one empty row per initiative for
+    ``period``)."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.worksheets[0]
     _fill_measurements(ws, plan, contact, _entries(rows, period, values))
+    judged = wb.create_sheet(ASSESSMENT_SHEET)
+    _fill_assessments(judged, plan, contact, period, assessments or {})
     guide = wb.create_sheet("Vejledning")
     _fill_guide(guide, rows)
-    for sheet, titles in ((ws, f"{HEADER_ROW}:{HEADER_ROW}"), (guide, "1:1")):
+    for sheet, titles in ((ws, f"{HEADER_ROW}:{HEADER_ROW}"), (judged, f"{HEADER_ROW}:{HEADER_ROW}"), (guide, "1:1")):
         _print_setup(sheet, titles)
     wb.properties.title = masked(f"{plan.title} – målinger")
     wb.properties.creator = masked(contact)
     wb.properties.language = "da-DK"
-    for sheet in (ws, guide):  # the privacy gate: no CPR number from the plan in a sheet sent out for filling in
+    for sheet in (
+        ws,
+        judged,
+        guide,
+    ):  # the privacy gate: no CPR number from the plan in a sheet sent out for filling in
         for line in sheet.iter_rows():
             for filled in line:
                 if isinstance(filled.value, str):
@@ -93,7 +105,7 @@ def _fill_measurements(ws: Any, plan: Plan, contact: str, entries: list[tuple[di
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
         f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode "
-        "tallet gælder for (fx 2019K3)."
+        "tallet gælder for (fx 2019K3). Skriv jeres vurdering af hver indsats på fanen Vurdering."
     )
     for j, name in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=j, value=name)
@@ -116,6 +128,44 @@ def _fill_measurements(ws: Any, plan: Plan, contact: str, entries: list[tuple[di
     for cell in [*ws["B"], *ws["E"]]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:E2")  # the instruction wraps within the table's width instead of running across it
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+
+
+def _fill_assessments(ws: Any, plan: Plan, contact: str, period: str, given: dict[tuple[str, str], str]) -> None:
+    """The sheet for the contact's written assessment: one row per initiative of the contact and period, the text
+    pre-filled where ``given`` has one (the previous assessment, to update)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws["A1"] = f"{plan.title} – vurdering"
+    ws["A1"].font = Font(bold=True, size=13)
+    limit = f"{ASSESSMENT_MAX_CHARS:,}".replace(",", ".")
+    ws["A2"] = (
+        f"Kontakt: {contact}. Skriv kort, hvordan indsatsen går, og hvad der skal til (højst {limit} tegn). Teksten "
+        "vises i rapporten til udvalget med perioden. Står der en vurdering fra sidst, så ret den til."
+    )
+    for j, name in enumerate(ASSESSMENT_COLUMNS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=j, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
+    r = HEADER_ROW + 1
+    for initiative in (i for i in plan.initiatives if i.contact == contact):
+        mine: list[tuple[str, str | None]] = sorted(
+            ((p, text) for (iid, p), text in given.items() if iid == initiative.id), key=lambda e: parse_period(e[0])
+        )
+        for p, text in mine or [(period, None)]:
+            ws.cell(row=r, column=1, value=initiative.id).data_type = "s"
+            ws.cell(row=r, column=2, value=initiative.title)
+            ws.cell(row=r, column=3, value=p)
+            ws.cell(row=r, column=4, value=text)
+            ws.row_dimensions[r].height = 15 * max(2, -(-len(text or "") // 85))  # the text's wrapped lines
+            r += 1
+    _set_widths(ws, [10, 36, 12, 90])
+    for line in ws.iter_rows(min_row=HEADER_ROW + 1):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:D2")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 45
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
