@@ -272,7 +272,7 @@ def input_hashes(config: Config) -> dict[str, str]:
 
 def measurement_settings(plan: Plan) -> MeasurementSettings:
     """What a measurement sheet may contain: the plan's initiatives and the measurement keys their criteria read."""
-    return MeasurementSettings(area=plan.municipality_code, keys=plan.measurement_keys())
+    return MeasurementSettings(area=plan.municipality_code, keys=plan.measurement_keys(), labels=dict(plan.labels))
 
 
 def read_measurement_sheet(path: Path, display: str, plan: Plan, problems: ProblemLog) -> pd.DataFrame:
