@@ -215,7 +215,7 @@ def test_the_visible_label_names_the_measurement_or_the_row_is_refused(example: 
     assert f"Målinger:5:B (Måling): the row says {other!r}, another measurement than the one it is for: {label!r}" in (
         result.stderr
     )
-    ws.cell(row=5, column=2, value=label.upper())
+    ws.cell(row=5, column=2, value=str(label).upper())
     for row in range(5, ws.max_row + 1):
         ws.cell(row=row, column=6).value = None  # only labels: each is looked up in the plan's labels
     wb.save(path)
