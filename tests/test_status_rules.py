@@ -329,3 +329,36 @@ def test_the_previous_pack_of_an_older_manifest_gives_known_statuses(tmp_path: P
     previous = previous_pack(spec, recorded)
     assert previous is not None
     assert all(Status(c["status"]) in STATUS_ORDER for c in previous["criteria"].values())
+
+
+# --- the template context -------------------------------------------------------------------------------------
+
+
+def test_each_initiative_in_the_context_has_its_distribution() -> None:
+    from reportgen.config import load_config
+    from reportgen.domain.packs import PackSpec
+    from reportgen.evaluate import evaluate
+    from reportgen.pipeline import read_inputs
+    from reportgen.privacy import PrivacyGuard
+    from reportgen.render.context import build_context
+    from tests.conftest import REPO
+
+    inputs = read_inputs(load_config(REPO / "reportgen.toml"))
+    as_of = D(2020, 12, 31)
+    observations = inputs.observations(as_of)
+    results = evaluate(inputs.plan, observations, as_of, has_economy=inputs.has_economy)
+    spec = PackSpec("annual", as_of=as_of, year=2020)
+    generated = dt.datetime(2021, 1, 15, 9, 0, tzinfo=dt.UTC)
+    context = build_context(inputs.plan, results, observations, spec, [], PrivacyGuard(), generated=generated)
+    nine = next(i for i in context["initiatives"] if i["id"] == "9")
+    assert nine["distribution_text"] == "9 af 12 opfyldt · 2 ikke opfyldt · 1 mangler data"
+    assert nine["distribution"] == [
+        {"status": "not_met", "label": "Ikke opfyldt", "colour": STATUS_COLOURS[Status.NOT_MET], "count": 2},
+        {"status": "met", "label": "Opfyldt", "colour": STATUS_COLOURS[Status.MET], "count": 9},
+        {"status": "no_data", "label": "Mangler data", "colour": STATUS_COLOURS[Status.NO_DATA], "count": 1},
+    ]
+    assert nine["status"] == "not_met"  # the worst criterion, kept for sorting and older templates
+    for initiative in context["initiatives"]:
+        assert sum(d["count"] for d in initiative["distribution"]) == len(initiative["criteria"])
+    assert [s["status"] for s in context["status_counts"]] == [str(s) for s in STATUS_ORDER]
+    assert context["status_legend"][-1]["label"] == "Ikke målt endnu"
