@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from reportgen.domain.status import Status
 from reportgen.plan import load_plan
+from reportgen.render.formatting import STATUS_COLOURS
 from tests.conftest import DATA, REPO, pack_dir
 from tests.test_verdicts import load_table
 
@@ -106,7 +107,7 @@ def test_excel_appendix_has_numeric_cells_formats_and_a_chart(example: Path, cli
             assert actual.number_format == "0.0%"
         if criterion.kind == "budget":
             assert isinstance(actual.value, (int, float)) and actual.number_format == '#,##0 "kr."'
-        assert row[col["Status"]].fill.start_color.rgb.endswith(("C6EFCE", "E2F0D9", "FFEB9C", "FFC7CE", "D9D9D9"))
+        assert row[col["Status"]].fill.start_color.rgb.endswith(tuple(STATUS_COLOURS.values()))
     ratio_13 = next(r for r in rows if r[col["Kriterie"]].value == "1.3")
     assert ratio_13[col["Faktisk"]].value == pytest.approx(21 / 38)
     assert ratio_13[col["Målværdi"]].value == pytest.approx(0.5)
