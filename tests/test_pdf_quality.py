@@ -283,6 +283,8 @@ def test_headings_are_read_by_outline_level_whatever_their_styles_are_called(tmp
     direct.append(direct.makeelement(f"{W}outlineLvl", {f"{W}val": "1"}))  # the paragraph's own level wins
     document.add_paragraph("Tekst i en løkke", style=loop_a)
     document.add_paragraph("Næste mål", style=goal)
+    broken = document.add_paragraph("Ugyldigt niveau", style=indicator)._p.get_or_add_pPr()
+    broken.append(broken.makeelement(f"{W}outlineLvl", {f"{W}val": "x"}))  # not a number: body text
     document.add_paragraph("Indikator", style=indicator)
     document.save(str(tmp_path / "rapport.docx"))
     assert accessibility_gaps(tmp_path / "rapport.docx") == [

@@ -215,11 +215,17 @@ def _outline_levels(document: Any) -> dict[str, int]:
             return 9
         own = style.find(f"{_W}pPr/{_W}outlineLvl")
         if own is not None:
-            return int(own.get(f"{_W}val") or 9)
+            return _outline_value(own)
         based = style.find(f"{_W}basedOn")
         return 9 if based is None else level(str(based.get(f"{_W}val")), depth + 1)
 
     return {str(k): level(str(k)) for k in styles}
+
+
+def _outline_value(element: Any) -> int:
+    """A ``w:outlineLvl`` as a number, 0…8; anything else (9, missing, not a number) is body text (9)."""
+    value = str(element.get(f"{_W}val") or "")
+    return int(value) if value.isdigit() and int(value) < 9 else 9
 
 
 def _heading_level(paragraph: Any, levels: dict[str, int]) -> int | None:
@@ -228,7 +234,7 @@ def _heading_level(paragraph: Any, levels: dict[str, int]) -> int | None:
     style = paragraph.find(f"{_W}pPr/{_W}pStyle")
     outline = levels.get(str(style.get(f"{_W}val")), 9) if style is not None else 9
     if own is not None:
-        outline = int(own.get(f"{_W}val") or 9)
+        outline = _outline_value(own)
     return outline + 1 if outline < 9 else None
 
 
