@@ -79,6 +79,13 @@ def grey(colour: Any) -> float:
     return 0.299 * r + 0.587 * g + 0.114 * b
 
 
+def legend(fig: Any) -> list[str]:
+    """The legend's names: the figure's own texts, left to right, above the axes."""
+    top = fig.axes[0].get_position().y1
+    assert all(t.get_position()[1] > top for t in fig.texts)
+    return [t.get_text() for t in sorted(fig.texts, key=lambda t: t.get_position()[0])]
+
+
 def drawn_colours(fig: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
     """The colours of every visible graphic element and every visible text of a figure, grid lines left out (they
     are decoration behind the data, not needed to read it)."""
@@ -127,17 +134,19 @@ def test_the_two_lines_differ_by_marker_and_line_style_and_the_bars_in_grey() ->
 
 
 def test_a_count_is_drawn_without_the_country_and_from_zero() -> None:
-    ax = indicator_figure(IGU).axes[0]
+    fig = indicator_figure(IGU)
+    ax = fig.axes[0]
     lines = [line for line in ax.get_lines() if line.get_label()[0] != "_"]
     assert [line.get_label() for line in lines] == ["Kalundborg"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Kalundborg"]
+    assert legend(fig) == ["Kalundborg"]
     bottom, top = ax.get_ylim()
     assert bottom == 0 and 42 < top <= 60  # the municipality fills the axis instead of lying flat at 0
 
 
 def test_a_share_has_the_country_on_the_same_axis_and_room_above_and_below() -> None:
-    ax = indicator_figure(JOBPARATE).axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Kalundborg", "Hele landet"]
+    fig = indicator_figure(JOBPARATE)
+    ax = fig.axes[0]
+    assert legend(fig) == ["Kalundborg", "Hele landet"]
     bottom, top = ax.get_ylim()
     assert bottom == 0 and top >= 0.41 * 1.05
     high = indicator_figure(_series("pct", [0.9, 0.97], [0.96, 1.0])).axes[0]
@@ -173,12 +182,13 @@ def test_money_of_one_initiative_is_no_chart_and_a_series_without_figures_no_leg
     assert maker.budget(BUDGETS[:1]) is None
     assert maker.budget([BUDGETS[0], {"id": "2", "budget": None, "spent": None}]) is None
     spent_only = [{"id": "R", "budget": None, "spent": 470855.0}, {"id": "S", "budget": None, "spent": 1000.0}]
-    ax = budget_figure(budget_rows(spent_only)).axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Forbrugt"]
+    assert legend(budget_figure(budget_rows(spent_only))) == ["Forbrugt"]
     chart = maker.budget(spent_only)
     assert chart is not None and chart.alt.startswith("Søjlediagram: forbrug pr. indsats, aksen fra 0 kr.")
-    ax = budget_figure(budget_rows(BUDGETS)).axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Budget", "Forbrugt"]
+    fig = budget_figure(budget_rows(BUDGETS))
+    ax = fig.axes[0]
+    assert legend(fig) == ["Budget", "Forbrugt"]
+    assert len(fig.artists) == 2  # a sample bar for each entry
     assert len(ax.containers[0].patches) == 2 and len(ax.containers[1].patches) == 3  # no bar for a missing budget
     assert ax.get_xlim()[0] == 0
 
@@ -196,6 +206,11 @@ def test_alt_text_says_what_is_drawn_and_where_the_country_is(tmp_path: Path) ->
         "Kalundborg: 35 pct. til 41 pct.; hele landet: 38 pct. til 40 pct. Tallene står også i tabellen."
     )
     assert maker.indicator(_series("antal", [None, 4], [10, 12])) is None  # one value draws no line
+    no_country = maker.indicator(_series("antal", [21, 27], [None, None], "Nytilkomne i uddannelse"))
+    assert no_country is not None and no_country.alt.endswith("Kalundborg: 21 til 27. Tallene står også i tabellen.")
+    one_national = maker.indicator(_series("pct", [0.5, 0.6], [None, 0.55]))
+    assert one_national is not None
+    assert one_national.alt.endswith("Tallene står også i tabellen; hele landet har kun ét tal og er ikke tegnet.")
 
 
 def test_charts_are_png_files_at_the_documents_resolution_drawn_once(tmp_path: Path) -> None:
@@ -239,3 +254,16 @@ def test_kalundborgs_counts_are_drawn_alone_and_its_one_budget_line_has_no_chart
     with zipfile.ZipFile(path) as archive:
         pictures = [n for n in archive.namelist() if n.startswith("word/media/")]
     assert len(pictures) == len(descriptions)
+
+
+def test_a_redrawn_figure_gives_the_same_picture_as_a_new_one(tmp_path: Path) -> None:
+    fresh = ChartMaker(tmp_path / "fresh")
+    reused = ChartMaker(tmp_path / "reused")
+    wide = _series("pct", [0.9, 0.97, 0.95], [0.96, 1.0, 0.99], "Bred akse")
+    assert reused.indicator(IGU) and reused.indicator(wide) and reused.budget(BUDGETS)
+    few = [{"id": "1", "budget": 1000.0, "spent": None}, {"id": "2", "budget": 2000.0, "spent": 500.0}]
+    for chart in ("indicator", "budget"):
+        first = fresh.indicator(JOBPARATE) if chart == "indicator" else fresh.budget(few)
+        again = reused.indicator(JOBPARATE) if chart == "indicator" else reused.budget(few)
+        assert first is not None and again is not None
+        assert first.path.read_bytes() == again.path.read_bytes(), chart

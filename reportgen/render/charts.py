@@ -61,6 +61,7 @@ class ChartMaker:
     def __init__(self, folder: Path):
         self.folder = folder
         self._drawn: dict[str, Chart] = {}
+        self._figures: dict[str, Any] = {}  # one figure per kind, redrawn for each chart: made once, not per chart
 
     def _cached(self, spec: dict[str, Any]) -> tuple[str, Chart | None]:
         key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -77,7 +78,7 @@ class ChartMaker:
         key, chart = self._cached(spec)
         if chart is not None:
             return chart
-        path = self._save(indicator_figure(series), key)
+        path = self._save("indicator", indicator_figure(series, self._figures.get("indicator")), key)
         chart = Chart(path, indicator_alt(series, lines))
         self._drawn[key] = chart
         return chart
@@ -92,12 +93,13 @@ class ChartMaker:
         key, chart = self._cached(spec)
         if chart is not None:
             return chart
-        path = self._save(budget_figure(rows), key)
+        path = self._save("budget", budget_figure(rows, self._figures.get("budget")), key)
         chart = Chart(path, budget_alt(rows))
         self._drawn[key] = chart
         return chart
 
-    def _save(self, fig: Any, key: str) -> Path:
+    def _save(self, kind: str, fig: Any, key: str) -> Path:
+        self._figures[kind] = fig
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"chart-{key}.png"
         _write_png(fig, path)
@@ -141,16 +143,21 @@ def indicator_alt(series: dict[str, Any], lines: list[dict[str, Any]]) -> str:
         shown = [p[f"{line['field']}_text"] for p, v in zip(points, line["values"], strict=True) if v is not None]
         described.append(f"{line['name'] if line['field'] == 'home' else 'hele landet'}: {shown[0]} til {shown[-1]}")
     parts.append("; ".join(described))
-    if len(lines) == 2:
-        parts.append("Tallene står også i tabellen")
-    elif is_share(series["unit"]):
-        parts.append("Tallene står også i tabellen; hele landet har for få tal til at blive tegnet")
-    else:
-        parts.append(
-            "Hele landets tal står i tabellen; de er ikke tegnet, da et antal for hele landet ikke kan sammenlignes "
-            "med kommunens på samme akse"
-        )
+    parts.append(_where_the_country_is(series, lines))
     return " ".join(sentence(p) for p in parts)
+
+
+def _where_the_country_is(series: dict[str, Any], lines: list[dict[str, Any]]) -> str:
+    """The alt text's last sentence: the table has the figures, and why the country's are not drawn (if it has any)."""
+    national = sum(p["national"] is not None for p in series["points"])
+    if len(lines) == 2 or not national:
+        return "Tallene står også i tabellen"
+    if is_share(series["unit"]):
+        return "Tallene står også i tabellen; hele landet har kun ét tal og er ikke tegnet"
+    return (
+        "Hele landets tal står i tabellen; de er ikke tegnet, da et antal for hele landet ikke kan sammenlignes med "
+        "kommunens på samme akse"
+    )
 
 
 def budget_alt(rows: list[dict[str, Any]]) -> str:
@@ -177,7 +184,10 @@ def _matplotlib() -> dict[str, Any]:
         import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-        from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Rectangle
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
 
         matplotlib.rcParams.update(
             {
@@ -205,26 +215,69 @@ def _matplotlib() -> dict[str, Any]:
         _MPL.update(
             Figure=Figure,
             Canvas=FigureCanvasAgg,
-            FixedLocator=FixedLocator,
             FuncFormatter=FuncFormatter,
             MaxNLocator=MaxNLocator,
+            Line2D=Line2D,
+            Rectangle=Rectangle,
+            font=FontProperties(family="DejaVu Sans", size=8),
         )
     return _MPL
 
 
-def _figure(width_in: float, height_in: float, left_in: float, bottom_in: float, top_in: float) -> tuple[Any, Any]:
-    """A figure with one axes in fixed margins (inches): no layout pass, so nothing is measured twice."""
-    mpl = _matplotlib()
-    fig = mpl["Figure"](figsize=(width_in, height_in), dpi=DPI)
-    mpl["Canvas"](fig)
-    right_in = 0.2
+def _figure(height_in: float, reuse: Any = None) -> tuple[Any, Any]:
+    """A figure WIDTH_CM wide with one axes. ``reuse`` is a figure this module drew before: its lines, bars and
+    legend are removed and it is drawn again (making a figure and its axes costs a third of a chart; every setting a
+    chart makes is made again for the next)."""
+    if reuse is None:
+        mpl = _matplotlib()
+        fig = mpl["Figure"](figsize=(WIDTH_CM / 2.54, height_in), dpi=DPI)
+        mpl["Canvas"](fig)
+        fig.add_subplot()
+    else:
+        fig = reuse
+        ax = fig.axes[0]
+        for drawn in [*ax.containers, *ax.lines, *fig.artists, *fig.texts]:
+            drawn.remove()
+        fig.set_size_inches(WIDTH_CM / 2.54, height_in)
+    return fig, fig.axes[0]
+
+
+def _margins(fig: Any, left_labels: list[str], bottom_in: float) -> None:
+    """Fixed margins (no layout pass, so nothing is measured twice): room left for the widest value label, below
+    for the period labels (and an axis title) and above for the legend."""
+    width_in, height_in = fig.get_size_inches()
+    left_in = 0.17 + max((_text_width(fig, s) for s in left_labels), default=0.0)
     fig.subplots_adjust(
-        left=left_in / width_in,
-        right=1 - right_in / width_in,
-        bottom=bottom_in / height_in,
-        top=1 - top_in / height_in,
+        left=left_in / width_in, right=1 - 0.2 / width_in, bottom=bottom_in / height_in, top=1 - 0.34 / height_in
     )
-    return fig, fig.add_subplot()
+
+
+def _text_width(fig: Any, text: str) -> float:
+    """How wide (inches) an 8-point text prints (the renderer's own measure, cached by matplotlib)."""
+    renderer = fig.canvas.get_renderer()
+    width, _height, _descent = renderer.get_text_width_height_descent(text, _matplotlib()["font"], ismath=False)
+    return float(width) / DPI
+
+
+def _legend(fig: Any, ax: Any, entries: list[tuple[str, dict[str, Any], str]]) -> None:
+    """One row of legend entries (name, style, ``line`` or ``bar``) centred above the axes: a line with its marker,
+    or a bar, and the name. Placed by hand: matplotlib's legend boxes cost a fifth of a chart."""
+    mpl = _matplotlib()
+    sample, gap, spacing = 0.3, 0.07, 0.3
+    widths = [sample + gap + _text_width(fig, name) for name, _style, _kind in entries]
+    width_in, height_in = fig.get_size_inches()
+    box = ax.get_position()
+    x = (box.x0 + box.x1) / 2 * width_in - (sum(widths) + spacing * (len(entries) - 1)) / 2
+    y = box.y1 * height_in + 0.17
+    for (name, style, kind), width in zip(entries, widths, strict=True):
+        if kind == "line":
+            xs = [(x + d) / width_in for d in (0, sample / 2, sample)]
+            fig.add_artist(mpl["Line2D"](xs, [y / height_in] * 3, markevery=[1], **style))
+        else:
+            corner = (x / width_in, (y - 0.05) / height_in)
+            fig.add_artist(mpl["Rectangle"](corner, 0.24 / width_in, 0.1 / height_in, linewidth=0.8, **style))
+        fig.text((x + sample + gap) / width_in, y / height_in, name, va="center_baseline", ha="left")
+        x += width + spacing
 
 
 def _write_png(fig: Any, path: Path) -> None:
@@ -236,11 +289,6 @@ def _write_png(fig: Any, path: Path) -> None:
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     image.convert("RGB").save(path, format="png", compress_level=3, dpi=(DPI, DPI))
-
-
-def _label_width(labels: list[str]) -> float:
-    """About how wide (inches) the longest of these 8-point labels prints, with the tick beside it."""
-    return 0.18 + 0.075 * max((len(s) for s in labels), default=1)
 
 
 LINE_STYLES = {
@@ -257,14 +305,15 @@ LINE_STYLES = {
 """The two series differ by colour, marker (filled circle, open square) and line (solid, dashed)."""
 
 
-def indicator_figure(series: dict[str, Any]) -> Any:
-    """The figure of an indicator over time (``indicator_lines``), not yet saved."""
+def indicator_figure(series: dict[str, Any], reuse: Any = None) -> Any:
+    """The figure of an indicator over time (``indicator_lines``), not yet saved; drawn into ``reuse`` if given."""
     lines = indicator_lines(series)
     labels = [p["period_text"] for p in series["points"]]
     values = [v for line in lines for v in line["values"] if v is not None]
     low, top, ticks = _value_axis(values, series["unit"])
     tick_texts = [_tick_text(t, series["unit"], ticks) for t in ticks]
-    fig, ax = _figure(WIDTH_CM / 2.54, HEIGHT_CM / 2.54, _label_width(tick_texts), 0.32, 0.32)
+    fig, ax = _figure(HEIGHT_CM / 2.54, reuse)
+    _margins(fig, tick_texts, 0.32)
     positions = list(range(len(labels)))
     for line in lines:
         drawn = [float("nan") if v is None else v for v in line["values"]]
@@ -274,9 +323,8 @@ def indicator_figure(series: dict[str, Any]) -> Any:
     step = max(1, -(-len(labels) // 10))  # at most about ten period labels, evenly spaced
     ax.set_xticks(positions[::step], labels[::step])
     ax.set_ylim(low, top)
-    ax.yaxis.set_major_locator(_matplotlib()["FixedLocator"](ticks))
-    ax.set_yticklabels(tick_texts)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(lines), borderaxespad=0.2)
+    ax.set_yticks(ticks, tick_texts)
+    _legend(fig, ax, [(line["name"], LINE_STYLES[line["field"]], "line") for line in lines])
     return fig
 
 
@@ -305,23 +353,24 @@ def _tick_text(value: float, unit: str, ticks: list[float]) -> str:
     return tal(value, 0 if float(value).is_integer() else 1)
 
 
-def budget_figure(rows: list[dict[str, Any]]) -> Any:
-    """The figure of budget against spending per initiative (``budget_rows``), not yet saved; a series without any
-    figure is not drawn and has no legend entry."""
+def budget_figure(rows: list[dict[str, Any]], reuse: Any = None) -> Any:
+    """The figure of budget against spending per initiative (``budget_rows``), not yet saved (drawn into ``reuse``
+    if given); a series without any figure is not drawn and has no legend entry."""
     labels = [f"Indsats {r['id']}" for r in rows][::-1]
     height = max(HEIGHT_CM / 2.54, 0.9 + 0.32 * len(rows))
-    fig, ax = _figure(WIDTH_CM / 2.54, height, _label_width(labels), 0.5, 0.32)
+    fig, ax = _figure(height, reuse)
+    _margins(fig, labels, 0.5)
     positions = list(range(len(rows)))
     bars = (
-        ("budget", "Budget", 0.2, {"color": BUDGET_COLOUR, "edgecolor": INK}),
-        ("spent", "Forbrugt", -0.2, {"color": INK, "edgecolor": INK}),
+        ("budget", "Budget", 0.2, {"facecolor": BUDGET_COLOUR, "edgecolor": INK}),
+        ("spent", "Forbrugt", -0.2, {"facecolor": INK, "edgecolor": INK}),
     )
-    drawn = 0
+    entries = []
     for field, name, offset, style in bars:
         shown = [(p + offset, r[field]) for p, r in zip(positions, rows[::-1], strict=True) if r[field] is not None]
         if shown:
             ax.barh([y for y, _ in shown], [v for _, v in shown], height=0.4, linewidth=0.8, label=name, **style)
-            drawn += 1
+            entries.append((name, style, "bar"))
     ax.set_yticks(positions, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     highest = max(v for r in rows for v in (r["budget"], r["spent"]) if v is not None)
@@ -330,5 +379,5 @@ def budget_figure(rows: list[dict[str, Any]]) -> Any:
     ax.set_xlabel("1.000 kr.")
     ax.grid(axis="y", visible=False)  # the value axis of a bar chart is x
     ax.grid(axis="x", visible=True)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=drawn, borderaxespad=0.2)
+    _legend(fig, ax, entries)
     return fig
