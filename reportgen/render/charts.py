@@ -169,7 +169,7 @@ def budget_alt(rows: list[dict[str, Any]]) -> str:
         f"forbrugt {kr(r['spent']) if r['spent'] is not None else 'intet registreret'}"
         for r in rows
     )
-    return f"Søjlediagram: {what} pr. indsats, aksen fra 0 kr. {sentence(described)}"
+    return f"Søjlediagram: {what} pr. indsats, aksen fra 0 kr. {sentence(described[:1].upper() + described[1:])}"
 
 
 # --- drawing --------------------------------------------------------------------------------------------------------
