@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -31,7 +32,9 @@ from reportgen.render.charts import (
 from tests.conftest import REPO
 
 
-def _series(unit: str, home: list[float | None], national: list[float | None], title: str = "Indikator") -> dict:
+def _series(
+    unit: str, home: list[float | None], national: list[float | None], title: str = "Indikator"
+) -> dict[str, Any]:
     def text(v: float | None) -> str:
         if v is None:
             return "–"
@@ -48,7 +51,7 @@ def _series(unit: str, home: list[float | None], national: list[float | None], t
 IGU = _series("antal", [12, 18, 27, 37, 42], [778, 1371, 1998, 2603, 3235], "Antal påbegyndte IGU-forløb")
 JOBPARATE = _series("pct", [0.35, 0.41], [0.38, 0.40], "Andel jobparate")
 HOUSING = _series("antal", [1, 0], [43, 43], "Antal udsatte boligområder")
-BUDGETS = [
+BUDGETS: list[dict[str, Any]] = [
     {"id": "1", "budget": 250000.0, "spent": 242500.0},
     {"id": "2", "budget": 150000.0, "spent": 139500.0},
     {"id": "10", "budget": None, "spent": 20000.0},
@@ -97,7 +100,7 @@ def drawn_colours(fig: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]
     for artist in fig.findobj(lambda a: a.get_visible()):
         if isinstance(artist, Text) and artist.get_text().strip():
             texts.append((artist.get_text(), artist.get_color()))
-        elif isinstance(artist, Line2D) and id(artist) not in grid and len(artist.get_xdata()) > 0:
+        elif isinstance(artist, Line2D) and id(artist) not in grid and np.size(artist.get_xdata()) > 0:
             if artist.get_linestyle() not in ("None", "none", ""):
                 graphics.append(("line", artist.get_color()))
             if artist.get_marker() not in ("None", "none", "", None):
