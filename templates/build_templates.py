@@ -426,7 +426,7 @@ SHEET_HEADERS = {
         "Bemærkning",
     ],
     "Økonomi": ["Indsats", "Titel"],
-    "Barometer": ["Indikator", "Periode", "Kommune", "Hele landet", "Kilde"],
+    "Barometer": ["Indikator", "Titel", "Periode", "Kommune", "Hele landet", "Kilde"],
     "Datagrundlag": ["Type", "Kilde", "Rækker"],
 }
 XLSX_FONT = "Calibri"  # every cell style names its font: one without a name prints in a fallback serif

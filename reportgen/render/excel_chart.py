@@ -9,6 +9,7 @@ from reportgen.render.excel_layout import break_before
 
 SERIES = (("Budget", "1F4E79"), ("Forbrugt", "C55A11"))  # dark blue 8.9:1 and orange 4.3:1 on white
 TITLE = "Budget og forbrug pr. indsats"
+EMU_PER_CM = 360000  # the drawing unit: 914400 per inch
 
 
 def budget_chart(
@@ -17,6 +18,7 @@ def budget_chart(
     """Add the chart below the table; ``columns`` names the budget and spending columns of the sheet. No chart when
     fewer than two initiatives have a budget or spending: one bar tells nothing the table does not."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.utils.cell import coordinate_to_tuple
 
     cols = [positions[columns[name]] for name, _ in SERIES if columns.get(name) in positions]
@@ -47,7 +49,9 @@ def budget_chart(
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
     label_col = positions.get("Indsats") or positions.get("Titel") or 1
-    chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
+    labels = Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row)
+    for series in chart.series:  # the ids are text ("1", "R"): a text reference, so Excel shows them as written
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
     chart.height = max(7.5, 1.0 * (last_row - header_row) + 3)
     chart.width = 18
     chart.anchor = described_anchor(chart, anchor, alt_text(ws, rows, cols, label_col))
@@ -68,16 +72,16 @@ def alt_text(ws: Any, rows: range, cols: list[int], label_col: int) -> str:
         ]
         if shown:
             parts.append(f"indsats {ws.cell(row=r, column=label_col).value}: " + " og ".join(shown))
-    return f"Søjlediagram: {TITLE.lower()}, i tabellens rækkefølge. " + "; ".join(parts) + "."
+    listed = "; ".join(parts)
+    return f"Søjlediagram: {TITLE.lower()}, i tabellens rækkefølge. {listed[:1].upper()}{listed[1:]}".rstrip(".") + "."
 
 
 def described_anchor(chart: Any, cell: str, descr: str) -> Any:
     """A one-cell anchor whose chart frame carries ``descr`` as its alt text (openpyxl writes the frame without)."""
     from openpyxl.drawing.spreadsheet_drawing import OneCellAnchor
     from openpyxl.utils.cell import coordinate_to_tuple
-    from openpyxl.utils.units import cm_to_EMU
 
-    class DescribedAnchor(OneCellAnchor):  # type: ignore[misc]  # openpyxl is untyped
+    class DescribedAnchor(OneCellAnchor):
         __attrs__ = OneCellAnchor.__attrs__  # the metaclass would give a subclass no children to write
         __elements__ = OneCellAnchor.__elements__
         __nested__ = OneCellAnchor.__nested__
@@ -91,5 +95,5 @@ def described_anchor(chart: Any, cell: str, descr: str) -> Any:
     anchor = DescribedAnchor()
     row, col = coordinate_to_tuple(cell)
     anchor._from.row, anchor._from.col = row - 1, col - 1
-    anchor.ext.width, anchor.ext.height = cm_to_EMU(chart.width), cm_to_EMU(chart.height)
+    anchor.ext.width, anchor.ext.height = round(chart.width * EMU_PER_CM), round(chart.height * EMU_PER_CM)
     return anchor

@@ -20,7 +20,7 @@ WRAP_WIDTHS = {  # the columns of long text, and the width (characters) at which
     "Målsætning": 24,
     "Kontakt": 22,
     "Kilde": 60,
-    "Indikator": 45,
+    "Indikator": 30,
 }
 CENTRED = {"Status", "Frist", "Periode", "Udvalg", "Type"}  # short labels between figures and text
 HEADER_WRAP = 12  # a header longer than this wraps at its spaces when its values are narrower
