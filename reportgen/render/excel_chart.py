@@ -32,8 +32,8 @@ def budget_chart(
     chart.type = "bar"
     chart.grouping = "clustered"  # budget and spending side by side
     chart.title = TITLE
-    chart.y_axis.title = "kr."
-    chart.y_axis.numFmt = '#,##0 "kr."'
+    chart.y_axis.title = "kr."  # the unit once, in the axis title: the amounts on the axis are plain numbers
+    chart.y_axis.numFmt = "#,##0"
     chart.y_axis.scaling.min = 0  # from 0 kr., so a bar's length is its amount
     chart.y_axis.crosses = "max"  # with the categories top-down, the amounts stay below the bars
     chart.x_axis.title = "Indsats"
@@ -53,7 +53,7 @@ def budget_chart(
     for series in chart.series:  # the ids are text ("1", "R"): a text reference, so Excel shows them as written
         series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
     chart.height = max(7.5, 1.0 * (last_row - header_row) + 3)
-    chart.width = 18
+    chart.width = 24  # wide enough for the amounts on the axis to stand apart
     chart.anchor = described_anchor(chart, anchor, alt_text(ws, rows, cols, label_col))
     ws.add_chart(chart)
     break_before(ws, coordinate_to_tuple(anchor)[0], chart.height, max(positions.values()))

@@ -22,7 +22,7 @@ WRAP_WIDTHS = {  # the columns of long text, and the width (characters) at which
     "Kilde": 60,
     "Indikator": 30,
 }
-CENTRED = {"Status", "Frist", "Periode", "Udvalg", "Type"}  # short labels between figures and text
+CENTRED = {"Status", "Frist", "Periode", "Udvalg"}  # short labels between figures and text
 HEADER_WRAP = 12  # a header longer than this wraps at its spaces when its values are narrower
 NUMBER_COLUMN_MIN = 10
 PRINT_WIDTH = 145  # characters of column width that fit an A4 landscape page at 100 % between 0.5" margins
@@ -51,12 +51,15 @@ def fit_columns(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
         _align(cells[0], wrap=True, vertical="center")
         for cell in cells[1:]:
             _align(cell, wrap=wrap_values or bool(cell.alignment and cell.alignment.wrap_text), vertical="top")
-            if header in CENTRED and cell.alignment.horizontal is None:  # a gap beside the figures and texts
-                _align(cell, wrap=bool(cell.alignment.wrap_text), vertical="top", horizontal="center")
+            if cell.alignment.horizontal is None and (header in CENTRED or numeric):  # a gap beside figures
+                where = "center" if header in CENTRED else "right"
+                _align(
+                    cell, wrap=bool(cell.alignment.wrap_text), vertical="top", horizontal=where, indent=where == "right"
+                )
     fit_rows(ws, header_row, last_row, last_col)
 
 
-def _align(cell: Any, *, wrap: bool, vertical: str, horizontal: str | None = None) -> None:
+def _align(cell: Any, *, wrap: bool, vertical: str, horizontal: str | None = None, indent: bool = False) -> None:
     from openpyxl.styles import Alignment
 
     old = cell.alignment
@@ -64,7 +67,7 @@ def _align(cell: Any, *, wrap: bool, vertical: str, horizontal: str | None = Non
         horizontal=horizontal or old.horizontal,
         vertical=vertical,
         wrap_text=wrap,
-        indent=old.indent,
+        indent=1 if indent else old.indent,
         text_rotation=old.text_rotation,
         shrink_to_fit=old.shrink_to_fit,
     )
