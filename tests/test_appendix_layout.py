@@ -114,6 +114,18 @@ def test_every_written_cell_has_a_named_font(appendices: dict[str, Path], which:
     assert fonts and all("<name " in f for f in fonts), fonts
 
 
+def test_an_economy_without_any_amount_prints_no_economy_sheet(tmp_path: Path) -> None:
+    from reportgen.cli import cli
+
+    root = tmp_path / "examples"
+    shutil.copytree(REPO / "examples", root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    config = root / "silkeborg-2018" / "reportgen.toml"  # its plan gives no initiative a budget
+    result = CliRunner().invoke(cli, ["run", "--config", str(config), "--annual", "2018"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    (xlsx,) = root.parent.rglob("aarsbilag-2018.xlsx")
+    assert load_workbook(xlsx).sheetnames == ["Overblik", "Succeskriterier", "Barometer", "Datagrundlag"]
+
+
 def test_no_sheet_is_printed_without_rows(appendices: dict[str, Path]) -> None:
     auu = load_workbook(appendices["auu"])
     assert "Barometer" not in auu.sheetnames  # the committee follows no indicator

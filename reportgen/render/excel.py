@@ -133,7 +133,7 @@ class ExcelWriter:
             for i in context["initiatives"]
             for c in i["criteria"]
         ]
-        filled = {"Overblik": True, "Succeskriterier": bool(criteria), "Økonomi": bool(context["economy"]["rows"])}
+        filled = {"Overblik": True, "Succeskriterier": bool(criteria), "Økonomi": has_money(context["economy"])}
         self._fill(wb["Succeskriterier"], SUCCESKRITERIER, criteria)
         self._economy(wb["Økonomi"], context["economy"])
         points = [
@@ -243,6 +243,14 @@ class ExcelWriter:
         name_fonts(ws, 1, last_row, len(headers))
         fit_columns(ws, header_row, last_row, len(headers))
         print_setup(ws, header_row, len(headers), title_columns=2)
+
+
+def has_money(economy: dict[str, Any]) -> bool:
+    """Whether any initiative has a budget, spending or a month's spending: a sheet of names only says nothing."""
+    return any(
+        any(y[k] is not None for y in r["years"] for k in ("budget", "spent")) or any(r["months"].values())
+        for r in economy["rows"]
+    )
 
 
 def write_value(cell: Any, value: Any) -> None:
