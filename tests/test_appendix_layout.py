@@ -272,6 +272,16 @@ def test_old_header_names_in_a_staff_template_still_work(example: Path, cli) -> 
     assert out["Overblik"].cell(row=6, column=head.index("Succeskriterier") + 1).value == 8
 
 
+def test_a_template_opened_on_a_sheet_left_out_opens_on_the_first(example: Path, cli) -> None:
+    folder = local_templates(example)
+    wb = load_workbook(folder / "bilag.xlsx")
+    wb.active = wb.sheetnames.index("Datagrundlag")  # the last sheet: its index is gone once Barometer is left out
+    wb.save(folder / "bilag.xlsx")
+    assert cli("run", "--committee", "AUU", "--meeting", "2020-12-08").exit_code == 0
+    out = load_workbook(next(pack_dir(example).glob("2020-12-08-AUU/bilag-*.xlsx")))
+    assert "Barometer" not in out.sheetnames and out.active is not None and out.active.title == "Overblik"
+
+
 def test_a_template_whose_header_overlaps_the_table_gets_margins_that_hold_it(example: Path, cli) -> None:
     from openpyxl.worksheet.page import PageMargins
 

@@ -147,6 +147,8 @@ class ExcelWriter:
         for name, rows in filled.items():
             if not rows:  # a sheet without rows is not printed for nothing
                 wb.remove(wb[name])
+        if wb.active is None:  # the template opened on a sheet now gone: open on the first
+            wb.active = 0
         generated = context["generated"].replace(tzinfo=None)
         wb.properties.title = f"{context['plan']['title']} – {context['pack']['title']}"
         wb.properties.subject = context["pack"]["title"]
