@@ -66,6 +66,7 @@ def test_every_sheet_prints_landscape_a4_with_its_header_row_and_fitted_to_a_rea
     appendices: dict[str, Path], which: str
 ) -> None:
     wb = load_workbook(appendices[which])
+    ws: Any
     for ws in wb.worksheets:
         setup = ws.page_setup
         assert setup.orientation == "landscape" and int(setup.paperSize or 0) == 9, ws.title
@@ -76,7 +77,7 @@ def test_every_sheet_prints_landscape_a4_with_its_header_row_and_fitted_to_a_rea
         assert pages_wide == 1 or scale >= MIN_SCALE, (ws.title, scale)
         if pages_wide > 1:  # the id and its short text repeated on every page
             assert str(ws.print_title_cols).replace("$", "") in ("A:B", "A:C", "A:D"), ws.title
-    criteria = wb["Succeskriterier"]
+    criteria: Any = wb["Succeskriterier"]
     assert int(criteria.page_setup.fitToWidth) == 1  # one page wide ...
     assert 100 * PRINT_WIDTH / widths(criteria) >= MIN_SCALE  # ... at a readable scale
     names = list(headers(criteria).values())
@@ -84,12 +85,13 @@ def test_every_sheet_prints_landscape_a4_with_its_header_row_and_fitted_to_a_rea
     for name in ("Succeskriterium", "Forklaring"):
         column = names.index(name) + 1
         assert all(criteria.cell(row=r, column=column).alignment.wrap_text for r in range(2, criteria.max_row + 1))
-    economy = wb["Økonomi"]  # wider than a page: two pages wide, initiative and title on both
+    economy: Any = wb["Økonomi"]  # wider than a page: two pages wide, initiative and title on both
     assert int(economy.page_setup.fitToWidth) == 2 and str(economy.print_title_cols).replace("$", "") == "A:B"
 
 
 @pytest.mark.parametrize("which", ["auu", "annual"])
 def test_margins_hold_the_header_and_footer(appendices: dict[str, Path], which: str) -> None:
+    ws: Any
     for ws in load_workbook(appendices[which]).worksheets:
         m = ws.page_margins
         assert m.header > 0 and m.footer > 0, ws.title
@@ -217,7 +219,7 @@ def test_the_budget_chart_reads_in_table_order_with_danish_labels_colours_and_al
 
 def test_no_chart_when_only_one_initiative_has_a_budget(tmp_path: Path) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.append(["Indsats", "Titel", "Budget", "Forbrugt"])
     ws.append(["1", "Kursuscaféen", 150000, 120000])
     ws.append(["2", "Lektiecafé", None, None])
@@ -233,13 +235,13 @@ def test_no_chart_when_only_one_initiative_has_a_budget(tmp_path: Path) -> None:
 
 def test_a_sheet_wider_than_a_page_repeats_its_id_columns(tmp_path: Path) -> None:
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.append([f"Kolonne {i}" for i in range(1, 21)])
     for i in range(1, 21):
         ws.column_dimensions[chr(64 + i)].width = 20  # 400 characters: more than a page at 60 %
     print_setup(ws, 1, 20, title_columns=3)
     wb.save(tmp_path / "wide.xlsx")
-    again = load_workbook(tmp_path / "wide.xlsx").active
+    again: Any = load_workbook(tmp_path / "wide.xlsx").active
     assert int(again.page_setup.fitToWidth) >= 2 and str(again.print_title_cols).replace("$", "") == "A:C"
     assert again.print_title_rows.replace("$", "") == "1:1"
     pages = int(again.page_setup.fitToWidth)

@@ -379,7 +379,7 @@ def test_every_wrapped_cell_of_the_appendix_has_room_for_its_lines(example: Path
     wb = load_workbook(next(pack_dir(example).glob("2020-03-10-AUU/bilag-*.xlsx")))
     tall = 0
     for ws in wb.worksheets:
-        header_row = int(ws.print_title_rows.split(":")[0].strip("$"))
+        header_row = int(str(ws.print_title_rows).split(":")[0].strip("$"))
         for row in ws.iter_rows():
             for cell in row:
                 if not (isinstance(cell.value, str) and cell.alignment.wrap_text):

@@ -30,7 +30,7 @@ def change_an_input(root: Path) -> None:
     ws = wb["Målinger"]
     for row in ws.iter_rows(min_row=5):
         if row[1].value in ("gennemfoert", "deltagere"):
-            row[3].value += 1
+            row[3].value = int(str(row[3].value)) + 1
     wb.save(path)
 
 
