@@ -29,14 +29,20 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Install LibreOffice (headless) so the tests also open the outputs in a real client. Best effort: needs root and apt.
+## Install LibreOffice (headless), poppler-utils and the fonts Carlito and Caladea (metric-compatible with Calibri and
+## Cambria, so a PDF keeps the Word layout), so the tests also open the outputs in a real client and read the PDFs.
+## Installs only what is missing. Best effort: needs root and apt.
 office:
-	@if command -v soffice >/dev/null 2>&1; then echo "LibreOffice is installed"; \
+	@need=""; \
+	command -v soffice >/dev/null 2>&1 || need=" libreoffice-writer-nogui libreoffice-calc-nogui python3-uno"; \
+	command -v pdftotext >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	fc-list 2>/dev/null | grep -q Carlito || need="$$need fonts-crosextra-carlito"; \
+	fc-list 2>/dev/null | grep -q Caladea || need="$$need fonts-crosextra-caladea"; \
+	if [ -z "$$need" ]; then echo "LibreOffice, poppler-utils and the fonts Carlito and Caladea are installed"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils >/dev/null) \
-		|| echo "LibreOffice could not be installed; the test that opens the outputs will be skipped"; \
-	else echo "LibreOffice not installed (needs root and apt-get); the test that opens the outputs will be skipped"; fi
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need \
+			>/dev/null) || echo "could not install$$need; the tests that need them will be skipped"; \
+	else echo "not installed (needs root and apt-get):$$need; the tests that need them will be skipped"; fi
 
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy reportgen tests

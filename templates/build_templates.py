@@ -418,22 +418,20 @@ SHEET_HEADERS = {
         "Udvalg",
         "Kontakt",
         "Status",
-        "Kriterier",
+        "Succeskriterier",
         "Opfyldt",
-        "Budget (kr.)",
-        "Forbrug (kr.)",
-        "Forbrug (pct.)",
+        "Budget",
+        "Forbrugt",
+        "Forbrugt af budget",
     ],
     "Succeskriterier": [
         "Indsats",
-        "Indsatstitel",
-        "Kriterie",
-        "Succeskriterie",
+        "Nr.",
+        "Succeskriterium",
         "Type",
         "Mål",
         "Målværdi",
         "Faktisk",
-        "Enhed",
         "Status",
         "Forklaring",
         "Periode",
@@ -441,23 +439,10 @@ SHEET_HEADERS = {
         "Bemærkning",
     ],
     "Økonomi": ["Indsats", "Titel"],
-    "Barometer": ["Indikator", "Titel", "Periode", "Kommune", "Hele landet", "Enhed", "Kilde"],
-    "Datagrundlag": ["Fil", "Type", "Kilde", "Størrelse (bytes)", "Rækker", "SHA-256"],
+    "Barometer": ["Indikator", "Titel", "Periode", "Kommune", "Hele landet", "Kilde"],
+    "Datagrundlag": ["Type", "Kilde", "Rækker"],
 }
-WIDTHS = {
-    "Titel": 45,
-    "Indsatstitel": 40,
-    "Succeskriterie": 60,
-    "Forklaring": 60,
-    "Målsætning": 30,
-    "Kontakt": 30,
-    "Fil": 50,
-    "SHA-256": 66,
-    "Mål": 22,
-    "Bemærkning": 40,
-    "Kilde": 40,
-    "Indikator": 26,
-}
+XLSX_FONT = "Calibri"  # every cell style names its font: one without a name prints in a fallback serif
 
 
 def build_excel(target: Path, *, annual: bool) -> None:
@@ -465,31 +450,37 @@ def build_excel(target: Path, *, annual: bool) -> None:
     print titles and the scale when it fills them."""
     wb = Workbook()
     wb.remove(wb.active)
-    header_font = Font(bold=True, color="FFFFFF")
+    header_font = Font(name=XLSX_FONT, size=11, bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", start_color=BLUE, end_color=BLUE)
     for name, headers in SHEET_HEADERS.items():
         ws = wb.create_sheet(name)
         first = 1
         if name == "Overblik":
             ws["A1"] = "{{ plan }}"
-            ws["A1"].font = Font(bold=True, size=14, color=BLUE)
+            ws["A1"].font = Font(name=XLSX_FONT, bold=True, size=14, color=BLUE)
             ws["A2"] = "{{ pakke }} – {{ kommune }}"
-            ws["A2"].font = Font(bold=True, size=11)
+            ws["A2"].font = Font(name=XLSX_FONT, bold=True, size=11)
             ws["A3"] = (
                 "Tal opgjort pr. {{ opgjort }}; dannet {{ dannet }}. Alle tal er sammentalte; ingen personoplysninger."
             )
+            ws["A3"].font = Font(name=XLSX_FONT, size=11)
             first = 5
         for j, header in enumerate(headers, start=1):
             cell = ws.cell(row=first, column=j, value=header)
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-            ws.column_dimensions[cell.column_letter].width = WIDTHS.get(header, 13)
+            ws.column_dimensions[cell.column_letter].width = max(len(header) + 2, 10)
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape"
-        ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        # the header and footer (0.3" from the edge, one line of 9 points) clear of the table
+        ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.85, bottom=0.85, header=0.3, footer=0.3)
         ws.oddFooter.center.text = "Side &P af &N"
+        ws.oddFooter.center.font = f"{XLSX_FONT},Regular"
+        ws.oddFooter.center.size = 9
         ws.oddHeader.right.text = "&A"
+        ws.oddHeader.right.font = f"{XLSX_FONT},Regular"
+        ws.oddHeader.right.size = 9
     wb.properties.title = "Årlig status" if annual else "Bilag til udvalgsmøde"
     wb.properties.language = "da-DK"
     wb.save(str(target))

@@ -275,13 +275,13 @@ def test_an_appendix_template_with_a_vurdering_column_gets_the_assessments(examp
     wb = load_workbook(folder / "bilag.xlsx")
     ws = wb["Overblik"]
     header = next(r for r in ws.iter_rows() if r[0].value == "Indsats")
-    ws.cell(row=header[0].row, column=len(header) + 1, value="Vurdering")
+    ws.cell(row=int(header[0].row or 0), column=len(header) + 1, value="Vurdering")
     wb.save(folder / "bilag.xlsx")
     assert "Vurdering" in OVERBLIK
     result = cli("run", "--committee", "AUU", "--meeting", "2020-12-08")
     assert result.exit_code == 0, result.stderr
     out = load_workbook(next((pack_dir(example) / "2020-12-08-AUU").glob("*.xlsx")))["Overblik"]
-    rows = {r[0]: r[-1] for r in out.iter_rows(values_only=True) if r[0] in ("1", "2")}
+    rows = {str(r[0]): str(r[-1]) for r in out.iter_rows(values_only=True) if r[0] in ("1", "2")}
     assert rows["1"].startswith("Administrationens vurdering: Administrationen vurderer")
     assert "\nKontaktpersonens vurdering (4. kvt. 2020): Indsatsen har nået" in rows["1"]
     assert rows["2"].startswith("Kontaktpersonens vurdering (4. kvt. 2020): Begge hold er gennemført")

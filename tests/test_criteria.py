@@ -328,7 +328,7 @@ ECONOMY: dict[str, Any] = {"budget": {2019: 100000}, "economy": {"projects": ["P
         (100000, D(2020, 6, 1), "on_track"),
         (100000, D(2020, 12, 31), "met"),  # spent exactly in full, on the deadline
         (100000, D(2021, 1, 1), "met"),
-        (100001, D(2020, 6, 1), "behind"),
+        (100001, D(2020, 6, 1), "not_met"),  # money spent does not come back: over the limit is final at once
         (100001, D(2021, 1, 1), "not_met"),
     ],
 )
@@ -343,7 +343,7 @@ def test_budget(tmp_path: Path, spent: float, as_of: dt.date, status: str) -> No
 def test_an_exceeded_budget_says_by_how_much(tmp_path: Path) -> None:
     rows = [obs("forbrug", "2019M03", 104700, unit="kr")]
     before = run(tmp_path, BUDGET, rows, D(2020, 6, 1), **ECONOMY)
-    assert before.status == "behind"
+    assert before.status == "not_met"
     assert before.explanation == (
         "Forbrugt 104.700 kr. af 100.000 kr. (104,7 pct.) pr. 1. juni 2020; "
         "budgettet er overskredet med 4.700 kr. (4,7 pct.)."
@@ -392,7 +392,7 @@ def test_economy_count_with_a_target(tmp_path: Path, target: str, status: str) -
 
 def test_economy_count_before_its_period(tmp_path: Path) -> None:
     result = run(tmp_path, ECONOMY_COUNT, [], D(2018, 6, 1))
-    assert result.status == "no_data"
+    assert result.status == "not_measured" and result.explanation == "Perioden 2019 er ikke begyndt."
 
 
 QUAL = {"kind": "qualitative", "measure": "trivsel", "deadline": "2019-12-31"}
@@ -401,13 +401,13 @@ QUAL = {"kind": "qualitative", "measure": "trivsel", "deadline": "2019-12-31"}
 @pytest.mark.parametrize(
     "label, as_of, status",
     [
-        ("met", D(2019, 6, 1), "on_track"),  # a reported status can change again before the deadline
+        ("met", D(2019, 6, 1), "met"),  # shown as reported until the deadline
         ("met", D(2019, 12, 31), "met"),
         ("on_track", D(2019, 6, 1), "on_track"),
         ("on_track", D(2019, 12, 31), "not_met"),  # on the deadline "på vej" is not enough
         ("on_track", D(2020, 1, 1), "not_met"),
         ("behind", D(2019, 12, 30), "behind"),
-        ("not_met", D(2019, 6, 1), "behind"),
+        ("not_met", D(2019, 6, 1), "not_met"),
         (None, D(2019, 6, 1), "no_data"),
     ],
 )

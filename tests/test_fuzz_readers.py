@@ -211,7 +211,7 @@ def test_measurement_sheet(data: bytes) -> None:
 
 ASSESSMENT_CELLS = st.one_of(
     CELLS,
-    st.text(st.characters(blacklist_categories=("Cs",)), max_size=1600),  # control characters and over the limit
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=1600),  # control characters and over the limit
     st.sampled_from(["4", "Indsats 4", "4.0", "2020K4", "010190-1235", "x " * 800, "Godt på vej.\nMere."]),
 )
 

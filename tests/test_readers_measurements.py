@@ -170,7 +170,9 @@ def test_a_suppressed_value_stays_missing_and_the_criterion_reports_no_data(tmp_
 def test_empty_observations_give_no_data_for_every_kind() -> None:
     results = evaluate(PLAN, observations_frame(), dt.date(2019, 6, 30), has_economy=False)
     statuses = {c.status for r in results for c in r.criteria}
-    assert statuses == {"no_data"}
+    assert statuses == {"no_data", "not_measured"}  # not_measured: first measured after 30 June 2019
+    later = {c.id for i in PLAN.initiatives for c in i.criteria if PLAN.first_measurement_of(c) > dt.date(2019, 6, 30)}
+    assert {c.criterion_id for r in results for c in r.criteria if c.status == "not_measured"} == later
 
 
 def test_an_invalid_plan_does_not_hide_problems_in_the_other_inputs(example: Path, cli) -> None:

@@ -141,7 +141,7 @@ def test_the_pack_says_what_is_hidden_and_why_and_shows_no_hidden_figure(example
     assert rows["1.1"][3] == "vises ikke"  # 24 of 25: the one not yet afklaret would be given away
     assert "96,0 pct." not in "".join(rows["1.1"]) and "24 af 25" not in "".join(rows["1.1"])
     ws = load_workbook(folder / "bilag-AUU-2020-03-10.xlsx")["Succeskriterier"]
-    shown = [[c.value for c in r] for r in ws.iter_rows(min_row=2) if r[2].value == "1.1"]  # column C: Kriterie
+    shown = [[c.value for c in r] for r in ws.iter_rows(min_row=2) if r[1].value == "1.1"]  # column B: Nr.
     assert shown and "vises ikke" in shown[0] and 0.96 not in shown[0], shown
     manifest = (pack_dir(example) / "manifest.json").read_text(encoding="utf-8")
     assert '"min_count": 3' in manifest and "24 af 25" not in manifest

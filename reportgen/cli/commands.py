@@ -81,7 +81,7 @@ def cli(quiet: bool, verbose: bool, debug: bool) -> None:
 @today_option
 @simulate_option
 @dry_run_option
-@click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF (PDF/UA, PDF/A-2b): LibreOffice.")
+@click.option("--pdf", is_flag=True, help="Also write the Word report as tagged PDF/A (PDF/UA if its tags hold it).")
 @click.option("--pdf-appendix", is_flag=True, help="Also write the Excel appendix as PDF; needs LibreOffice.")
 @click.option("--strict-privacy", is_flag=True, help="Refuse to publish (exit 2) if any input text holds a CPR number.")
 @fetch_option

@@ -1,7 +1,9 @@
-"""The five statuses a success criterion (and an initiative) can have, their order and their Danish words."""
+"""The statuses a success criterion can have, their order, their Danish words, and how an initiative's criteria are
+summed up by status (its distribution)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -14,6 +16,7 @@ class Status(StrEnum):
     BEHIND = "behind"
     NOT_MET = "not_met"
     NO_DATA = "no_data"
+    NOT_MEASURED = "not_measured"
 
     @property
     def label(self) -> str:
@@ -22,16 +25,27 @@ class Status(StrEnum):
 
     @property
     def rank(self) -> int:
-        """0 for the worst status (``not_met``); ``no_data`` ranks last, since it says nothing about progress."""
+        """0 for the worst status (``not_met``); ``no_data`` and ``not_measured`` rank last, since they say nothing
+        about progress."""
         return _ORDER.index(self)
+
+    @property
+    def known(self) -> bool:
+        """Whether the status says something about progress (neither ``no_data`` nor ``not_measured``)."""
+        return self not in (Status.NO_DATA, Status.NOT_MEASURED)
 
     @classmethod
     def worst(cls, statuses: Iterable[str]) -> Status:
-        """An initiative's status is its worst criterion's; ``no_data`` counts only when nothing else is known."""
-        known = [cls(s) for s in statuses if s != cls.NO_DATA]
-        if not known:
-            return cls.NO_DATA
-        return min(known, key=lambda s: s.rank)
+        """The worst criterion's status. Criteria without data count only when nothing else is known: then *Mangler
+        data* if any report is missing, *Ikke målt endnu* if no measurement is due yet, so a criterion not yet
+        measured never makes anything look worse."""
+        given = [cls(s) for s in statuses]
+        known = [s for s in given if s.known]
+        if known:
+            return min(known, key=lambda s: s.rank)
+        if given and all(s == cls.NOT_MEASURED for s in given):
+            return cls.NOT_MEASURED
+        return cls.NO_DATA
 
 
 _LABELS = {
@@ -40,8 +54,9 @@ _LABELS = {
     Status.BEHIND: "Bagud",
     Status.NOT_MET: "Ikke opfyldt",
     Status.NO_DATA: "Mangler data",
+    Status.NOT_MEASURED: "Ikke målt endnu",
 }
-_ORDER = [Status.NOT_MET, Status.BEHIND, Status.ON_TRACK, Status.MET, Status.NO_DATA]  # worst first
+_ORDER = [Status.NOT_MET, Status.BEHIND, Status.ON_TRACK, Status.MET, Status.NO_DATA, Status.NOT_MEASURED]
 
 STATUS_ORDER: list[Status] = list(_ORDER)
 """Every status, worst first (the order of status counts in the reports)."""
@@ -67,8 +82,32 @@ def worst_status(statuses: Iterable[str]) -> Status:
     return Status.worst(statuses)
 
 
+def distribution(statuses: Iterable[str]) -> list[tuple[Status, int]]:
+    """How many criteria have each status, worst first, only the statuses that occur."""
+    counts = Counter(Status(s) for s in statuses)
+    return [(s, counts[s]) for s in STATUS_ORDER if counts[s]]
+
+
+def distribution_text(statuses: Iterable[str]) -> str:
+    """An initiative's criteria in one line: how many of all are met, then the others worst first —
+    ``9 af 12 opfyldt · 3 ikke opfyldt``, ``1 af 4 opfyldt · 1 bagud · 2 mangler data``. The status words are
+    predicative and read the same for one criterion and for several (``1 bagud``, ``2 bagud``)."""
+    counted = distribution(statuses)
+    total = sum(n for _, n in counted)
+    if not total:
+        return ""
+    met = sum(n for s, n in counted if s == Status.MET)
+    parts = [f"{met} af {total} opfyldt"]
+    parts += [f"{n} {s.label.lower()}" for s, n in counted if s != Status.MET]
+    return " · ".join(parts)
+
+
 STATUS_LEGEND: list[tuple[Status, str]] = [
-    (Status.MET, "Målet er nået. Et antal, der skal nå et mål, er opfyldt, så snart målet er nået."),
+    (
+        Status.MET,
+        "Målet er nået. Et antal, der skal nå et mål, er opfyldt, så snart målet er nået. En vurdering fra "
+        "kontaktpersonen vises, som den er indberettet, indtil fristen.",
+    ),
     (
         Status.ON_TRACK,
         "Fristen er ikke nået, og målet holder foreløbig. For et antal, der skal nå et mål: "
@@ -79,8 +118,14 @@ STATUS_LEGEND: list[tuple[Status, str]] = [
         "Fristen er ikke nået, og målet holder ikke på nuværende tidspunkt. For et antal: "
         "tallet er under den del af perioden, der er gået.",
     ),
-    (Status.NOT_MET, "Fristen er nået, og målet blev ikke nået."),
-    (Status.NO_DATA, "Tallene mangler; forklaringen siger hvilke."),
+    (
+        Status.NOT_MET,
+        "Fristen er nået, og målet blev ikke nået – også når kontaktpersonen senest vurderede »på vej«. Et forbrug "
+        "eller et antal, der kun kan vokse, er ikke opfyldt, så snart det er over grænsen, også før fristen.",
+    ),
+    (Status.NO_DATA, "Et tal eller en indberetning, der burde foreligge, mangler; forklaringen siger hvilket."),
+    (Status.NOT_MEASURED, "Kriteriet skal først måles senere i perioden; forklaringen siger hvornår."),
 ]
-"""The status rule as the reports print it ("Sådan læses status"). From the deadline on, a criterion with data is
-either met or not met; an initiative has the status of its worst criterion, criteria without data aside."""
+"""The status rule as the reports print it ("Sådan læses status"). A status the contact person reports is shown as
+reported until the deadline; from the deadline it is *Opfyldt* or *Ikke opfyldt*. An initiative is shown by its
+distribution (``distribution_text``); its single status is its worst criterion's, criteria without data aside."""

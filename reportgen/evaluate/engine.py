@@ -52,7 +52,15 @@ class Evaluator(MeasurementRules, EconomyRules, IndicatorRules):
 
     def evaluate_criterion(self, initiative: Initiative, criterion: Criterion) -> CriterionResult:
         deadline = self.plan.deadline_of(criterion)
-        result = self._decide(criterion, Verdict(initiative, criterion, deadline, self.as_of, self.plan.period.start))
+        verdict = Verdict(
+            initiative,
+            criterion,
+            deadline,
+            self.as_of,
+            self.plan.period.start,
+            first_measurement=self.plan.first_measurement_of(criterion),
+        )
+        result = self._decide(criterion, verdict)
         if criterion.note:  # the plan's note first, then the contact person's comment
             result.note = criterion.note + (f" {result.note}" if result.note else "")
         return result

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from reportgen.domain.danish_text import SHARE_DECIMALS, by_unit, pct, tal
+from reportgen.domain.danish_text import SHARE_DECIMALS, by_unit, dato, pct, tal
 from reportgen.domain.numbers import optional_decimal
 from reportgen.domain.status import Status
 from reportgen.evaluate.readings import Readings
@@ -135,7 +135,11 @@ class MeasurementRules(Readings):
             return v.result(value, Status.NO_DATA, explanation, period=period.code, note=comment)
         reported = Status(label)
         status = v.reported(reported)
-        explanation = f"Kontaktpersonen vurderer: {reported.label.lower()} ({period.label_da()})"
+        said = f"{reported.label.lower()} ({period.label_da()})"
+        if status == Status.NOT_MET and reported != Status.NOT_MET:
+            explanation = f"Fristen {dato(v.deadline)} er passeret; kontaktpersonen vurderede senest: {said}"
+        else:
+            explanation = f"Kontaktpersonen vurderer: {said}"
         figure = Figure(c.measure, None, "status", period.code, str(row.source), self.home)
         result = v.result(None, status, explanation, period=period.code, note=comment, figures=[figure])
         result.reported = reported

@@ -5,8 +5,11 @@ Statuses (the rule is written out in the README):
 * ``met`` — the comparison holds;
 * ``on_track`` / ``behind`` — the deadline has not passed and progress is at least / below pro rata to the time
   elapsed since the plan started (for targets of the "at least" kind); other kinds are ``behind`` while they fail;
-* ``not_met`` — the deadline has passed (``as_of`` is on or after it) and the comparison does not hold;
-* ``no_data`` — the figures needed are missing; the explanation says which.
+  a status the contact person reported is shown as reported;
+* ``not_met`` — the deadline has passed (``as_of`` is on or after it) and the comparison does not hold; or a measure
+  that only grows (money spent, grants counted in a period) is past its upper limit, at once;
+* ``no_data`` — the figures needed are missing; the explanation says which;
+* ``not_measured`` — the figures are missing, but the criterion's first measurement is not due yet.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from reportgen.domain.danish_text import by_unit, pct, sentence, tal
+from reportgen.domain.danish_text import by_unit, dato, pct, sentence, tal
 from reportgen.domain.status import Status
 from reportgen.evaluate.results import CriterionResult, Figure
 from reportgen.plan import Criterion, Initiative, Target
@@ -41,6 +44,7 @@ class Verdict:
     deadline: dt.date
     as_of: dt.date
     start: dt.date  # when the plan started: the pro-rata expectation counts from here
+    first_measurement: dt.date | None = None  # before it, missing figures are not yet due (None: the plan's start)
     target: Decimal | None = None
     target_text: str = ""
     unit: str = "antal"
@@ -84,21 +88,34 @@ class Verdict:
         self.remark = f", forventet {tal(expected, 0)} på nuværende tidspunkt"
         return Status.ON_TRACK if value >= expected else Status.BEHIND
 
+    def within_limit(self, holds: bool, over: str, *, holds_text: str = "holder foreløbig målet") -> Status:
+        """A measure that only grows (money spent, grants counted in a period) against an upper limit: once past the
+        limit it cannot come back, so it is not met at once, before the deadline too, and the sentence says by how
+        much (``over``); within the limit it follows ``interim``."""
+        if holds:
+            return self.interim(True, holds_text=holds_text)
+        self.remark = f"; {over}" if over else ""
+        return Status.NOT_MET
+
     def reported(self, reported: Status) -> Status:
-        """A status the contact person reported, by the same rule: final on and after the deadline (only
-        *Opfyldt* is met); before it, on track while met or on track, behind while behind or not met."""
-        if reported == Status.NO_DATA:
+        """A status the contact person reported: shown as reported until the deadline; from the deadline on only
+        *Opfyldt* is met, anything else is not met (``decide_qualitative`` says the deadline has passed)."""
+        if not self.final or reported == Status.NO_DATA:
             return reported
-        if self.final:
-            return Status.MET if reported == Status.MET else Status.NOT_MET
-        if reported == Status.ON_TRACK:
-            return reported
-        return self.interim(reported == Status.MET)
+        return Status.MET if reported == Status.MET else Status.NOT_MET
 
     # -- the result --------------------------------------------------------------------------------------------
     def no_data(self, why: str) -> CriterionResult:
-        """The figures needed are missing; ``why`` says which (in Danish)."""
+        """The figures needed are missing; ``why`` says which (in Danish). Before the criterion's first measurement
+        is due, nothing is missing yet: the criterion is not measured yet, and the sentence says when it will be."""
+        first = self.first_measurement
+        if first is not None and self.as_of < first:
+            return self.not_measured(f"Kriteriet måles første gang {dato(first)}")
         return self.result(None, Status.NO_DATA, why)
+
+    def not_measured(self, why: str) -> CriterionResult:
+        """No figure is due yet; ``why`` says why or when (in Danish)."""
+        return self.result(None, Status.NOT_MEASURED, why)
 
     def result(
         self,
@@ -122,7 +139,7 @@ class Verdict:
             actual=actual,
             unit=self.unit,
             status=status,
-            explanation=sentence(explanation + (self.remark if status != Status.NO_DATA else "")),
+            explanation=sentence(explanation + (self.remark if status.known else "")),
             decimals=self.decimals,
             period=period,
             note=note,

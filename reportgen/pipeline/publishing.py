@@ -79,7 +79,7 @@ def _render(
         from reportgen.render.pdf import convert_to_pdf
 
         sources = [folder / word_name] + ([folder / excel_name] if options.pdf_appendix else [])
-        names += [p.name for p in convert_to_pdf(sources)]
+        names += [p.name for p in convert_to_pdf(sources, warnings)]
     return BuiltPack(spec, root / spec.folder, [root / spec.folder / n for n in names], summary(context))
 
 

@@ -335,6 +335,14 @@ def _criterion_checks(
             f"deadline {criterion.deadline} is before the plan starts",
             f"a date on or after {plan.period.start}",
         )
+    first = criterion.first_measurement
+    last = min(plan.period.end, plan.deadline_of(criterion))
+    if first is not None and not plan.period.start <= first <= last:
+        yield (
+            (*cloc, "first_measurement"),
+            f"first measurement {first} is outside the plan or after the criterion's deadline",
+            f"a date from {plan.period.start} to {last}",
+        )
     if isinstance(criterion, model.BudgetCriterion):
         if not initiative.budget:
             yield cloc, "a budget criterion needs the initiative's budget", "budget: {year: amount}"

@@ -124,6 +124,8 @@ class _CriterionBase(StrictModel):
     id: Id
     text: str = Field(min_length=1)
     deadline: dt.date | None = None
+    first_measurement: dt.date | None = None
+    """When the criterion is first measured (by default the plan's start): missing figures before it are not due."""
     note: str | None = None
 
 
@@ -347,6 +349,10 @@ class Plan(StrictModel):
     def deadline_of(self, criterion: Criterion) -> dt.date:
         """The criterion's deadline, by default the end of the plan period."""
         return criterion.deadline or self.period.end
+
+    def first_measurement_of(self, criterion: Criterion) -> dt.date:
+        """When the criterion is first measured, by default the start of the plan period."""
+        return criterion.first_measurement or self.period.start
 
     def measures(self, initiative: Initiative) -> list[str]:
         """The measurement keys the initiative's criteria read from the measurement sheets, in order."""

@@ -18,7 +18,7 @@ from reportgen.domain.areas import registry
 from reportgen.domain.danish_text import MISSING, SHARE_DECIMALS, dato, kr, pct, sentence
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import parse_period
-from reportgen.domain.status import STATUS_LEGEND, STATUS_ORDER, Status
+from reportgen.domain.status import STATUS_LEGEND, STATUS_ORDER, Status, distribution, distribution_text
 from reportgen.evaluate.results import CriterionResult, InitiativeResult
 from reportgen.plan import Initiative, Plan
 from reportgen.plan.model import indicators_of
@@ -292,9 +292,15 @@ def _initiative(plan: Plan, r: InitiativeResult, t: Any, observations: pd.DataFr
         "committee_codes": list(i.committees),
         "committees_text": t(", ".join(plan.committees[code] for code in i.committees), where),
         "contact": t(i.contact, where),
+        # The worst criterion's status (for sorting and older templates); reports show the distribution.
         "status": str(r.status),
         "status_label": r.status.label,
         "colour": STATUS_COLOURS[r.status],
+        "distribution": [
+            {"status": str(s), "label": s.label, "colour": STATUS_COLOURS[s], "count": n}
+            for s, n in distribution(c.status for c in r.criteria)
+        ],
+        "distribution_text": distribution_text(c.status for c in r.criteria),
         "budget": as_float(budget),
         "budget_text": kr(budget) if budget is not None else "",
         "budget_by_year": {str(y): float(a) for y, a in sorted(i.budget.items())},

@@ -15,16 +15,20 @@ from typing import Any
 
 from reportgen.domain.periods import parse_period
 from reportgen.errors import TemplateError, describe
+from reportgen.render.excel_chart import budget_chart
 from reportgen.render.excel_columns import (
+    ALIASES,
     BAROMETER,
     DATAGRUNDLAG,
     FMT,
     OVERBLIK,
     SHEETS,
     SUCCESKRITERIER,
+    TITLE_COLUMNS,
     Column,
     unit_format,
 )
+from reportgen.render.excel_layout import fit_columns, name_fonts, print_setup
 from reportgen.render.excel_sample import mark_sample
 from reportgen.render.formatting import STATUS_COLOURS
 from reportgen.render.word import check_document_size
@@ -60,7 +64,14 @@ class ExcelWriter:
 
     def _header(self, ws: Any, columns: dict[str, Column]) -> tuple[int, dict[str, int]]:
         for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
-            names = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
+            names = {}
+            for c in row:
+                if isinstance(c.value, str):
+                    name = str(c.value).strip()
+                    if ALIASES.get(name) in columns:  # an earlier name: headed by today's
+                        name = ALIASES[name]
+                        write_value(c, name)
+                    names[name] = c.column
             if sum(1 for n in names if n in columns) >= 2:
                 unknown = [n for n in names if n not in columns]
                 for n in unknown:
@@ -100,27 +111,30 @@ class ExcelWriter:
                     cell.number_format = FMT[fmt]
             row += 1
         last_col = max(positions.values())
-        self._finish(ws, header_row, row - 1, last_col)
+        self._finish(ws, header_row, row - 1, last_col, positions)
         return header_row, row - 1, positions
 
-    def _finish(self, ws: Any, header_row: int, last_row: int, last_col: int) -> None:
+    def _finish(self, ws: Any, header_row: int, last_row: int, last_col: int, positions: dict[str, int]) -> None:
         from openpyxl.utils import get_column_letter
 
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(last_col)}{max(last_row, header_row)}"
+        name_fonts(ws, 1, max(last_row, header_row), last_col)
         fit_columns(ws, header_row, last_row, last_col)
-        print_setup(ws, header_row)
+        titles = [positions[n] for n in TITLE_COLUMNS.get(ws.title, ()) if n in positions]
+        print_setup(ws, header_row, last_col, title_columns=max(titles, default=1))
 
     def write(self, context: dict[str, Any], target: Path) -> list[str]:
         wb = self._open()
         self._title(wb["Overblik"], context)
         h, last, positions = self._fill(wb["Overblik"], OVERBLIK, context["initiatives"])
-        self._chart(wb["Overblik"], h, last, positions)
+        budget_chart(wb["Overblik"], h, last, positions, {"Budget": "Budget", "Forbrugt": "Forbrugt"}, f"A{last + 3}")
         criteria = [
             {**c, "initiative_id": i["id"], "initiative_title": i["title"]}
             for i in context["initiatives"]
             for c in i["criteria"]
         ]
+        filled = {"Overblik": True, "Succeskriterier": bool(criteria), "Økonomi": has_money(context["economy"])}
         self._fill(wb["Succeskriterier"], SUCCESKRITERIER, criteria)
         self._economy(wb["Økonomi"], context["economy"])
         points = [
@@ -130,6 +144,12 @@ class ExcelWriter:
         ]
         self._fill(wb["Barometer"], BAROMETER, points)
         self._fill(wb["Datagrundlag"], DATAGRUNDLAG, context["sources"])
+        filled |= {"Barometer": bool(points), "Datagrundlag": bool(context["sources"])}
+        for name, rows in filled.items():
+            if not rows:  # a sheet without rows is not printed for nothing
+                wb.remove(wb[name])
+        if wb.active is None:  # the template opened on a sheet now gone: open on the first
+            wb.active = 0
         generated = context["generated"].replace(tzinfo=None)
         wb.properties.title = f"{context['plan']['title']} – {context['pack']['title']}"
         wb.properties.subject = context["pack"]["title"]
@@ -184,40 +204,6 @@ class ExcelWriter:
                     ) from None
                 write_value(cell, text)
 
-    def _chart(self, ws: Any, header_row: int, last_row: int, positions: dict[str, int]) -> None:
-        """A native bar chart of budget and spending per initiative (Excel draws it from the stored values)."""
-        from openpyxl.chart import BarChart, Reference
-        from openpyxl.utils import get_column_letter
-
-        if last_row <= header_row or "Budget (kr.)" not in positions or "Forbrug (kr.)" not in positions:
-            return
-        money = [
-            ws.cell(row=r, column=positions[name]).value
-            for r in range(header_row + 1, last_row + 1)
-            for name in ("Budget (kr.)", "Forbrug (kr.)")
-        ]
-        if all(v is None for v in money):
-            return  # no initiative has a budget or spending: no empty chart
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "clustered"  # budget and spending side by side
-        chart.title = "Budget og forbrug pr. indsats"
-        chart.y_axis.title = "kr."
-        chart.y_axis.numFmt = "#,##0"
-        chart.y_axis.scaling.min = 0  # from 0 kr., so a bar's length is its amount
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        for name in ("Budget (kr.)", "Forbrug (kr.)"):
-            col = positions[name]
-            chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=last_row), titles_from_data=True)
-        label_col = positions.get("Titel") or positions.get("Indsats") or 1
-        chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
-        chart.height = max(7.5, 0.9 * (last_row - header_row))
-        chart.width = 18
-        ws.add_chart(
-            chart, f"{get_column_letter(min(positions.values()))}{last_row + 3}"
-        )  # below the table: prints on the page width
-
     def _economy(self, ws: Any, economy: dict[str, Any]) -> None:
         """Budget, spent and spent share per plan year, then spending per month. Aggregates only."""
         from openpyxl.styles import Font
@@ -236,9 +222,9 @@ class ExcelWriter:
             )
         headers: list[tuple[str, str | None]] = [("Indsats", None), ("Titel", None)]
         for y in economy["years"]:
-            headers += [(f"Budget {y}", "kr"), (f"Forbrug {y}", "kr"), (f"Forbrug {y} (pct.)", "pct")]
+            headers += [(f"Budget {y}", "kr"), (f"Forbrugt {y}", "kr"), (f"Forbrugt af budget {y}", "pct")]
         headers += [(parse_period(m).label_short_da(), "kr") for m in economy["months"]]
-        bold = Font(bold=True)
+        bold = Font(name="Calibri", bold=True)
         template_style = ws.cell(row=header_row, column=1)
         for j, (name, _) in enumerate(headers, start=1):
             cell = ws.cell(row=header_row, column=j)
@@ -259,8 +245,17 @@ class ExcelWriter:
                     cell.number_format = FMT[fmt]
         last_row = header_row + len(economy["rows"])
         ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+        name_fonts(ws, 1, last_row, len(headers))
         fit_columns(ws, header_row, last_row, len(headers))
-        print_setup(ws, header_row, title_columns="A:B")
+        print_setup(ws, header_row, len(headers), title_columns=2)
+
+
+def has_money(economy: dict[str, Any]) -> bool:
+    """Whether any initiative has a budget, spending or a month's spending: a sheet of names only says nothing."""
+    return any(
+        any(y[k] is not None for y in r["years"] for k in ("budget", "spent")) or any(r["months"].values())
+        for r in economy["rows"]
+    )
 
 
 def write_value(cell: Any, value: Any) -> None:
@@ -287,94 +282,6 @@ def write_value(cell: Any, value: Any) -> None:
 def render_excel(template: Path, context: dict[str, Any], target: Path, display: str) -> list[str]:
     """Fill the template into ``target``; returns warnings (template columns reportgen does not fill)."""
     return ExcelWriter(template, display).write(context, target)
-
-
-TEXT_COLUMN_MAX = 55  # characters; longer text wraps
-NUMBER_COLUMN_MIN = 11
-
-
-def fit_columns(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
-    """Column widths from the content (header and values); long text wraps in a column of readable width."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    for col in range(1, last_col + 1):
-        cells = [ws.cell(row=r, column=col) for r in range(header_row, last_row + 1)]
-        lengths = [len(_shown(c.value)) for c in cells[1:]]
-        header = len(str(cells[0].value or ""))
-        longest = max(lengths, default=0)
-        numeric = any(isinstance(c.value, (int, float)) for c in cells[1:])
-        width = max(min(max(header, 6), 30), min(longest, TEXT_COLUMN_MAX), NUMBER_COLUMN_MIN if numeric else 6) + 2
-        ws.column_dimensions[get_column_letter(col)].width = width
-        if longest > TEXT_COLUMN_MAX or header > width:
-            for cell in cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    fit_rows(ws, header_row, last_row, last_col)
-
-
-LINE_HEIGHT = 15.0  # points: one line of 11-point text, as Excel and LibreOffice set a row by default
-
-
-def fit_rows(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
-    """Row heights from the wrapped text and the column widths, so every line shows and none prints over the next
-    row: neither Excel nor LibreOffice grows a row that a file gives no height when it converts or prints it."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    widths = {col: ws.column_dimensions[get_column_letter(col)].width or 8.43 for col in range(1, last_col + 1)}
-    for row in range(header_row, last_row + 1):
-        lines = 1
-        for col in range(1, last_col + 1):
-            cell = ws.cell(row=row, column=col)
-            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
-                continue
-            room = max(1.0, widths[col] - 1.5)  # characters that fit a line, padding taken off
-            lines = max(lines, sum(max(1, math.ceil(len(part) / room)) for part in _shown(cell.value).split("\n")))
-        if lines > 1:
-            ws.row_dimensions[row].height = lines * LINE_HEIGHT
-            for col in range(1, last_col + 1):  # every cell of a tall row starts at its top, beside the wrapped text
-                old = ws.cell(row=row, column=col).alignment
-                ws.cell(row=row, column=col).alignment = Alignment(
-                    horizontal=old.horizontal,
-                    vertical="top",
-                    wrap_text=old.wrap_text,
-                    indent=old.indent,
-                    text_rotation=old.text_rotation,
-                    shrink_to_fit=old.shrink_to_fit,
-                )
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.0f} kr." if abs(value) >= 1000 else f"{value:.1f}"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "31-12-2020"
-    return str(value)
-
-
-PRINT_WIDTH = 150  # characters of column width that fit an A4 landscape page at 100 %
-MIN_SCALE = 60
-
-
-def print_setup(ws: Any, header_row: int, *, title_columns: str | None = None) -> None:
-    """A4 landscape; the header row repeated on every printed page; fit to the page width only where that keeps the
-    text readable (at least 60 %), otherwise 60 % across several pages with the first columns repeated."""
-    total = sum((ws.column_dimensions[c].width or 13) for c in ws.column_dimensions) or 1
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.orientation = "landscape"
-    if 100 * PRINT_WIDTH / total >= MIN_SCALE:
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    else:
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_setup.scale = MIN_SCALE
-        if not ws.print_title_cols:
-            ws.print_title_cols = title_columns or "A:A"
-    if not ws.print_title_rows:
-        ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 # What openpyxl does not keep when it rewrites a workbook, found by the parts and elements that hold it.

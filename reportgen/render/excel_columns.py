@@ -36,11 +36,11 @@ OVERBLIK: dict[str, Column] = {
     "Udvalg": (lambda r: ", ".join(r["committee_codes"]), None),
     "Kontakt": (lambda r: r["contact"], None),
     "Status": (lambda r: r["status_label"], "status"),
-    "Kriterier": (lambda r: len(r["criteria"]), "antal"),
+    "Succeskriterier": (lambda r: len(r["criteria"]), "antal"),
     "Opfyldt": (lambda r: r["criteria_met"], "antal"),
-    "Budget (kr.)": (lambda r: r["budget"], "kr"),
-    "Forbrug (kr.)": (lambda r: r["spent"], "kr"),
-    "Forbrug (pct.)": (lambda r: r["spent_share"], "pct"),
+    "Budget": (lambda r: r["budget"], "kr"),
+    "Forbrugt": (lambda r: r["spent"], "kr"),
+    "Forbrugt af budget": (lambda r: r["spent_share"], "pct"),
     "Vurdering": (lambda r: assessment_cell(r["assessment"]), None),
 }
 
@@ -54,14 +54,14 @@ def assessment_cell(shown: list[dict[str, str]]) -> str | None:
 SUCCESKRITERIER: dict[str, Column] = {
     "Indsats": (lambda r: r["initiative_id"], None),
     "Indsatstitel": (lambda r: r["initiative_title"], None),
-    "Kriterie": (lambda r: r["id"], None),
-    "Succeskriterie": (lambda r: r["text"], None),
+    "Nr.": (lambda r: r["id"], None),
+    "Succeskriterium": (lambda r: r["text"], None),
     "Type": (lambda r: r["kind_label"], None),
     "Mål": (lambda r: r["target_text"], None),
     "Målværdi": (lambda r: r["target"], "unit"),
     "Faktisk": (lambda r: r["suppressed"] or r["actual"], "unit"),
     "Enhed": (
-        lambda r: {"pct": "pct.", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "status"}.get(
+        lambda r: {"pct": "%", "pp": "procentpoint", "kr": "kr.", "antal": "antal", "status": "vurdering"}.get(
             r["unit"], r["unit"]
         ),
         None,
@@ -78,14 +78,27 @@ BAROMETER: dict[str, Column] = {
     "Periode": (lambda r: r["period_text"], None),
     "Kommune": (lambda r: r["home"], "unit"),
     "Hele landet": (lambda r: r["national"], "unit"),
-    "Enhed": (lambda r: "pct." if r["unit"] == "pct" else r["unit"], None),
+    "Enhed": (lambda r: "%" if r["unit"] == "pct" else r["unit"], None),
     "Kilde": (lambda r: r["source"], None),
 }
-DATAGRUNDLAG: dict[str, Column] = {
-    "Fil": (lambda r: r["path"], None),
+DATAGRUNDLAG: dict[str, Column] = {  # what a reader needs; file paths, sizes and checksums stay in manifest.json
     "Type": (lambda r: r["kind_label"], None),
     "Kilde": (lambda r: r["description"], None),
-    "Størrelse (bytes)": (lambda r: r["size"], "antal"),
     "Rækker": (lambda r: r["rows"], "antal"),
-    "SHA-256": (lambda r: r["sha256"], None),
+}
+# Earlier header names a staff template may still use: filled as the column they name, headed by today's name.
+ALIASES = {
+    "Kriterier": "Succeskriterier",
+    "Budget (kr.)": "Budget",
+    "Forbrug (kr.)": "Forbrugt",
+    "Forbrug (pct.)": "Forbrugt af budget",
+    "Kriterie": "Nr.",
+    "Succeskriterie": "Succeskriterium",
+}
+# Per sheet: the columns that identify a row (its id and short text), repeated on every page of a wide print.
+TITLE_COLUMNS = {
+    "Overblik": ("Indsats", "Titel"),
+    "Succeskriterier": ("Nr.", "Succeskriterium"),
+    "Barometer": ("Indikator",),
+    "Datagrundlag": ("Type",),
 }
