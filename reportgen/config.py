@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError, field_validator
 from reportgen.domain.areas import registry
 from reportgen.domain.models import StrictModel
 from reportgen.errors import InputError, Problem
-from reportgen.fetching.settings import FetchConfig
+from reportgen.fetch.settings import FetchConfig
 from reportgen.readers.economy import EconomySettings
 from reportgen.readers.indicators import BarometerSettings
 

@@ -22,8 +22,8 @@ from reportgen.cli import cli
 from reportgen.config import load_config
 from reportgen.domain.observations import SourceNotes
 from reportgen.errors import InputError, ProblemLog
-from reportgen.fetching.http import Exchange
-from reportgen.fetching.run import FetchReport, fetch_all
+from reportgen.fetch.http import Exchange
+from reportgen.fetch.run import FetchReport, fetch_all
 from reportgen.readers.indicators import BarometerSettings, read_barometer
 
 DATA = Path(__file__).parent / "data" / "fetch"

@@ -37,17 +37,17 @@ ALLOWED: dict[str, set[str]] = {
     "domain": {"errors"},
     "readers": {"domain", "errors"},
     "plan": {"domain", "errors"},
-    # the [economy]/[barometer] sections are the readers' settings, [fetch] the fetching's
-    "config": {"readers", "fetching", "domain", "errors"},
+    # the [economy]/[barometer] sections are the readers' settings, [fetch] the fetch clients'
+    "config": {"readers", "fetch", "domain", "errors"},
     "evaluate": {"plan", "domain", "errors"},
     "privacy": {"domain", "errors"},
     "render": {"evaluate", "plan", "privacy", "domain", "errors"},
     "outputs": {"domain", "errors"},
-    "fetching": {"outputs", "domain", "errors"},  # Statbank and Jobindsats over HTTP, files written atomically
+    "fetch": {"outputs", "domain", "errors"},  # Statbank and Jobindsats over HTTP, files written atomically
     "delivery": {"domain", "errors"},  # schedule, ledger, mail, cron: told what to send by the jobs
     "pipeline": {"config", "plan", "readers", "evaluate", "render", "outputs", "privacy", "domain", "errors"},
     "jobs": {"pipeline", "config", "plan", "outputs", "delivery", "domain", "errors"},  # due, run --due, send
-    "cli": {"pipeline", "jobs", "fetching", "delivery", "config", "plan", "domain", "errors"},
+    "cli": {"pipeline", "jobs", "fetch", "delivery", "config", "plan", "domain", "errors"},
     "__main__": {"cli"},
 }
 
@@ -57,9 +57,9 @@ PURPOSE: dict[str, str] = {
     "domain": "the shared vocabulary: periods, areas, statuses, the observations table, Danish numbers and text, "
     "CPR masking, pack names",
     "readers": "files in, tables out: economy exports, indicator spreadsheets, measurement sheets",
-    "plan": "the action plan's model and loading its YAML with line-precise messages",
+    "plan": "the action plan's model, loading its YAML or plan workbook with precise messages, writing it back",
     "config": "`reportgen.toml`; its `[economy]` and `[barometer]` sections are the readers' own settings, `[fetch]` "
-    "the fetching's",
+    "the fetch clients'",
     "evaluate": "the criteria engine and the economy aggregates: plan and observations in, results out",
     "privacy": "the privacy gate every text passes before it reaches an output",
     "render": "the template context, Word, Excel, charts, PDF and the measurement sheets `collect` writes",
@@ -67,7 +67,7 @@ PURPOSE: dict[str, str] = {
     "delivery": "the meeting calendar in Danish working days, the send ledger, e-mail over SMTP, cron lines",
     "pipeline": "the library entry points: read the inputs, build and publish the packs, validate, collect",
     "jobs": "the scheduled jobs: what is due (`due`), building it (`run --due`), e-mailing it (`send`)",
-    "fetching": "`reportgen fetch`: indicator figures from Statistics Denmark's Statbank and STAR's Jobindsats, "
+    "fetch": "`reportgen fetch`: indicator figures from Statistics Denmark's Statbank and STAR's Jobindsats, "
     "written as long-layout files with their source stamp and raw answers",
     "cli": "the command line, the only layer that imports click: flags to library calls, errors to exit codes",
     "__main__": "`python -m reportgen`",

@@ -102,6 +102,7 @@ def test_validate_lists_every_problem_with_a_summary(example: Path, cli) -> None
     wb = load_workbook(path)
     ws = wb["Målinger"]
     ws.cell(row=5, column=2, value="gennemført")
+    ws.cell(row=5, column=6).value = None  # a row without the hidden key: Måling names the measurement
     ws.cell(row=6, column=3, value="2020K7")
     wb.save(path)
     (example / "inputs" / "barometer" / "ekstra.csv").write_text(
@@ -194,3 +195,30 @@ def test_with_an_invalid_plan_the_same_input_files_are_read(example: Path, cli) 
     plan.write_text(plan.read_text(encoding="utf-8").replace("pool: 1700000", "pool: mange"), encoding="utf-8")
     result = cli("validate")
     assert result.exit_code == 2 and "vejledning.pdf" not in result.stderr
+
+
+def test_the_visible_label_names_the_measurement_or_the_row_is_refused(example: Path, cli) -> None:
+    """collect shows the Danish label under Måling and the key in the hidden column Nøgle; a label typed over with
+    another measurement's name is an error, not a figure sent elsewhere; a sheet with only labels is read."""
+    path = example / "inputs" / "maalinger" / "maalinger-ungecentret.xlsx"
+    wb = load_workbook(path)
+    ws = wb["Målinger"]
+    assert ws.column_dimensions["F"].hidden and ws.cell(row=4, column=6).value == "Nøgle"
+    key, label = ws.cell(row=5, column=6).value, ws.cell(row=5, column=2).value
+    assert key == "gennemfoert" and label == "unge, der har gennemført forløbet"  # the key hidden, the label shown
+    ws.cell(row=5, column=2, value="en omdøbt etiket")  # a label the plan renamed since: the key decides
+    wb.save(path)
+    assert cli("validate").exit_code == 0
+    other = "unge i uddannelse eller job"  # another measurement of initiative 4, typed over this row's label
+    ws.cell(row=5, column=2, value=other)
+    wb.save(path)
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert f"Målinger:5:B (Måling): the row says {other!r}, another measurement than the one it is for: {label!r}" in (
+        result.stderr
+    )
+    ws.cell(row=5, column=2, value=str(label).upper())
+    for row in range(5, ws.max_row + 1):
+        ws.cell(row=row, column=6).value = None  # only labels: each is looked up in the plan's labels
+    wb.save(path)
+    assert cli("validate").exit_code == 0

@@ -32,6 +32,7 @@ from reportgen.cli.common import (
     today_option,
 )
 from reportgen.cli.fetching import fetch, fetch_first, fetch_option
+from reportgen.cli.plan_commands import init, plan_group
 from reportgen.cli.runlog import configure_console, run_log
 from reportgen.errors import InputError, UsageError
 
@@ -390,7 +391,8 @@ def cron(config_path: str | None, env_file: str | None) -> int:
     return 0
 
 
-cli.add_command(fetch)
+for command in (fetch, plan_group, init):
+    cli.add_command(command)
 
 
 def main() -> None:

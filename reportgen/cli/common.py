@@ -151,11 +151,12 @@ def _exit_code(ctx: click.Context, action: Callable[[], int | None]) -> int:
 
 
 def shipped_example() -> Path | None:
-    """The example config that ships with a source checkout (Frederiksberg 2019), if present."""
+    """The config of the shipped example (Frederiksberg 2019): in a source checkout, or installed with the package."""
     from reportgen.config import CONFIG_NAME
+    from reportgen.pipeline.examples import example_folder
 
-    candidate = Path(__file__).resolve().parent.parent.parent / CONFIG_NAME
-    return candidate if candidate.is_file() else None
+    folder = example_folder("frederiksberg")
+    return None if folder is None else folder / CONFIG_NAME
 
 
 def find_config(explicit: str | Path | None, cwd: Path | None = None) -> tuple[Path, bool]:

@@ -12,7 +12,7 @@ from reportgen.errors import InputError
 
 if TYPE_CHECKING:
     from reportgen.config import Config
-    from reportgen.fetching.run import FetchReport
+    from reportgen.fetch.run import FetchReport
 
 fetch_option = click.option(
     "--fetch",
@@ -47,7 +47,7 @@ def fetch_first(config_path: str | None, *, and_fetch: bool, dry_run: bool) -> N
 
 def run_fetch(config: Config, *, dry_run: bool, quiet: bool) -> int:
     """Fetch every configured table; 2 if one failed or none could be fetched, else 0."""
-    from reportgen.fetching.run import fetch_all
+    from reportgen.fetch.run import fetch_all
 
     folder = config.resolve(config.model.fetch.dir)
     config.require_allowed(folder, "fetch.dir")

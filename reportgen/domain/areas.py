@@ -1,4 +1,5 @@
-"""Danish areas: the 98 municipalities, the five regions, the national figure and non-municipal areas.
+"""Danish areas: the 98 municipalities, the five regions, the five kommunegrupper, the national figure and
+non-municipal areas.
 
 Names are matched in any common spelling: ``Frederiksberg``, ``Frederiksberg Kommune``, ``Københavns Kommune``,
 ``Nordfyns``, ``Vesthimmerlands``, ``Bornholms Regionskommune``, ``Århus``, or the kommunekode (``147``, ``0147``).
@@ -23,8 +24,11 @@ NATIONAL = 0
 class Area:
     code: int
     name: str
-    kind: str  # kommune | land | region | andet
+    kind: str  # kommune | land | region | kommunegruppe | andet
     region: str
+    group: int | None = None
+    """A municipality's kommunegruppe (Statistics Denmark's grouping, 1-5: Hovedstadskommuner, Storbykommuner,
+    Provinsbykommuner, Oplandskommuner, Landkommuner); the groups are areas with those codes."""
 
     @property
     def is_municipality(self) -> bool:
@@ -106,7 +110,8 @@ def registry() -> AreaRegistry:
     areas: list[Area] = []
     keys: dict[str, int] = {}
     for row in csv.DictReader(text.splitlines(), delimiter=";"):
-        area = Area(int(row["kode"]), row["navn"], row["type"], row["region"])
+        group = int(row["kommunegruppe"]) if row["kommunegruppe"] else None
+        area = Area(int(row["kode"]), row["navn"], row["type"], row["region"], group)
         areas.append(area)
         names = [row["navn"]] + [a for a in (row["aliaser"] or "").split("|") if a]
         for name in names:

@@ -42,8 +42,10 @@ OBSERVATION_COLUMNS = [
 POSTING_COLUMNS = ["dato", "konto", "projekt", "oere", "antal", "file", "line"]
 
 MEASUREMENT_SHEET = "Målinger"
-MEASUREMENT_COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
-"""The measurement sheet initiative owners fill in: sheet name and columns (`collect` writes it; a reader reads it)."""
+MEASUREMENT_COLUMNS = ["Indsats", "Måling", "Periode", "Værdi", "Kommentar", "Nøgle"]
+"""The measurement sheet initiative owners fill in: sheet name and columns (`collect` writes it; a reader reads it).
+`collect` shows the measurement's Danish label under *Måling* and its key in the hidden column *Nøgle*; a sheet
+without *Nøgle* names the measurement by key or label under *Måling*."""
 
 ASSESSMENT_SHEET = "Vurdering"
 ASSESSMENT_COLUMNS = ["Indsats", "Titel", "Periode", "Vurdering"]

@@ -23,13 +23,28 @@ class IndicatorRules(Readings):
         points = [p for p in self.known(indicator, area=area, until=until) if period is None or p.period == period]
         return points[-1] if points else None
 
+    def _comparison(self, c: BenchmarkCriterion) -> tuple[list[int], str, str, bool]:
+        """The areas a benchmark compares with, how the sentence names them ("på landsplan"), how the target does
+        ("landsgennemsnittet"), and whether the reference is an average reportgen computes."""
+        group = registry().by_code[self.home].group
+        if c.against == "national" or (c.against == "kommunegruppe" and group is None):
+            return [NATIONAL], "på landsplan", "landsgennemsnittet", False
+        if c.against == "kommunegruppe" and group is not None:
+            name = registry().by_code[group].name
+            if self.known(c.indicator, area=group):  # the group's own published figure
+                return [group], f"i kommunegruppen {name}", f"kommunegruppen ({name})", False
+            members = [a.code for a in registry().municipalities if a.group == group and a.code != self.home]
+            present = [a for a in members if self.known(c.indicator, area=a)]
+            return present or members, f"i gennemsnit for {name.lower()}", f"gennemsnittet for {name.lower()}", True
+        others = [registry().resolve(a).code for a in c.against]
+        names = ", ".join(registry().by_code[a].name for a in others)
+        return others, f"i {names}", names, True
+
     def decide_benchmark(self, c: BenchmarkCriterion, v: Verdict) -> CriterionResult:
         national = c.against == "national"
-        others = [NATIONAL] if national else [registry().resolve(a).code for a in c.against]
-        other_names = ", ".join(registry().by_code[a].name for a in others)
-        other_name = "på landsplan" if national else f"i {other_names}"
+        others, other_name, target_name, averaged = self._comparison(c)
         direction = "højere" if c.better == "higher" else "lavere"
-        v.target_text = f"{direction} end " + ("landsgennemsnittet" if national else other_names)
+        v.target_text = f"{direction} end {target_name}"
         # The latest period in which the municipality and every comparison area all have a value.
         for home in reversed(self.known(c.indicator, area=self.home, until=v.cutoff)):
             found = [self._indicator_point(c.indicator, a, home.period, v.cutoff) for a in others]
@@ -37,7 +52,7 @@ class IndicatorRules(Readings):
             if len(points) == len(others):
                 break
         else:
-            compared = "hele landet" if national else other_names
+            compared = "hele landet" if national else target_name
             return v.no_data(
                 f"Ingen fælles periode med tal for {self.plan.municipality_name} og {compared} "
                 f"for {self.label(c.indicator)}."
@@ -48,7 +63,7 @@ class IndicatorRules(Readings):
         v.unit, v.target = home.unit, reference
         # Published figures keep their own precision; an average of several municipalities is computed (one decimal).
         v.decimals = precision(home.value, [p.value for p in points], v.unit)
-        shown = v.decimals if national else SHARE_DECIMALS
+        shown = SHARE_DECIMALS if averaged else v.decimals
         explanation = (
             f"{by_unit(home.value, v.unit, v.decimals)} mod {by_unit(reference, v.unit, shown)} {other_name} "
             f"({home.period.label_da()})"

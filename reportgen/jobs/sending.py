@@ -130,6 +130,8 @@ def send_packs(config: Config, plan: Plan, request: SendRequest) -> SendResult:
 
 def _why_not_now(pack: PackRecord, due: DuePack | None, request: SendRequest) -> str:
     """Why a built pack is not sent now (Danish, for the console and the notice), or "" when it is."""
+    if pack.sample:
+        return "bygget af eksempeldata (EKSEMPELDATA-filer); erstat dem med jeres egne data og byg pakken igen"
     if request.named:
         if pack.kind == "annual":
             return "" if request.committee is None and request.meeting is None else "ikke valgt"

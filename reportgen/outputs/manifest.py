@@ -107,6 +107,8 @@ class PackRecord(_Record):
     results: PackSummary | None = None
     criteria: list[CriterionRecord] = []
     unscheduled: bool = False
+    sample: bool = False
+    """Built while sample data (``EKSEMPELDATA-…`` inputs) was read: marked on every page, never sent."""
 
     _folder = field_validator("folder")(_plain_name)
 

@@ -47,6 +47,12 @@ def validate(config: Config) -> list[Problem]:
                 problems.add(p)
         return problems.problems
     check_environment(config, problems)
+    for sample in inputs.sample_files:
+        problems.warning(
+            sample,
+            "sample data (EKSEMPELDATA): packs built while it is an input say so on every page and are never sent",
+            "your own data in its place, and the sample file deleted",
+        )
     if not problems.errors:
         check_templates(config, inputs, problems)
     return problems.problems

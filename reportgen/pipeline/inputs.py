@@ -47,6 +47,12 @@ class Inputs:
     problems: ProblemLog
     missing: list[MissingInput] = field(default_factory=list)
 
+    @property
+    def sample_files(self) -> list[str]:
+        """The inputs that are sample data (``EKSEMPELDATA-…``, written by ``reportgen init``): a pack built while
+        any is read says so on every page and is never sent."""
+        return [s["display"] for s in self.sources if Path(s["path"]).name.upper().startswith(SAMPLE_PREFIX)]
+
     def missing_for(self, initiatives: set[str] | None) -> list[str]:
         """Why a pack following ``initiatives`` (None: every initiative) would lack an input it needs."""
         return [m.reason for m in self.missing if initiatives is None or m.initiatives & initiatives]
@@ -96,7 +102,34 @@ class InputPaths:
 
 def load_plan_of(config: Config) -> Plan:
     """The config's plan, loaded and validated (InputError listing every problem)."""
-    return load_plan(config.plan_path, config.display(config.plan_path))
+    return load_plan_file(config.plan_path, config.display(config.plan_path))
+
+
+PLAN_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SAMPLE_PREFIX = "EKSEMPELDATA"
+"""Input files whose name starts with this are sample data."""
+
+
+def load_plan_file(path: Path, display: str) -> Plan:
+    """A plan from its YAML file or its plan workbook (``.xlsx``), validated the same way; a workbook's problems
+    name the sheet, row and column."""
+    if path.suffix.lower() not in PLAN_WORKBOOK_SUFFIXES:
+        return load_plan(path, display)
+    from reportgen.plan.loading import validate_plan
+    from reportgen.plan.workbook_reading import PlanRows
+    from reportgen.readers.danish import parse_date
+    from reportgen.readers.library_warnings import reported_warnings
+    from reportgen.readers.tables import read_xlsx_sheets
+
+    if not path.is_file():
+        raise InputError.at(display, "file not found", "an existing plan workbook (.xlsx)")
+    rows, warned = PlanRows(display, parse_date), ProblemLog()
+    with reported_warnings(display, warned):  # openpyxl's warnings (a date cell holding no date) named, not printed
+        sheets = read_xlsx_sheets(path, display)
+    data = rows.build(sheets)
+    if rows.problems or warned.errors:
+        raise InputError([*warned.errors, *rows.problems])
+    return validate_plan(data, display, rows.locate)
 
 
 def read_inputs(config: Config, problems: ProblemLog | None = None, *, plan: Plan | None = None) -> Inputs:
@@ -239,7 +272,7 @@ def input_hashes(config: Config) -> dict[str, str]:
 
 def measurement_settings(plan: Plan) -> MeasurementSettings:
     """What a measurement sheet may contain: the plan's initiatives and the measurement keys their criteria read."""
-    return MeasurementSettings(area=plan.municipality_code, keys=plan.measurement_keys())
+    return MeasurementSettings(area=plan.municipality_code, keys=plan.measurement_keys(), labels=dict(plan.labels))
 
 
 def read_measurement_sheet(path: Path, display: str, plan: Plan, problems: ProblemLog) -> pd.DataFrame:

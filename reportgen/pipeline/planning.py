@@ -24,8 +24,10 @@ def plan_packs(
     """Which packs a run builds, on ``today`` (the one clock's date, or ``--today``).
 
     ``annual``: the annual follow-up for that year. Otherwise one committee pack per committee: at ``meeting`` if
-    given, else the committee's next meeting on or after today, else its latest meeting. Figures are as of the
-    meeting (or 31 December), or today if that is earlier (``PackSpec.for_meeting``/``for_year``).
+    given, else the committee's next meeting on or after today, else its latest meeting. With no calendar at all
+    (a new municipality), the annual follow-up of the current year (the plan's first or last year outside it).
+    Figures are as of the meeting (or 31 December), or today if that is earlier (``PackSpec.for_meeting``/
+    ``for_year``).
 
     Packs are only for meetings in the calendar: ``meeting`` builds the committees that meet that day (a named
     committee that does not is a UsageError listing its nearest meetings). ``unscheduled`` builds an ad-hoc pack
@@ -45,6 +47,10 @@ def plan_packs(
         if date is not None:
             spec = PackSpec.for_meeting(code, date, today)
             specs.append(replace(spec, unscheduled=True) if unscheduled else spec)
+    if not specs and meeting is None and not committees and not config.model.meetings:
+        # a new municipality without a calendar yet: the annual follow-up of the current year (within the plan)
+        year = min(max(today.year, plan.period.start.year), plan.period.end.year)
+        specs.append(PackSpec.for_year(year, today))
     if not specs:
         raise UsageError(
             Problem(

@@ -130,6 +130,7 @@ def _pack_record(pack: BuiltPack, staged: Path, context: dict[str, Any]) -> dict
         "year": spec.year,
         "as_of": spec.as_of,
         "unscheduled": spec.unscheduled,
+        "sample": bool(context.get("sample")),
         "files": [{"name": p.name, "sha256": sha256_of(p)} for p in sorted(staged.iterdir())],
         "results": pack.summary,
         "criteria": [

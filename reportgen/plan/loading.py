@@ -7,7 +7,7 @@ Duplicate keys are errors (PyYAML silently keeps the last one).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ from reportgen.plan.model import (
 )
 
 Path_ = tuple[object, ...]
+Locate = Callable[[Path_], dict[str, Any]]
+"""Where a key path of the plan stands in its file: ``Problem`` fields (``row``; for a workbook also ``sheet`` and
+``column``)."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -184,8 +187,15 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _at(locate: Locate, path: Path_, column: str | None) -> dict[str, Any]:
+    """Problem location fields for ``path``; ``column`` (a YAML key path) unless the file names its own column."""
+    where = dict(locate(path))
+    where.setdefault("column", column)
+    return where
+
+
 def _problem_from_pydantic(
-    error: Any, display: str, lines: dict[tuple[object, ...], int], model_fields: dict[tuple[str, ...], list[str]]
+    error: Any, display: str, locate: Locate, model_fields: dict[tuple[str, ...], list[str]]
 ) -> Problem:
     loc = _strip_tags(tuple(error["loc"]))
     kind = error["type"]
@@ -194,16 +204,13 @@ def _problem_from_pydantic(
         parent = tuple(p for p in loc[:-1] if not isinstance(p, int))
         allowed = model_fields.get(parent)
         expected = "one of: " + ", ".join(allowed) if allowed else "a known key"
-        return Problem(
-            display, f"unknown key {loc[-1]!r}", expected, row=line_of(lines, loc), column=dotted(loc[:-1]) or None
-        )
+        return Problem(display, f"unknown key {loc[-1]!r}", expected, **_at(locate, loc, dotted(loc[:-1]) or None))
     if kind == "missing":
         return Problem(
             display,
             f"missing field {loc[-1]!r}",
             "the field is required",
-            row=line_of(lines, loc[:-1]),
-            column=dotted(loc[:-1]) or None,
+            **_at(locate, loc[:-1], dotted(loc[:-1]) or None),
         )
     if kind == "union_tag_invalid":
         return Problem(
@@ -211,16 +218,14 @@ def _problem_from_pydantic(
             "unknown criterion kind "
             f"{error['input'].get('kind') if isinstance(error['input'], dict) else error['input']!r}",
             "one of: " + ", ".join(CRITERION_KINDS),
-            row=line_of(lines, (*loc, "kind")),
-            column=field,
+            **_at(locate, (*loc, "kind"), field),
         )
     if kind == "union_tag_not_found":
         return Problem(
             display,
             "criterion has no 'kind'",
             "one of: " + ", ".join(CRITERION_KINDS),
-            row=line_of(lines, loc),
-            column=field,
+            **_at(locate, loc, field),
         )
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
@@ -230,9 +235,7 @@ def _problem_from_pydantic(
     if not expected and (kind.endswith("_parsing") or kind.endswith("_type") or kind.startswith("too_")):
         expected = what
         what = f"{error.get('input')!r} is not valid"
-    return Problem(
-        display, f"{field}: {what}" if field not in what else what, expected, row=line_of(lines, loc), column=None
-    )
+    return Problem(display, f"{field}: {what}" if field not in what else what, expected, **_at(locate, loc, None))
 
 
 def _allowed_keys() -> dict[tuple[str, ...], list[str]]:
@@ -257,12 +260,18 @@ def load_plan(path: Path, display: str | None = None) -> Plan:
             "title, municipality, period, committees, goals, initiatives",
             row=1,
         )
+    return validate_plan(data, display, lambda path: {"row": line_of(lines, path)})
+
+
+def validate_plan(data: dict[str, Any], display: str, locate: Locate) -> Plan:
+    """The plan from its data (read from YAML or a plan workbook), or an InputError listing every problem, each
+    placed in the file by ``locate``."""
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         allowed = _allowed_keys()
-        raise InputError([_problem_from_pydantic(e, display, lines, allowed) for e in exc.errors()]) from None
-    problems = _cross_check(plan, display, lines)
+        raise InputError([_problem_from_pydantic(e, display, locate, allowed) for e in exc.errors()]) from None
+    problems = _cross_check(plan, display, locate)
     if problems:
         raise InputError(problems)
     return plan
@@ -272,7 +281,7 @@ Finding = tuple[tuple[object, ...], str, str]
 """A cross-check's finding: where in the plan (a key path), what is wrong, what is expected."""
 
 
-def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int]) -> list[Problem]:
+def _cross_check(plan: Plan, display: str, locate: Locate) -> list[Problem]:
     """What a schema cannot say: references between parts of the plan, unique ids, sensible deadlines."""
     findings: list[Finding] = []
     seen_initiatives: set[str] = set()
@@ -293,10 +302,7 @@ def _cross_check(plan: Plan, display: str, lines: dict[tuple[object, ...], int])
                 )
             seen_criteria.add(criterion.id)
             findings += _criterion_checks(plan, initiative, criterion, cloc)
-    return [
-        Problem(display, what, expected, row=line_of(lines, where), column=dotted(where))
-        for where, what, expected in findings
-    ]
+    return [Problem(display, what, expected, **_at(locate, where, dotted(where))) for where, what, expected in findings]
 
 
 def _initiative_references(plan: Plan, initiative: Initiative, loc: tuple[object, ...]) -> Iterator[Finding]:
@@ -346,14 +352,14 @@ def _criterion_checks(
                 "a budget criterion needs the initiative's economy filter",
                 "economy: {projects: [...], accounts: [...]}",
             )
-    if isinstance(criterion, model.BenchmarkCriterion) and criterion.against != "national":
+    if isinstance(criterion, model.BenchmarkCriterion) and isinstance(criterion.against, list):
         for m, other in enumerate(criterion.against):
             area = registry().lookup(other)
             if area is None or not area.is_municipality:
                 yield (
                     (*cloc, "against", m),
                     f"{other!r} is not a Danish municipality",
-                    "'national' or a list of kommunekoder or names",
+                    "'national', 'kommunegruppe' or a list of kommunekoder or names",
                 )
     target = criterion.target if isinstance(criterion, model.RatioCriterion) else None
     if target is not None and not target.percent and target.value > 1:

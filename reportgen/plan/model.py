@@ -151,7 +151,10 @@ class BenchmarkCriterion(_CriterionBase):
 
     kind: Literal["benchmark"]
     indicator: MeasureKey
-    against: Literal["national"] | list[int | str] = "national"
+    against: Literal["national", "kommunegruppe"] | list[int | str] = "national"
+    """``national`` (Hele landet), ``kommunegruppe`` (the municipality's group of Statistics Denmark: the group's own
+    figure when the indicator file has it, else the average of the group's other municipalities), or a list of
+    municipalities (their average)."""
     better: Literal["higher", "lower"] = "higher"
 
 

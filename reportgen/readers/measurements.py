@@ -51,6 +51,8 @@ class MeasurementSettings(Settings):
 
     area: int
     keys: Mapping[str, Sequence[str]] | None = field(default=None)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """The plan's labels (key -> Danish label): a *Måling* cell may name a measurement by its label."""
 
 
 def _suggest(value: str, options: list[str]) -> str:
@@ -66,7 +68,7 @@ def read_measurements(
     sheets = read_xlsx_sheets(path, display)
     if SHEET not in sheets:
         raise InputError.at(
-            display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS)
+            display, f"no sheet named {SHEET!r}", f"a sheet {SHEET!r} with the columns " + ", ".join(COLUMNS[:5])
         )
     rows = sheets[SHEET]
     if notes is not None:
@@ -77,7 +79,7 @@ def read_measurements(
         raise InputError.at(
             display,
             "no header row with the columns " + ", ".join(COLUMNS[:4]),
-            "the header " + ", ".join(COLUMNS),
+            "the header " + ", ".join(COLUMNS[:5]),
             sheet=SHEET,
         )
     names = [norm_header(c) for c in rows[header]]
@@ -115,8 +117,9 @@ class _Sheet:
     def observation(self, line: int, row: list[Any]) -> dict[str, Any] | None:
         """A data row as an observation; None (with the problem reported) where a cell is wrong."""
         cell = partial(_cell, row, self.col)
-        known = self._known_measure(line, cell("Indsats"), cell("Måling"))
-        if known is None:
+        key = cell("Nøgle")
+        known = self._known_measure(line, cell("Indsats"), cell("Måling") if is_blank(key) else key)
+        if known is None or not self._label_agrees(line, *known, cell("Måling")):
             return None
         initiative_id, measure = known
         try:
@@ -163,6 +166,8 @@ class _Sheet:
             return None
         measure = str(raw_measure or "").strip()
         if measures is not None and measure not in measures[initiative_id]:
+            measure = self._by_label(measure, measures[initiative_id])
+        if measures is not None and measure not in measures[initiative_id]:
             known = list(measures[initiative_id])
             self.error(
                 line,
@@ -172,6 +177,38 @@ class _Sheet:
             )
             return None
         return initiative_id, measure
+
+    def _label_agrees(self, line: int, initiative_id: str, measure: str, shown: Any) -> bool:
+        """A row's visible *Måling* may not name another of the initiative's measurements than its hidden key says:
+        a label typed over with another measurement's name would send the figure there without a word. (A label the
+        plan has renamed since the sheet was made is fine: the key decides.)"""
+        if is_blank(shown) or self.col["Nøgle"] is None or self.settings.keys is None:
+            return True
+        text = str(shown).strip().casefold()
+        labels = self.settings.labels
+        other = next(
+            (
+                k
+                for k in self.settings.keys[initiative_id]
+                if k != measure and text in (k, labels.get(k, "").casefold())
+            ),
+            None,
+        )
+        if other is None:
+            return True
+        self.error(
+            line,
+            "Måling",
+            f"the row says {str(shown).strip()!r}, another measurement than the one it is for: "
+            f"{labels.get(measure, measure)!r} (the hidden column Nøgle)",
+            "each measurement on its own row, as the sheet was made",
+        )
+        return False
+
+    def _by_label(self, text: str, keys: Sequence[str]) -> str:
+        """The key whose Danish label ``text`` is (case aside), among ``keys``; else ``text`` unchanged."""
+        folded = text.casefold()
+        return next((k for k in keys if self.settings.labels.get(k, "").casefold() == folded), text)
 
     def _given_before(self, line: int, key: tuple[str, str, str], value: tuple[float | None, str | None]) -> bool:
         """The same initiative, measurement and period on an earlier row with another value: reported (True)."""

@@ -29,6 +29,7 @@ from reportgen.render.excel_columns import (
     unit_format,
 )
 from reportgen.render.excel_layout import fit_columns, name_fonts, print_setup
+from reportgen.render.excel_sample import mark_sample
 from reportgen.render.formatting import STATUS_COLOURS
 from reportgen.render.word import check_document_size
 
@@ -156,6 +157,8 @@ class ExcelWriter:
         wb.properties.lastModifiedBy = f"reportgen {context['version']}"
         wb.properties.language = "da-DK"
         wb.properties.created = wb.properties.modified = generated
+        if context.get("sample"):
+            mark_sample(wb)
         self.warnings += unkept_parts(self.template, self.display)
         wb.save(target)
         check_document_size(target, self.display)

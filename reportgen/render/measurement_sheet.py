@@ -30,6 +30,7 @@ def measurement_rows(plan: Plan) -> dict[str, list[dict[str, Any]]]:
                     "initiative": initiative.id,
                     "title": initiative.title,
                     "measure": measure,
+                    "label": plan.label_of(measure) or measure,
                     "qualitative": any(isinstance(c, QualitativeCriterion) for c in using),
                     "criteria": "; ".join(f"{c.id}: {c.text}" for c in using),
                 }
@@ -56,7 +57,7 @@ def build_workbook(
 
     wb = Workbook()
     ws = wb.worksheets[0]
-    _fill_measurements(ws, plan, contact, _entries(rows, period, values))
+    _fill_measurements(ws, plan, contact, _entries(rows, period, values), period)
     judged = wb.create_sheet(ASSESSMENT_SHEET)
     _fill_assessments(judged, plan, contact, period, assessments or {})
     guide = wb.create_sheet("Vejledning")
@@ -94,43 +95,60 @@ def _entries(
     ]
 
 
-def _fill_measurements(ws: Any, plan: Plan, contact: str, entries: list[tuple[dict[str, Any], str, Any]]) -> None:
-    """The sheet the contact fills in: title, instruction, header and one line per entry; a status list where the
-    value is a reported status. A pre-filled value may be a (value, comment) pair."""
+def _fill_measurements(
+    ws: Any, plan: Plan, contact: str, entries: list[tuple[dict[str, Any], str, Any]], period: str
+) -> None:
+    """The sheet the contact fills in: title, instruction, header and one line per entry. *Måling* shows the
+    measurement's Danish label, the hidden *Nøgle* its key; *Værdi* takes a status from a list where the value is a
+    reported status, else a number of 0 or more. A pre-filled value may be a (value, comment) pair."""
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     ws.title = SHEET
     ws["A1"] = f"{plan.title} – målinger"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
         f"Kontakt: {contact}. Udfyld Værdi (tal, procent eller status) og evt. Kommentar. Periode er den periode "
-        "tallet gælder for (fx 2019K3). Skriv jeres vurdering af hver indsats på fanen Vurdering."
+        f"tallet gælder for (fx {period}). Skriv jeres vurdering af hver indsats på fanen Vurdering."
     )
     for j, name in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=j, value=name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
-    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
-    ws.add_data_validation(status_list)
+    status_list, number = _value_checks(ws)
     for r, (row, p, value) in enumerate(entries, start=HEADER_ROW + 1):
         ws.cell(row=r, column=1, value=row["initiative"]).data_type = "s"
-        ws.cell(row=r, column=2, value=row["measure"])
+        ws.cell(row=r, column=2, value=plan.label_of(row["measure"]) or row["measure"])
         ws.cell(row=r, column=3, value=p)
+        ws.cell(row=r, column=6, value=row["measure"])
         if isinstance(value, tuple):
             ws.cell(row=r, column=4, value=value[0])
             ws.cell(row=r, column=5, value=value[1])
         elif value is not None:
             ws.cell(row=r, column=4, value=value)
-        if row["qualitative"]:
-            status_list.add(ws.cell(row=r, column=4))
-    _set_widths(ws, [10, 30, 12, 14, 50])
+        (status_list if row["qualitative"] else number).add(ws.cell(row=r, column=4))
+    _set_widths(ws, [10, 30, 12, 14, 50, 20])
+    ws.column_dimensions["F"].hidden = True  # the key the reader uses; the label beside it is what people read
     for cell in [*ws["B"], *ws["E"]]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:E2")  # the instruction wraps within the table's width instead of running across it
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 45
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+
+
+def _value_checks(ws: Any) -> tuple[Any, Any]:
+    """The checks Excel makes as a value is typed: a reported status from the list, or a number of 0 or more
+    (a count, or a share typed as a percentage)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
+    status_list.error, status_list.errorTitle = "Vælg en status fra listen.", "Ukendt status"
+    number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    number.error, number.errorTitle = "Skriv et tal på 0 eller mere (fx 12 eller 45%).", "Ikke et tal"
+    for check in (status_list, number):
+        check.showErrorMessage = True
+        ws.add_data_validation(check)
+    return status_list, number
 
 
 def _fill_assessments(ws: Any, plan: Plan, contact: str, period: str, given: dict[tuple[str, str], str]) -> None:
@@ -179,7 +197,7 @@ def _fill_guide(guide: Any, rows: list[dict[str, Any]]) -> None:
     for c in guide[1]:
         c.font = Font(bold=True)
     for row in rows:
-        guide.append([row["initiative"], row["title"], row["measure"], row["criteria"]])
+        guide.append([row["initiative"], row["title"], row["label"], row["criteria"]])
     _set_widths(guide, [10, 36, 30, 70])
     for cell in [*guide["B"], *guide["D"]]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,6 +1,6 @@
 """The ``[fetch]`` section of ``reportgen.toml``: where fetched files go, the services' addresses, timeouts and
 retries, and the tables to fetch. ``config`` validates the section straight into these models (as it does the
-readers' settings), so ``fetching`` never needs the config itself."""
+readers' settings), so ``fetch`` never needs the config itself."""
 
 from __future__ import annotations
 

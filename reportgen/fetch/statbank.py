@@ -19,9 +19,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.fetching.common import FetchedTable, FetchError, Figure, Planned, danish_time, listed, value_cell
-from reportgen.fetching.http import Client, Exchange, HttpFailure, Request
-from reportgen.fetching.settings import StatbankFetch
+from reportgen.fetch.common import FetchedTable, FetchError, Figure, Planned, danish_time, listed, value_cell
+from reportgen.fetch.http import Client, Exchange, HttpFailure, Request
+from reportgen.fetch.settings import StatbankFetch
 
 CELL_LIMIT = 1_000_000
 """The most cells one data request may ask for in a format that is not streamed."""

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reportgen.fetching.common import FetchedTable
+from reportgen.fetch.common import FetchedTable
 from reportgen.outputs.files import atomic_write_bytes
 
 

@@ -17,9 +17,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from reportgen.fetching.common import FetchedTable, FetchError, Figure, Planned, danish_time, listed, value_cell
-from reportgen.fetching.http import Client, Exchange, HttpFailure, Request
-from reportgen.fetching.settings import JobindsatsFetch
+from reportgen.fetch.common import FetchedTable, FetchError, Figure, Planned, danish_time, listed, value_cell
+from reportgen.fetch.http import Client, Exchange, HttpFailure, Request
+from reportgen.fetch.settings import JobindsatsFetch
 
 KEY_HELP = (
     "the Jobindsats API needs a key, which STAR issues on request: ask for one at jobindsats.dk → API, then set "
@@ -75,7 +75,7 @@ def fetch(client: Client, base: str, entry: JobindsatsFetch, key: str, now: dt.d
 def _malformed(table: str, what: str) -> FetchError:
     return FetchError(
         f"table {table}: the answer is not what Jobindsats sends: {what}",
-        "a JSON list with Variables and Data (see reportgen/fetching/jobindsats.py)",
+        "a JSON list with Variables and Data (see reportgen/fetch/jobindsats.py)",
     )
 
 

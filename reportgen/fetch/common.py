@@ -10,7 +10,7 @@ from typing import Any
 
 from reportgen.domain.danish_text import dato
 from reportgen.domain.numbers import parse_danish_number
-from reportgen.fetching.http import Exchange, Request
+from reportgen.fetch.http import Exchange, Request
 
 SYMBOLS = ("..", "...", "-")
 """Statistics Denmark's symbols a value cell may hold; the indicator reader reads ``..`` and ``...`` as missing."""

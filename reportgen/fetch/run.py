@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen.errors import InputError, Problem
-from reportgen.fetching import jobindsats, statbank
-from reportgen.fetching.common import FetchedTable, FetchError, Planned
-from reportgen.fetching.http import Client, Request
-from reportgen.fetching.settings import FetchConfig, JobindsatsFetch, StatbankFetch
-from reportgen.fetching.statbank import CELL_LIMIT
-from reportgen.fetching.writing import write_table
+from reportgen.fetch import jobindsats, statbank
+from reportgen.fetch.common import FetchedTable, FetchError, Planned
+from reportgen.fetch.http import Client, Request
+from reportgen.fetch.settings import FetchConfig, JobindsatsFetch, StatbankFetch
+from reportgen.fetch.statbank import CELL_LIMIT
+from reportgen.fetch.writing import write_table
 
 __all__ = ["CELL_LIMIT", "FetchOutcome", "FetchReport", "Request", "fetch_all"]
 
