@@ -28,6 +28,8 @@ BLUE = "1F4E79"
 GREY = "595959"
 TABLE_FONT = 9.0
 TEXT_WIDTH_CM = 17.0  # A4 portrait, 2 cm margins
+CHANGES_IN_DETAIL = 15
+"""Up to this many status changes are listed one by one; more are grouped by the way they went."""
 
 
 def _cell(table, row: int, col: int, text: str, *, bold: bool = False, size: float = TABLE_FONT) -> None:
@@ -160,6 +162,7 @@ def _styles(doc) -> None:
     _language(styles["Normal"].element)
     for level, name in enumerate(("Heading 1", "Heading 2", "Heading 3")):
         style = styles[name]
+        style.paragraph_format.space_before = Pt((16, 10, 8)[level])
         style.font.color.rgb = RGBColor.from_string(BLUE)
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.keep_together = True
@@ -177,6 +180,7 @@ def _styles(doc) -> None:
     source.base_style = styles["Normal"]
     source.font.size = Pt(8)
     source.font.color.rgb = RGBColor.from_string(GREY)
+    source.paragraph_format.space_before = Pt(2)
     source.paragraph_format.space_after = Pt(10)
     toc = styles.add_style("toc 1", 1)
     toc.base_style = styles["Normal"]
@@ -204,6 +208,8 @@ def _cover(doc, *, annual: bool) -> None:
     for i, (label, value) in enumerate(rows):
         _cell(table, i, 0, label, bold=True, size=10)
         _cell(table, i, 1, value, size=10)
+        for cell in table.rows[i].cells:
+            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
     _widths(table, [5.0, 12.0])
 
 
@@ -217,16 +223,18 @@ def _overview(doc, *, annual: bool) -> None:
         _loop_table(doc, names, "for i in initiatives", cells, [1.6, 8.2, 2.2, 5.0])
         return
     doc.add_paragraph("{%p if committees|length > 1 %}")
+    legend = _intro(
+        doc,
+        "Udvalg: {% for c in committees %}{{ c.code }} = {{ c.name }}{% if not loop.last %}; {% endif %}{% endfor %}.",
+        style="Kilde",
+    )
+    legend.paragraph_format.space_after = Pt(4)
     _loop_table(
         doc,
         [*names[:2], "Udvalg", *names[2:]],
         "for i in initiatives",
         [*cells[:2], "{{ i.committee_codes|join(', ') }}", *cells[2:]],
-        [1.6, 6.6, 1.6, 2.2, 5.0],
-    )
-    doc.add_paragraph(
-        "Udvalg: {% for c in committees %}{{ c.code }} = {{ c.name }}{% if not loop.last %}; {% endif %}{% endfor %}.",
-        style="Kilde",
+        [1.4, 6.4, 1.6, 2.2, 5.4],
     )
     doc.add_paragraph("{%p else %}")
     _loop_table(doc, names, "for i in initiatives", cells, [1.6, 8.2, 2.2, 5.0])
@@ -253,6 +261,21 @@ def _changes(doc, *, annual: bool) -> None:
     doc.add_paragraph("Ændret siden sidste status", style="Heading 2")
     doc.add_paragraph("{%p if changes.previous %}")
     doc.add_paragraph("{%p if changes.rows %}")
+    doc.add_paragraph("{%p if changes.rows|length > " + str(CHANGES_IN_DETAIL) + " %}")
+    _intro(doc, "{{ changes.rows|length }} succeskriterier har fået ny status siden {{ changes.previous }}:")
+    _loop_table(
+        doc,
+        ["Status før", "Status nu", "Antal", "Succeskriterier (nr.)"],
+        "for g in changes.groups",
+        [
+            "{% cellbg g.before_colour %}{{ g.before_status_label }}",
+            "{% cellbg g.colour %}{{ g.status_label }}",
+            "{{ g.count }}",
+            "{{ g.ids_text }}",
+        ],
+        [2.4, 2.4, 1.4, 10.8],
+    )
+    doc.add_paragraph("{%p else %}")
     _intro(doc, "Succeskriterier med ny status siden {{ changes.previous }}, det dårligste først:")
     _loop_table(
         doc,
@@ -268,11 +291,12 @@ def _changes(doc, *, annual: bool) -> None:
         ],
         [1.2, 5.8, 2.2, 2.5, 2.2, 3.1],
     )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("Ingen succeskriterier har fået ny status siden {{ changes.previous }}.")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if changes.figures_text %}")
-    doc.add_paragraph("{{ changes.figures_text }}")
+    doc.add_paragraph("{{ changes.figures_text }}").paragraph_format.space_before = Pt(6)
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p else %}")
     what = "årlig status" if annual else "status til udvalget"
@@ -313,7 +337,7 @@ def _economy(doc) -> None:
     doc.add_paragraph("{%p if budgets %}")
     doc.add_paragraph("Økonomi", style="Heading 1")
     doc.add_paragraph("{%p if pool_note %}")
-    doc.add_paragraph("{{ pool_note }}")
+    _intro(doc, "{{ pool_note }}")
     doc.add_paragraph("{%p endif %}")
     _intro(doc, "Budget og forbrug pr. indsats, opgjort fra økonomisystemets posteringer.")
     _chart(doc, "budget_chart")
@@ -368,9 +392,9 @@ def _initiatives(doc, *, annual: bool) -> None:
 
 def _sources(doc) -> None:
     doc.add_paragraph("Datagrundlag", style="Heading 1")
-    doc.add_paragraph("Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
+    _intro(doc, "Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
     doc.add_paragraph("{%p if privacy_note %}")
-    doc.add_paragraph("{{ privacy_note }}")
+    _intro(doc, "{{ privacy_note }}")
     doc.add_paragraph("{%p endif %}")
     _intro(
         doc,

@@ -39,7 +39,7 @@ def changes(initiatives: list[dict[str, Any]], previous: dict[str, Any] | None) 
     """The criteria whose status differs from the committee's previous pack, worst (new status) first, old and new
     side by side; and how many figures changed without changing a status (``figures_text``, empty when none)."""
     if previous is None:
-        return {"previous": "", "rows": [], "figures_only": 0, "figures_text": ""}
+        return {"previous": "", "rows": [], "groups": [], "figures_only": 0, "figures_text": ""}
     before = previous["criteria"]
     rows = []
     figures_only = 0
@@ -55,6 +55,7 @@ def changes(initiatives: list[dict[str, Any]], previous: dict[str, Any] | None) 
                     "text": c["text"],
                     "initiative_id": i["id"],
                     "status": c["status"],
+                    "before_status": old["status"],
                     "before_status_label": Status(old["status"]).label,
                     "before_colour": STATUS_COLOURS[Status(old["status"])],
                     "before_actual_text": old["actual_text"] or MISSING,
@@ -68,7 +69,28 @@ def changes(initiatives: list[dict[str, Any]], previous: dict[str, Any] | None) 
     if figures_only:
         changed = "er 1 tal ændret" if figures_only == 1 else f"er {figures_only} tal ændret"
         figures_text = f"Desuden {changed} uden at ændre status; alle tal står i bilaget."
-    return {"previous": previous["label"], "rows": rows, "figures_only": figures_only, "figures_text": figures_text}
+    return {
+        "previous": previous["label"],
+        "rows": rows,
+        "groups": _change_groups(rows),
+        "figures_only": figures_only,
+        "figures_text": figures_text,
+    }
+
+
+def _change_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The status changes by the way they went (``På vej`` → ``Opfyldt``), worst new status first: the numbers of
+    the criteria that went that way, for a pack where many changed (an annual follow-up after a year)."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in rows:
+        key = (c["before_status"], c["status"])
+        group = groups.setdefault(
+            key,
+            {k: c[k] for k in ("before_status_label", "before_colour", "status_label", "colour")} | {"ids": []},
+        )
+        group["ids"].append(c["id"])
+    ordered = sorted(groups.items(), key=lambda kv: (_worst_first(kv[0][1]), _worst_first(kv[0][0])))
+    return [{**g, "count": len(g["ids"]), "ids_text": ", ".join(g["ids"])} for _, g in ordered]
 
 
 def committees(plan: Plan, selected: list[InitiativeResult], t: Any) -> list[dict[str, str]]:
