@@ -363,9 +363,8 @@ def _initiatives(doc, *, annual: bool) -> None:
     doc.add_paragraph("Målsætning: {{ g.title }}", style="Heading 1")
     if annual:  # the annual follow-up: the indicators each goal's criteria follow, before its initiatives
         doc.add_paragraph("{%p if g.barometer %}")
-        doc.add_paragraph("Indikatorer for målsætningen", style="Heading 2")
         _intro(doc, "Udviklingen i de indikatorer, målsætningen følges med:")
-        _barometer_series(doc, "g.barometer", "Heading 3")
+        _barometer_series(doc, "g.barometer", "Heading 2")
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
