@@ -199,10 +199,11 @@ def _contents(doc) -> None:
 def _cover(doc, *, annual: bool) -> None:
     doc.add_paragraph("{{ plan.title }}", style="Title")
     doc.add_paragraph("{{ pack.title }}", style="Subtitle")
+    rows = [("Kommune", "{{ kommune }}")]
     if annual:
-        rows = [("Opfølgning", "Årlig status for alle udvalg"), ("Handleplanens periode", "{{ plan.period_text }}")]
+        rows += [("Opfølgning", "Årlig status for alle udvalg"), ("Handleplanens periode", "{{ plan.period_text }}")]
     else:
-        rows = [("Udvalg", "{{ pack.committee_name }}"), ("Møde", "{{ pack.meeting_text }}")]
+        rows += [("Udvalg", "{{ pack.committee_name }}"), ("Møde", "{{ pack.meeting_text }}")]
     rows += [("Tallene er opgjort pr.", "{{ pack.as_of_text }}"), ("Udarbejdet", "{{ generated_text }}")]
     table = doc.add_table(rows=len(rows), cols=2)
     for i, (label, value) in enumerate(rows):
