@@ -200,8 +200,8 @@ def _cover(doc, *, annual: bool) -> None:
     doc.add_paragraph("{{ plan.title }}", style="Title")
     doc.add_paragraph("{{ pack.title }}", style="Subtitle")
     rows = [("Kommune", "{{ kommune }}")]
-    if annual:
-        rows += [("Opfølgning", "Årlig status for alle udvalg"), ("Handleplanens periode", "{{ plan.period_text }}")]
+    if annual:  # the subtitle says it is the annual follow-up of all committees
+        rows += [("Handleplanens periode", "{{ plan.period_text }}")]
     else:
         rows += [("Udvalg", "{{ pack.committee_name }}"), ("Møde", "{{ pack.meeting_text }}")]
     rows += [("Tallene er opgjort pr.", "{{ pack.as_of_text }}"), ("Udarbejdet", "{{ generated_text }}")]
@@ -219,9 +219,9 @@ def _overview(doc, *, annual: bool) -> None:
     committees when there are more than one, the codes spelled out below)."""
     doc.add_paragraph("Indsatserne", style="Heading 2")
     cells = ["{{ i.id }}", "{{ i.title }}", "{% cellbg i.colour %}{{ i.status_label }}", "{{ i.distribution_text }}"]
-    names = ["Indsats", "Titel", "Status", "Succeskriterier"]
+    names = ["Nr.", "Indsats", "Status", "Succeskriterier"]
     if not annual:
-        _loop_table(doc, names, "for i in initiatives", cells, [1.6, 8.2, 2.2, 5.0])
+        _loop_table(doc, names, "for i in initiatives", cells, [1.0, 7.4, 2.1, 6.5])
         return
     doc.add_paragraph("{%p if committees|length > 1 %}")
     legend = _intro(
@@ -235,10 +235,10 @@ def _overview(doc, *, annual: bool) -> None:
         [*names[:2], "Udvalg", *names[2:]],
         "for i in initiatives",
         [*cells[:2], "{{ i.committee_codes|join(', ') }}", *cells[2:]],
-        [1.4, 6.4, 1.6, 2.2, 5.4],
+        [1.0, 5.9, 1.5, 2.1, 6.5],
     )
     doc.add_paragraph("{%p else %}")
-    _loop_table(doc, names, "for i in initiatives", cells, [1.6, 8.2, 2.2, 5.0])
+    _loop_table(doc, names, "for i in initiatives", cells, [1.0, 7.4, 2.1, 6.5])
     doc.add_paragraph("{%p endif %}")
 
 
@@ -305,17 +305,30 @@ def _changes(doc, *, annual: bool) -> None:
     doc.add_paragraph("{%p endif %}")
 
 
+def _status_counts(doc) -> None:
+    """The criteria per status in one band: the statuses side by side (a column each, by docxtpl's {%tc %} tags),
+    the counts below."""
+    table = doc.add_table(rows=2, cols=3)
+    table.style = "Table Grid"
+    for row, text in ((0, "{% cellbg s.colour %}{{ s.label }}"), (1, "{{ s.count|tal }}")):
+        _cell(table, row, 0, "{%tc for s in status_counts %}")
+        _cell(table, row, 1, text, bold=row == 0)
+        _cell(table, row, 2, "{%tc endfor %}")
+        table.rows[row].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _row_property(table.rows[row], "cantSplit")
+    _row_property(table.rows[0], "tblHeader")
+    # docxtpl rescales the grid to the columns the loop makes, keeping its average: three equal grid columns and
+    # cells of a fifth of the width give five equal columns for the five statuses
+    _widths(table, [TEXT_WIDTH_CM / 3] * 3)
+    for row in table.rows:
+        row.cells[1].width = Cm(TEXT_WIDTH_CM / 5)
+
+
 def _summary(doc, *, annual: bool) -> None:
     """Page 1: the status counts and the initiatives; then what needs attention, what changed and the legend."""
     doc.add_paragraph("Sammenfatning", style="Heading 1")
     _intro(doc, "Rapporten omfatter {{ initiatives_text }} med {{ criteria_text }}. Sådan står succeskriterierne:")
-    _loop_table(
-        doc,
-        ["Status", "Succeskriterier"],
-        "for s in status_counts",
-        ["{% cellbg s.colour %}{{ s.label }}", "{{ s.count|tal }}"],
-        [4.0, 3.0],
-    )
+    _status_counts(doc)
     _overview(doc, annual=annual)
     _attention(doc)
     _changes(doc, annual=annual)

@@ -145,7 +145,7 @@ def test_page_one_holds_the_counts_and_the_initiatives_with_their_distribution(p
     economy = len(body) - 1 - body[::-1].index("Økonomi")  # the chapter, not its entry in the contents
     assert first < body.index("Indsatserne") < body.index("Kræver opmærksomhed") < economy
     assert body[first + 1] == "Rapporten omfatter 4 indsatser med 31 succeskriterier. Sådan står succeskriterierne:"
-    (overview,) = table_with(doc, ["Indsats", "Titel", "Status", "Succeskriterier"])  # one committee: no Udvalg
+    (overview,) = table_with(doc, ["Nr.", "Indsats", "Status", "Succeskriterier"])  # one committee: no Udvalg
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in overview.rows[1:]}
     assert set(rows) == {"1", "2", "3", "4"}
     assert re.fullmatch(r"\d+ af 8 opfyldt( · \d+ [a-zæøå ]+)*", rows["1"][3].replace(NBSP, " "))
@@ -156,11 +156,11 @@ def test_page_one_holds_the_counts_and_the_initiatives_with_their_distribution(p
 
 def test_committee_codes_are_spelled_out_where_they_are_shown(packs: dict[str, Path]) -> None:
     doc = Document(str(packs["frederiksberg/aarsstatus-2020"]))
-    assert table_with(doc, ["Indsats", "Titel", "Udvalg", "Status", "Succeskriterier"])
+    assert table_with(doc, ["Nr.", "Indsats", "Udvalg", "Status", "Succeskriterier"])
     legend = next(p.text for p in doc.paragraphs if p.text.startswith("Udvalg: "))
     assert "AUU = Arbejdsmarkeds- og Uddannelsesudvalget" in legend and "ÆOU = " in legend
     silkeborg = Document(str(packs["silkeborg/aarsstatus-2018"]))  # one committee: no column, no legend
-    assert table_with(silkeborg, ["Indsats", "Titel", "Status", "Succeskriterier"])
+    assert table_with(silkeborg, ["Nr.", "Indsats", "Status", "Succeskriterier"])
     assert not any(p.text.startswith("Udvalg: ") and "=" in p.text for p in silkeborg.paragraphs)
 
 
