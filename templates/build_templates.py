@@ -22,12 +22,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.page import PageMargins
 
+from reportgen.domain.status import STATUS_ORDER
+
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent / "reportgen" / "templates"
 BLUE = "1F4E79"
 GREY = "595959"
-TABLE_FONT = 8.5
+TABLE_FONT = 9.0
 TEXT_WIDTH_CM = 17.0  # A4 portrait, 2 cm margins
+CHANGES_IN_DETAIL = 15
+"""Up to this many status changes are listed one by one; more are grouped by the way they went."""
 
 
 def _cell(table, row: int, col: int, text: str, *, bold: bool = False, size: float = TABLE_FONT) -> None:
@@ -52,11 +56,14 @@ def _widths(table, widths: list[float]) -> None:
             row.cells[j].width = Cm(w)
 
 
-def _loop_table(doc, names: list[str], loop: str, cells: list[str], widths: list[float]):
+def _loop_table(
+    doc, names: list[str], loop: str, cells: list[str], widths: list[float], total: list[str] | None = None
+):
     """A table with a header row (repeated on each page) and one row repeated by docxtpl's {%tr %} tags (never split
-    across pages)."""
+    across pages); ``total``: a last row in bold after the repeated ones. reportgen widens a column whose longest word
+    does not fit (taking the room from the others) and keeps a small table on one page."""
     assert abs(sum(widths) - TEXT_WIDTH_CM) < 0.05 or sum(widths) < TEXT_WIDTH_CM, (names, sum(widths))
-    table = doc.add_table(rows=4, cols=len(names))
+    table = doc.add_table(rows=5 if total else 4, cols=len(names))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for j, name in enumerate(names):
@@ -65,6 +72,8 @@ def _loop_table(doc, names: list[str], loop: str, cells: list[str], widths: list
     for j, text in enumerate(cells):
         _cell(table, 2, j, text)
     _cell(table, 3, 0, "{%tr endfor %}")
+    for j, text in enumerate(total or []):
+        _cell(table, 4, j, text, bold=True)
     _row_property(table.rows[0], "tblHeader")
     for row in table.rows:
         _row_property(row, "cantSplit")
@@ -155,13 +164,17 @@ def _styles(doc) -> None:
     _language(styles["Normal"].element)
     for level, name in enumerate(("Heading 1", "Heading 2", "Heading 3")):
         style = styles[name]
+        style.paragraph_format.space_before = Pt((16, 10, 8)[level])
         style.font.color.rgb = RGBColor.from_string(BLUE)
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.keep_together = True
         p_pr = style.element.get_or_add_pPr()
         if p_pr.find(qn("w:outlineLvl")) is None:
             p_pr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
-    styles["Title"].font.color.rgb = RGBColor.from_string(BLUE)
+    title = styles["Title"]
+    title.font.color.rgb = RGBColor.from_string(BLUE)
+    title.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>'))  # a heading
+    styles["Subtitle"].font.color.rgb = RGBColor.from_string(BLUE)  # Word's own #4F81BD is 4,0:1 on white
     small = styles.add_style("Sidehoved", 1)
     small.base_style = styles["Normal"]
     small.font.size = Pt(8)
@@ -170,137 +183,163 @@ def _styles(doc) -> None:
     source.base_style = styles["Normal"]
     source.font.size = Pt(8)
     source.font.color.rgb = RGBColor.from_string(GREY)
+    source.paragraph_format.space_before = Pt(2)
     source.paragraph_format.space_after = Pt(10)
-    for level in (1, 2):
-        toc = styles.add_style(f"toc {level}", 1)
-        toc.base_style = styles["Normal"]
-        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        toc.paragraph_format.space_after = Pt(2)
-    contents = styles.add_style("Indholdsoverskrift", 1)
-    contents.base_style = styles["Normal"]
-    contents.font.size = Pt(14)
-    contents.font.bold = True
-    contents.font.color.rgb = RGBColor.from_string(BLUE)
-    doc.settings.element.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    toc = styles.add_style("toc 1", 1)
+    toc.base_style = styles["Normal"]
+    toc.paragraph_format.space_after = Pt(1)
+    toc.paragraph_format.keep_with_next = True  # the list is short: it stays on one page
 
 
 def _contents(doc) -> None:
-    """A table of contents field (Word refreshes it on opening; --pdf refreshes it too); until then it lists the
-    headings without page numbers."""
-    doc.add_paragraph("Indhold", style="Indholdsoverskrift")
-    begin = doc.add_paragraph(style="toc 1")
-    begin._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'))
-    begin._p.append(
-        parse_xml(
-            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-        )
-    )
-    begin._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
+    """The contents: a plain list of the chapters (right as it is in Word and LibreOffice, no field to refresh)."""
+    doc.add_paragraph("Indhold", style="Heading 1")
     doc.add_paragraph("{%p for e in contents %}")
-    doc.add_paragraph("{%p if e.level == 1 %}")
     doc.add_paragraph("{{ e.text }}", style="toc 1")
-    doc.add_paragraph("{%p else %}")
-    doc.add_paragraph("{{ e.text }}", style="toc 2")
-    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
-    end = doc.add_paragraph(style="toc 1")
-    end._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
 
 
 def _cover(doc, *, annual: bool) -> None:
     doc.add_paragraph("{{ plan.title }}", style="Title")
     doc.add_paragraph("{{ pack.title }}", style="Subtitle")
     rows = [("Kommune", "{{ kommune }}")]
-    if annual:
-        rows += [("Opfølgning", "Årlig status for alle udvalg"), ("Handleplanens periode", "{{ plan.period_text }}")]
+    if annual:  # the subtitle says it is the annual follow-up of all committees
+        rows += [("Handleplanens periode", "{{ plan.period_text }}")]
     else:
         rows += [("Udvalg", "{{ pack.committee_name }}"), ("Møde", "{{ pack.meeting_text }}")]
-    rows += [
-        ("Tallene er opgjort pr.", "{{ pack.as_of_text }}"),
-        ("Dannet", "{{ generated_text }} af reportgen {{ version }}"),
-    ]
+    rows += [("Tallene er opgjort pr.", "{{ pack.as_of_text }}"), ("Udarbejdet", "{{ generated_text }}")]
     table = doc.add_table(rows=len(rows), cols=2)
     for i, (label, value) in enumerate(rows):
         _cell(table, i, 0, label, bold=True, size=10)
         _cell(table, i, 1, value, size=10)
+        for cell in table.rows[i].cells:
+            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
     _widths(table, [5.0, 12.0])
-    if annual:
-        doc.add_paragraph("{%p if plan.pool_text %}")
-        doc.add_paragraph("Handleplanens integrationspulje er {{ plan.pool_text }}")
-        doc.add_paragraph("{%p endif %}")
 
 
-def _summary(doc, *, annual: bool) -> None:
-    doc.add_paragraph("Sammenfatning", style="Heading 1")
-    _intro(
+def _overview(doc, *, annual: bool) -> None:
+    """The initiatives, one row each, with their status and how their criteria stand (the annual pack: with their
+    committees when there are more than one, the codes spelled out below)."""
+    doc.add_paragraph("Indsatserne", style="Heading 2")
+    cells = ["{{ i.id }}", "{{ i.title }}", "{% cellbg i.colour %}{{ i.status_label }}", "{{ i.distribution_text }}"]
+    names = ["Nr.", "Indsats", "Status", "Succeskriterier"]
+    if not annual:
+        _loop_table(doc, names, "for i in initiatives", cells, [1.0, 7.4, 2.1, 6.5])
+        return
+    doc.add_paragraph("{%p if committees|length > 1 %}")
+    legend = _intro(
         doc,
-        "Rapporten omfatter {{ initiatives|length }} indsatser med {{ criteria_count }} succeskriterier. "
-        "Sådan står succeskriterierne:",
+        "Udvalg: {% for c in committees %}{{ c.code }} = {{ c.name }}{% if not loop.last %}; {% endif %}{% endfor %}.",
+        style="Kilde",
     )
+    legend.paragraph_format.space_after = Pt(4)
     _loop_table(
         doc,
-        ["Status", "Antal succeskriterier"],
-        "for s in status_counts",
-        ["{% cellbg s.colour %}{{ s.label }}", "{{ s.count|tal }}"],
-        [5.0, 4.0],
+        [*names[:2], "Udvalg", *names[2:]],
+        "for i in initiatives",
+        [*cells[:2], "{{ i.committee_codes|join(', ') }}", *cells[2:]],
+        [1.0, 5.9, 1.5, 2.1, 6.5],
     )
+    doc.add_paragraph("{%p else %}")
+    _loop_table(doc, names, "for i in initiatives", cells, [1.0, 7.4, 2.1, 6.5])
+    doc.add_paragraph("{%p endif %}")
+
+
+def _attention(doc) -> None:
     doc.add_paragraph("Kræver opmærksomhed", style="Heading 2")
     doc.add_paragraph("{%p if attention %}")
-    _intro(doc, "Disse succeskriterier er bagud eller ikke opfyldt:")
+    _intro(doc, "Disse succeskriterier er bagud eller ikke opfyldt, det dårligste først:")
     _loop_table(
         doc,
-        ["Nr.", "Indsats", "Status", "Forklaring"],
+        ["Nr.", "Succeskriterium", "Status", "Forklaring"],
         "for c in attention",
-        ["{{ c.id }}", "{{ c.initiative_title }}", "{% cellbg c.colour %}{{ c.status_label }}", "{{ c.explanation }}"],
-        [1.2, 4.4, 2.2, 9.2],
+        ["{{ c.id }}", "{{ c.text }}", "{% cellbg c.colour %}{{ c.status_label }}", "{{ c.explanation }}"],
+        [1.2, 6.6, 2.2, 7.0],
     )
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("Ingen succeskriterier er bagud eller ikke opfyldt.")
     doc.add_paragraph("{%p endif %}")
+
+
+def _changes(doc, *, annual: bool) -> None:
     doc.add_paragraph("Ændret siden sidste status", style="Heading 2")
     doc.add_paragraph("{%p if changes.previous %}")
     doc.add_paragraph("{%p if changes.rows %}")
-    _intro(doc, "Succeskriterier med ny status eller nyt tal siden {{ changes.previous }}:")
+    doc.add_paragraph("{%p if changes.rows|length > " + str(CHANGES_IN_DETAIL) + " %}")
+    _intro(doc, "{{ changes.rows|length }} succeskriterier har fået ny status siden {{ changes.previous }}:")
     _loop_table(
         doc,
-        ["Nr.", "Status før", "Tal før", "Status nu", "Tal nu"],
+        ["Status før", "Status nu", "Antal", "Succeskriterier (nr.)"],
+        "for g in changes.groups",
+        [
+            "{% cellbg g.before_colour %}{{ g.before_status_label }}",
+            "{% cellbg g.colour %}{{ g.status_label }}",
+            "{{ g.count }}",
+            "{{ g.ids_text }}",
+        ],
+        [2.4, 2.4, 1.4, 10.8],
+    )
+    doc.add_paragraph("{%p else %}")
+    _intro(doc, "Succeskriterier med ny status siden {{ changes.previous }}, det dårligste først:")
+    _loop_table(
+        doc,
+        ["Nr.", "Succeskriterium", "Status før", "Tal før", "Status nu", "Tal nu"],
         "for c in changes.rows",
         [
             "{{ c.id }}",
+            "{{ c.text }}",
             "{% cellbg c.before_colour %}{{ c.before_status_label }}",
             "{{ c.before_actual_text }}",
             "{% cellbg c.colour %}{{ c.status_label }}",
             "{{ c.actual_text }}",
         ],
-        [1.6, 3.2, 4.0, 3.2, 5.0],
+        [1.2, 5.8, 2.2, 2.5, 2.2, 3.1],
     )
-    doc.add_paragraph("{%p else %}")
-    doc.add_paragraph("Ingen succeskriterier har fået ny status eller nyt tal siden {{ changes.previous }}.")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p else %}")
-    what = "en tidligere årlig status" if annual else "en tidligere status til udvalget"
-    doc.add_paragraph(f"Der er ikke {what} at sammenligne med.")
+    doc.add_paragraph("Ingen succeskriterier har fået ny status siden {{ changes.previous }}.")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("Indsatserne", style="Heading 2")
-    _loop_table(
-        doc,
-        ["Indsats", "Titel", "Målsætning", "Udvalg", "Status", "Opfyldt"],
-        "for i in initiatives",
-        [
-            "{{ i.id }}",
-            "{{ i.title }}",
-            "{{ i.goal }}",
-            "{{ i.committee_codes|join(', ') }}",
-            "{% cellbg i.colour %}{{ i.status_label }}",
-            "{{ i.criteria_met }} af {{ i.criteria|length }}",
-        ],
-        [1.9, 5.3, 3.6, 1.8, 2.4, 2.0],
-    )
+    doc.add_paragraph("{%p if changes.figures_text %}")
+    doc.add_paragraph("{{ changes.figures_text }}").paragraph_format.space_before = Pt(6)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p else %}")
+    what = "årlig status" if annual else "status til udvalget"
+    doc.add_paragraph(f"Der er ingen tidligere {what} at sammenligne med.")
+    doc.add_paragraph("{%p endif %}")
+
+
+def _status_counts(doc) -> None:
+    """The criteria per status in one band: the statuses side by side (a column each, by docxtpl's {%tc %} tags),
+    the counts below."""
+    table = doc.add_table(rows=2, cols=3)
+    table.style = "Table Grid"
+    for row, text in ((0, "{% cellbg s.colour %}{{ s.label }}"), (1, "{{ s.count|tal }}")):
+        _cell(table, row, 0, "{%tc for s in status_counts %}")
+        _cell(table, row, 1, text, bold=row == 0)
+        _cell(table, row, 2, "{%tc endfor %}")
+        table.rows[row].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _row_property(table.rows[row], "cantSplit")
+    _row_property(table.rows[0], "tblHeader")
+    # docxtpl rescales the grid to the columns the loop makes, keeping its average: three equal grid columns and
+    # cells of a sixth of the width give six equal columns for the six statuses
+    _widths(table, [TEXT_WIDTH_CM / 3] * 3)
+    for row in table.rows:
+        row.cells[1].width = Cm(TEXT_WIDTH_CM / len(STATUS_ORDER))
+
+
+def _summary(doc, *, annual: bool) -> None:
+    """Page 1: the status counts and the initiatives; then what needs attention, what changed and the legend."""
+    doc.add_paragraph("Sammenfatning", style="Heading 1")
+    _intro(doc, "Rapporten omfatter {{ initiatives_text }} med {{ criteria_text }}. Sådan står succeskriterierne:")
+    _status_counts(doc)
+    _overview(doc, annual=annual)
+    _attention(doc)
+    _changes(doc, annual=annual)
     doc.add_paragraph("Sådan læses status", style="Heading 2")
     _intro(
         doc,
-        "Fra fristen er et succeskriterium med tal enten opfyldt eller ikke opfyldt. En indsats har status efter sit "
-        "dårligste succeskriterium; kriterier uden data tæller ikke med.",
+        "Fra fristen er et succeskriterium med tal enten opfyldt eller ikke opfyldt. En indsats vises med, hvordan "
+        "dens succeskriterier står (fx 9 af 12 opfyldt · 3 ikke opfyldt).",
     )
     _loop_table(
         doc,
@@ -314,14 +353,24 @@ def _summary(doc, *, annual: bool) -> None:
 def _economy(doc) -> None:
     doc.add_paragraph("{%p if budgets %}")
     doc.add_paragraph("Økonomi", style="Heading 1")
+    doc.add_paragraph("{%p if pool_note %}")
+    _intro(doc, "{{ pool_note }}")
+    doc.add_paragraph("{%p endif %}")
     _intro(doc, "Budget og forbrug pr. indsats, opgjort fra økonomisystemets posteringer.")
     _chart(doc, "budget_chart")
     _loop_table(
         doc,
-        ["Indsats", "Titel", "Budget", "Forbrugt", "Forbrugt af budget"],
+        ["Indsats", "Titel", "Budget", "Forbrugt", "Andel forbrugt"],
         "for b in budgets",
         ["{{ b.id }}", "{{ b.title }}", "{{ b.budget_text }}", "{{ b.spent_text }}", "{{ b.spent_share_text }}"],
-        [1.9, 6.1, 3.0, 3.0, 3.0],
+        [1.6, 7.4, 2.8, 2.8, 2.4],
+        total=[
+            "I alt",
+            "",
+            "{{ budgets_total.budget_text }}",
+            "{{ budgets_total.spent_text }}",
+            "{{ budgets_total.spent_share_text }}",
+        ],
     )
     doc.add_paragraph("{%p endif %}")
 
@@ -332,7 +381,7 @@ def _initiatives(doc, *, annual: bool) -> None:
     if annual:  # the annual follow-up: the indicators each goal's criteria follow, before its initiatives
         doc.add_paragraph("{%p if g.barometer %}")
         _intro(doc, "Udviklingen i de indikatorer, målsætningen følges med:")
-        _barometer_series(doc, "g.barometer", "Heading 3")
+        _barometer_series(doc, "g.barometer", "Heading 2")
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for i in g.initiatives %}")
     doc.add_paragraph("Indsats {{ i.id }}: {{ i.title }}", style="Heading 2")
@@ -341,20 +390,18 @@ def _initiatives(doc, *, annual: bool) -> None:
     doc.add_paragraph("{%p if i.economy_text %}")
     _intro(doc, "{{ i.economy_text }}")
     doc.add_paragraph("{%p endif %}")
-    _intro(doc, "Samlet status: {{ i.status_label }}.")
+    _intro(doc, "Samlet status: {{ i.status_label }}. Succeskriterier: {{ i.distribution_text }}.")
     _loop_table(
         doc,
-        ["Nr.", "Succeskriterium", "Mål", "Faktisk", "Status", "Forklaring"],
+        ["Nr.", "Succeskriterium", "Status", "Forklaring"],
         "for c in i.criteria",
         [
             "{{ c.id }}",
             "{{ c.text }}",
-            "{{ c.target_text }}",
-            "{{ c.actual_text }}",
             "{% cellbg c.colour %}{{ c.status_label }}",
             "{{ c.explanation }}{% if c.note %} {{ c.note }}{% endif %}",
         ],
-        [1.2, 4.3, 3.1, 2.1, 2.0, 4.3],
+        [1.2, 6.6, 2.2, 7.0],
     )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p endfor %}")
@@ -372,6 +419,25 @@ def _assessment(doc) -> None:
     doc.add_paragraph("{%p endif %}")
 
 
+def _sources(doc) -> None:
+    doc.add_paragraph("Datagrundlag", style="Heading 1")
+    _intro(doc, "Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
+    doc.add_paragraph("{%p if privacy_note %}")
+    _intro(doc, "{{ privacy_note }}")
+    doc.add_paragraph("{%p endif %}")
+    _intro(
+        doc,
+        "Rapporten bygger på disse kilder.",
+    )
+    _loop_table(
+        doc,
+        ["Type", "Kilde", "Rækker"],
+        "for s in sources",
+        ["{{ s.kind_label }}", "{{ s.description }}", "{{ s.rows|tal }}"],
+        [3.0, 12.0, 2.0],
+    )
+
+
 def build_word(target: Path, *, annual: bool) -> None:
     doc = Document()
     _styles(doc)
@@ -387,25 +453,11 @@ def build_word(target: Path, *, annual: bool) -> None:
     _intro(doc, "Udviklingen i kommunen sammenlignet med hele landet.")
     _barometer_series(doc, variable, "Heading 2")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("Datagrundlag", style="Heading 1")
-    _intro(
-        doc,
-        "Rapporten bygger udelukkende på disse kilder. Filernes navne og kontrolsummer (SHA-256), der viser præcis "
-        "hvilken version der er brugt, står i Excel-bilaget på arket Datagrundlag.",
-    )
-    _loop_table(
-        doc,
-        ["Type", "Kilde", "Rækker"],
-        "for s in sources",
-        ["{{ s.kind_label }}", "{{ s.description }}", "{{ s.rows|tal }}"],
-        [3.0, 11.5, 2.5],
-    )
-    doc.add_paragraph("Rapporten indeholder kun sammentalte tal og ingen personoplysninger.")
-    doc.add_paragraph("{%p if privacy_note %}")
-    doc.add_paragraph("{{ privacy_note }}")
-    doc.add_paragraph("{%p endif %}")
+    _sources(doc)
     doc.core_properties.author = ""
     doc.core_properties.title = ""
+    doc.core_properties.comments = ""
+    doc.core_properties.last_modified_by = ""
     doc.core_properties.language = "da-DK"
     doc.save(str(target))
 

@@ -192,7 +192,7 @@ def test_a_share_below_target_says_so_before_the_deadline(tmp_path: Path) -> Non
 
 def test_ratio_missing_part(tmp_path: Path) -> None:
     result = run(tmp_path, RATIO, [obs("deltagere", "2019K1", 10)], D(2019, 6, 1))
-    assert result.status == "no_data" and result.explanation == "Ingen indberetning af gennemfoert i målingsarket."
+    assert result.status == "no_data" and result.explanation == "Ingen indberetning af »gennemfoert« i målingsarket."
 
 
 def pct(indicator: str, period: str, value: float | None, area: int = 147) -> dict[str, Any]:

@@ -137,18 +137,25 @@ def test_council_text_has_no_internal_keys_placeholders_or_double_full_stops(ren
 
 def test_the_final_report_gives_final_verdicts_and_a_budget_spent_in_full_is_met(rendered: list[Path]) -> None:
     (annual,) = [p for p in rendered if p.name == "aarsstatus-2020.docx"]
-    rows = {r.cells[0].text: [c.text for c in r.cells] for t in Document(str(annual)).tables for r in t.rows}
-    criteria = {key: row for key, row in rows.items() if len(row) == 6 and re.fullmatch(r"\d+\.\w+", key)}
+    # the criteria tables: Nr., Succeskriterium, Status, Forklaring (figures keep their unit on one line)
+    rows = {
+        r.cells[0].text: [c.text.replace("\u00a0", " ") for c in r.cells]
+        for t in Document(str(annual)).tables
+        if [c.text for c in t.rows[0].cells] == ["Nr.", "Succeskriterium", "Status", "Forklaring"]
+        for r in t.rows[1:]
+    }
+    criteria = {key: row for key, row in rows.items() if re.fullmatch(r"\d+\.\w+", key)}
     assert len(criteria) == 77
-    assert {row[4] for row in criteria.values()} <= {"Opfyldt", "Ikke opfyldt", "Mangler data"}
+    assert {row[2] for row in criteria.values()} <= {"Opfyldt", "Ikke opfyldt", "Mangler data"}
     tables = Document(str(annual)).tables
-    (table,) = [t for t in tables if [c.text for c in t.rows[0].cells] == ["Status", "Antal succeskriterier"]]
-    counts = {r.cells[0].text: r.cells[1].text for r in table.rows}
+    # the summary's band: the statuses side by side, the counts below
+    (table,) = [t for t in tables if [c.text for c in t.rows[0].cells][:2] == ["Ikke opfyldt", "Bagud"]]
+    counts = dict(zip([c.text for c in table.rows[0].cells], [c.text for c in table.rows[1].cells], strict=True))
     assert counts["På vej"] == "0" and counts["Bagud"] == "0"  # the summary's status counts
-    assert rows["3.B"][4] == "Opfyldt"
-    assert rows["3.B"][5] == "Forbrugt 150.000 kr. af 150.000 kr. (100,0 pct.) pr. 31. december 2020."
-    assert rows["8.B"][4] == "Ikke opfyldt"
-    assert rows["8.B"][5].endswith("budgettet er overskredet med 8.000 kr. (8,0 pct.).")
+    assert rows["3.B"][2] == "Opfyldt"
+    assert rows["3.B"][3] == "Forbrugt 150.000 kr. af 150.000 kr. (100,0 pct.) pr. 31. december 2020."
+    assert rows["8.B"][2] == "Ikke opfyldt"
+    assert rows["8.B"][3].endswith("budgettet er overskredet med 8.000 kr. (8,0 pct.).")
 
 
 def test_every_report_prints_the_status_legend(rendered: list[Path]) -> None:

@@ -139,3 +139,20 @@ def by_unit(value: Any, unit: str, decimals: int | None = None) -> str:
     if unit == "kr":
         return kr(value)
     return tal(value, decimals)
+
+
+def antal(count: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: ``1 indsats``, ``2 indsatser`` (the count as ``tal`` writes it)."""
+    return f"{tal(count, 0)} {singular if count == 1 else plural}"
+
+
+def join_da(items: list[str], last: str = "og") -> str:
+    """A Danish list: ``a``, ``a og b``, ``a, b og c`` (``last="eller"`` for alternatives)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def quoted(text: str) -> str:
+    """A name set apart from the sentence around it, as Danish quotes it: ``»besvarelser«``."""
+    return f"»{text}«"

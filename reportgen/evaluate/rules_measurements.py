@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from reportgen.domain.danish_text import SHARE_DECIMALS, by_unit, dato, pct, tal
+from reportgen.domain.danish_text import SHARE_DECIMALS, by_unit, dato, join_da, pct, quoted, tal
 from reportgen.domain.numbers import optional_decimal
 from reportgen.domain.status import Status
 from reportgen.evaluate.readings import Readings
@@ -81,7 +81,7 @@ class MeasurementRules(Readings):
         den = self.latest_known(c.denominator, v.initiative.id, v.deadline)
         if num is None or den is None:
             missing = [k for k, p in ((c.numerator, num), (c.denominator, den)) if p is None]
-            labels = " og ".join(self.label(m) for m in missing)
+            labels = join_da([quoted(self.label(m)) for m in missing])
             return v.no_data(f"Ingen indberetning af {labels} i målingsarket.")
         if den.value == 0:
             return v.no_data(f"Antallet af {self.label(c.denominator)} er 0, så andelen kan ikke beregnes.")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.domain.areas import registry
-from reportgen.domain.danish_text import MISSING, SHARE_DECIMALS, dato, kr, pct, sentence
+from reportgen.domain.danish_text import MISSING, SHARE_DECIMALS, antal, dato, kr, pct, sentence
 from reportgen.domain.packs import PackSpec
 from reportgen.domain.periods import parse_period
 from reportgen.domain.status import STATUS_LEGEND, STATUS_ORDER, Status, distribution, distribution_text
@@ -25,6 +25,15 @@ from reportgen.plan.model import indicators_of
 from reportgen.privacy import PrivacyGuard
 from reportgen.render.assessment import assessments
 from reportgen.render.charts import ChartMaker
+from reportgen.render.context_summary import (
+    attention,
+    budgets_total,
+    changes,
+    committees,
+    contents,
+    pool_note,
+    used_sources,
+)
 from reportgen.render.formatting import STATUS_COLOURS
 from reportgen.render.series import as_float, barometer_series, economy_rows, goal_indicators
 
@@ -68,6 +77,8 @@ def build_context(
     barometer = _pack_barometer(plan, selected, observations, spec, sources)
     goals = _goals(plan, initiatives, barometer, t)
     shown_under_goals = {b["indicator"] for g in goals for b in g["barometer"]}
+    criteria_count = sum(len(i["criteria"]) for i in initiatives)
+    budgets = _budgets(initiatives)
     raw: dict[str, Any] = {
         "kommune": registry().by_code[plan.municipality_code].official_name,
         "plan": _plan_header(plan, t),
@@ -76,17 +87,22 @@ def build_context(
         "generated_text": dato(generated.date()),
         "version": __version__,
         "initiatives": initiatives,
-        "criteria_count": sum(len(i["criteria"]) for i in initiatives),
+        "initiatives_text": antal(len(initiatives), "indsats", "indsatser"),
+        "criteria_count": criteria_count,
+        "criteria_text": antal(criteria_count, "succeskriterium", "succeskriterier"),
+        "committees": committees(plan, selected, t),
         "goals": goals,
-        "attention": _attention(initiatives),
-        "changes": _changes(initiatives, previous),
-        "budgets": _budgets(initiatives),
+        "attention": attention(initiatives),
+        "changes": changes(initiatives, previous),
+        "budgets": budgets,
+        "budgets_total": budgets_total(budgets),
+        "pool_note": pool_note(plan, spec),
         "budget_chart": None,
         "other_indicators": [b for b in barometer if b["indicator"] not in shown_under_goals],
         **_status_summary(initiatives),
         "economy": economy_rows(plan, selected, observations, spec),
         "barometer": barometer,
-        "sources": [_source(s, t) for s in sources],
+        "sources": [_source(s, t) for s in used_sources(selected, observations, barometer, sources)],
         "privacy_min_count": min_count,
         "privacy_note": _privacy_note(min_count),
     }
@@ -163,20 +179,15 @@ def _goals(
     return [g for g in goals if g["initiatives"]]
 
 
-def _attention(initiatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The criteria behind or not met, with their initiative ("Kræver opmærksomhed")."""
-    return [
-        {**c, "initiative_id": i["id"], "initiative_title": i["title"]}
-        for i in initiatives
-        for c in i["criteria"]
-        if c["status"] in (Status.BEHIND, Status.NOT_MET)
-    ]
-
-
 def _budgets(initiatives: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The money of each initiative with a budget or spending."""
-    money = ("id", "title", "budget", "spent", "budget_text", "spent_text", "spent_share_text")
-    return [{k: i[k] for k in money} for i in initiatives if i["budget"] is not None or i["spent"] is not None]
+    """The money of each initiative with a budget or spending; a figure that is not there reads ``–``."""
+    money = ("id", "title", "budget", "spent")
+    texts = ("budget_text", "spent_text", "spent_share_text")
+    return [
+        {**{k: i[k] for k in money}, **{k: i[k] or MISSING for k in texts}}
+        for i in initiatives
+        if i["budget"] is not None or i["spent"] is not None
+    ]
 
 
 def _status_summary(initiatives: list[dict[str, Any]]) -> dict[str, Any]:
@@ -202,51 +213,6 @@ def _privacy_note(min_count: int) -> str:
         f"»færre end {min_count}«, og andele, der bygger på færre end {min_count} personer eller ville afsløre et "
         "så lille antal, vises ikke (Danmarks Statistiks diskretioneringsregel)."
     )
-
-
-def _changes(initiatives: list[dict[str, Any]], previous: dict[str, Any] | None) -> dict[str, Any]:
-    """Every criterion whose status or figure differs from the committee's previous pack: old and new side by side."""
-    if previous is None:
-        return {"previous": "", "rows": []}
-    before = previous["criteria"]
-    rows = []
-    for i in initiatives:
-        for c in i["criteria"]:
-            old = before.get(c["id"])
-            if old is None or (old["status"] == c["status"] and old["actual_text"] == c["actual_text"]):
-                continue
-            rows.append(
-                {
-                    "id": c["id"],
-                    "text": c["text"],
-                    "initiative_id": i["id"],
-                    "before_status_label": Status(old["status"]).label,
-                    "before_colour": STATUS_COLOURS[Status(old["status"])],
-                    "before_actual_text": old["actual_text"],
-                    "status_label": c["status_label"],
-                    "colour": c["colour"],
-                    "actual_text": c["actual_text"],
-                }
-            )
-    return {"previous": previous["label"], "rows": rows}
-
-
-def contents(context: dict[str, Any]) -> list[dict[str, Any]]:
-    """The headings of the default Word templates, for the table of contents' text before Word refreshes it."""
-    entries = [{"level": 1, "text": "Sammenfatning"}]
-    entries += [{"level": 2, "text": t} for t in ("Kræver opmærksomhed", "Ændret siden sidste status")]
-    entries += [{"level": 2, "text": "Sådan læses status"}]
-    if context["budgets"]:
-        entries.append({"level": 1, "text": "Økonomi"})
-    for goal in context["goals"]:
-        entries.append({"level": 1, "text": f"Målsætning: {goal['title']}"})
-        entries += [{"level": 2, "text": f"Indsats {i['id']}: {i['title']}"} for i in goal["initiatives"]]
-    if context["pack"]["kind"] == "committee" and context["barometer"]:
-        entries.append({"level": 1, "text": "Indikatorer"})
-    if context["pack"]["kind"] == "annual" and context["other_indicators"]:
-        entries.append({"level": 1, "text": "Øvrige indikatorer"})
-    entries.append({"level": 1, "text": "Datagrundlag"})
-    return entries
 
 
 def _criterion(c: CriterionResult, initiative: Initiative, t: Any) -> dict[str, Any]:
