@@ -208,23 +208,22 @@ def _cover(doc, *, annual: bool) -> None:
     else:
         rows += [("Udvalg", "{{ pack.committee_name }}"), ("Møde", "{{ pack.meeting_text }}")]
     rows += [("Tallene er opgjort pr.", "{{ pack.as_of_text }}"), ("Udarbejdet", "{{ generated_text }}")]
-    table = doc.add_table(rows=len(rows), cols=2)
-    for i, (label, value) in enumerate(rows):
-        _cell(table, i, 0, label, bold=True, size=10)
-        _cell(table, i, 1, value, size=10)
-        for cell in table.rows[i].cells:
-            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
-    _widths(table, [5.0, 12.0])
+    for label, value in rows:  # label: value lines (a table without a header row is not an accessible table)
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(2)
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(value)
 
 
 def _overview(doc, *, annual: bool) -> None:
     """The initiatives, one row each, with their status and how their criteria stand (the annual pack: with their
     committees when there are more than one, the codes spelled out below)."""
     doc.add_paragraph("Indsatserne", style="Heading 2")
-    cells = ["{{ i.id }}", "{{ i.title }}", "{% cellbg i.colour %}{{ i.status_label }}", "{{ i.distribution_text }}"]
-    names = ["Nr.", "Indsats", "Status", "Succeskriterier"]
+    # an initiative is shown by how its criteria stand, never by its worst criterion alone
+    cells = ["{{ i.id }}", "{{ i.title }}", "{{ i.distribution_text }}"]
+    names = ["Nr.", "Indsats", "Succeskriterier"]
     if not annual:
-        _loop_table(doc, names, "for i in initiatives", cells, [1.0, 7.4, 2.1, 6.5])
+        _loop_table(doc, names, "for i in initiatives", cells, [1.0, 9.5, 6.5])
         return
     doc.add_paragraph("{%p if committees|length > 1 %}")
     legend = _intro(
@@ -238,10 +237,10 @@ def _overview(doc, *, annual: bool) -> None:
         [*names[:2], "Udvalg", *names[2:]],
         "for i in initiatives",
         [*cells[:2], "{{ i.committee_codes|join(', ') }}", *cells[2:]],
-        [1.0, 5.9, 1.5, 2.1, 6.5],
+        [1.0, 8.0, 1.5, 6.5],
     )
     doc.add_paragraph("{%p else %}")
-    _loop_table(doc, names, "for i in initiatives", cells, [1.0, 7.4, 2.1, 6.5])
+    _loop_table(doc, names, "for i in initiatives", cells, [1.0, 9.5, 6.5])
     doc.add_paragraph("{%p endif %}")
 
 
@@ -390,7 +389,7 @@ def _initiatives(doc, *, annual: bool) -> None:
     doc.add_paragraph("{%p if i.economy_text %}")
     _intro(doc, "{{ i.economy_text }}")
     doc.add_paragraph("{%p endif %}")
-    _intro(doc, "Samlet status: {{ i.status_label }}. Succeskriterier: {{ i.distribution_text }}.")
+    _intro(doc, "Succeskriterier: {{ i.distribution_text }}.")
     _loop_table(
         doc,
         ["Nr.", "Succeskriterium", "Status", "Forklaring"],
