@@ -152,9 +152,9 @@ RATIO = {"kind": "ratio", "numerator": "i_job", "denominator": "deltagere", "tar
     "first, as_of, status, explanation",
     [
         ("2020-06-30", D(2020, 6, 29), "not_measured", "Kriteriet måles første gang 30. juni 2020."),
-        ("2020-06-30", D(2020, 6, 30), "no_data", "Ingen indberetning af i_job og deltagere i målingsarket."),
-        ("2020-06-30", D(2020, 12, 31), "no_data", "Ingen indberetning af i_job og deltagere i målingsarket."),
-        (None, D(2019, 1, 1), "no_data", "Ingen indberetning af i_job og deltagere i målingsarket."),  # the default
+        ("2020-06-30", D(2020, 6, 30), "no_data", "Ingen indberetning af »i_job« og »deltagere« i målingsarket."),
+        ("2020-06-30", D(2020, 12, 31), "no_data", "Ingen indberetning af »i_job« og »deltagere« i målingsarket."),
+        (None, D(2019, 1, 1), "no_data", "Ingen indberetning af »i_job« og »deltagere« i målingsarket."),  # the default
     ],
 )
 def test_a_criterion_without_figures_is_not_measured_before_its_first_measurement(

@@ -35,7 +35,8 @@ OVERBLIK: dict[str, Column] = {
     "Målsætning": (lambda r: r["goal"], None),
     "Udvalg": (lambda r: ", ".join(r["committee_codes"]), None),
     "Kontakt": (lambda r: r["contact"], None),
-    "Status": (lambda r: r["status_label"], "status"),
+    # how the criteria stand ("1 af 8 opfyldt · 2 bagud · 5 på vej"), never the worst criterion alone
+    "Status": (lambda r: r["distribution_text"], None),
     "Succeskriterier": (lambda r: len(r["criteria"]), "antal"),
     "Opfyldt": (lambda r: r["criteria_met"], "antal"),
     "Budget": (lambda r: r["budget"], "kr"),
