@@ -101,7 +101,7 @@ class Readings:
         readings = [
             Reading(self.period(str(r.period)), optional_decimal(r.value), str(r.unit), str(r.source)) for r in rows
         ]
-        readings.sort(key=lambda r: r.period)
+        readings.sort(key=lambda r: r.period._key())  # as Period orders itself, without a comparison per pair
         return readings
 
     def known(self, indicator: str, *, area: int | None = None, until: dt.date | None = None) -> list[Point]:
