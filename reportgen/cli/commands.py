@@ -199,10 +199,14 @@ def validate(config_path: str | None) -> int:
     from reportgen.pipeline import validate as validate_all
 
     config = load(config_path)
-    problems = validate_all(config)
-    if not any(p.severity == "error" for p in problems):
+    try:
+        plan = load_plan(config)
+    except InputError:
+        plan = None  # validate_all reads every input and reports the plan's problems with theirs
+    problems = validate_all(config, plan=plan)
+    if plan is not None and not any(p.severity == "error" for p in problems):
         delivery = ProblemLog()
-        check_delivery(config, load_plan(config), delivery)
+        check_delivery(config, plan, delivery)
         problems += delivery.problems
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
