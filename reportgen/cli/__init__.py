@@ -7,7 +7,6 @@ needs nothing more, so it imports nothing more; a command's module is imported w
 
 from __future__ import annotations
 
-import importlib
 import logging
 from gettext import gettext as _
 
@@ -15,44 +14,26 @@ import click
 
 from reportgen import __version__
 
-COMMANDS: dict[str, tuple[str, str]] = {
+COMMANDS: dict[str, str] = {
     "collect": (
-        "reportgen.cli.commands",
-        "Write a pre-filled measurement sheet (Målinger) per contact: exactly the measurements their criteria need.",
+        "Write a pre-filled measurement sheet (Målinger) per contact: exactly the measurements their criteria need."
     ),
-    "cron": (
-        "reportgen.cli.commands",
-        "Print the crontab lines and an equivalent systemd service and timer for the configured schedule.",
-    ),
-    "due": (
-        "reportgen.cli.commands",
-        "List the coming meetings, each pack's due date, and whether it is built and sent.",
-    ),
-    "fetch": (
-        "reportgen.cli.commands",
-        "Fetch the indicator tables in [fetch] from Statistics Denmark (Statbank) and STAR (Jobindsats).",
-    ),
+    "cron": "Print the crontab lines and an equivalent systemd service and timer for the configured schedule.",
+    "due": "List the coming meetings, each pack's due date, and whether it is built and sent.",
+    "fetch": "Fetch the indicator tables in [fetch] from Statistics Denmark (Statbank) and STAR (Jobindsats).",
     "init": (
-        "reportgen.cli.commands",
         "Create FOLDER for a new municipality: a commented reportgen.toml, a plan to fill in, the inputs folders\n"
-        "with a README in each, and sample data (EKSEMPELDATA: marked on every page, never sent).",
+        "with a README in each, and sample data (EKSEMPELDATA: marked on every page, never sent)."
     ),
-    "plan": (
-        "reportgen.cli.commands",
-        "Work with the plan (handleplan) file: convert it between YAML and an Excel plan workbook.",
-    ),
-    "run": ("reportgen.cli.commands", "Build the committee packs (Word status report and Excel appendix)."),
+    "plan": "Work with the plan (handleplan) file: convert it between YAML and an Excel plan workbook.",
+    "run": "Build the committee packs (Word status report and Excel appendix).",
     "send": (
-        "reportgen.cli.commands",
-        "E-mail the built packs that are due to their committee's recipients over SMTP ([smtp], [committees.<CODE>]).",
+        "E-mail the built packs that are due to their committee's recipients over SMTP ([smtp], [committees.<CODE>])."
     ),
-    "validate": (
-        "reportgen.cli.commands",
-        "Check the config, the plan and every input; list all problems, not just the first.",
-    ),
+    "validate": "Check the config, the plan and every input; list all problems, not just the first.",
 }
-"""Each command: the module that defines it, and the first paragraph of its help (what ``reportgen --help`` lists;
-``tests/test_cli_help.py`` holds them to the commands' own help)."""
+"""Each command and the first paragraph of its help: what ``reportgen --help`` lists (``tests/test_cli_help.py``
+holds them to the commands' own help). ``reportgen.cli.commands`` defines them all."""
 
 
 class CommandTable(click.Group):
@@ -63,12 +44,12 @@ class CommandTable(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: ARG002
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            importlib.import_module(COMMANDS[cmd_name][0])
+            from reportgen.cli import commands  # noqa: F401 - defining the commands adds them to this group
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)
-        commands = [(n, self.commands.get(n) or click.Command(n, help=COMMANDS[n][1])) for n in names]
+        commands = [(n, self.commands.get(n) or click.Command(n, help=COMMANDS[n])) for n in names]
         rows = [(n, c) for n, c in commands if not c.hidden]
         if rows:
             limit = formatter.width - 6 - max(len(n) for n, _c in rows)
