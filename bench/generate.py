@@ -1,6 +1,9 @@
 """Generate a synthetic economy export for the benchmarks: Windows-1252, ';', decimal comma, thousands dot.
 
 python bench/generate.py --rows 5000000      # about 400 MB, written to bench/data/ (git-ignored)
+
+``scaled_plan`` writes the shipped plan repeated N times (770 and 7.700 criteria) with the observations its criteria
+read, for the criteria engine's benchmark.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 TEXTS = [
@@ -46,6 +50,64 @@ def generate(rows: int, seed: int = 1) -> Path:
         fh.write("".join(chunk))
     tmp.replace(path)
     return path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2020-12-08"
+"""The date the scaled plans are evaluated as of (the shipped example's last AUU meeting)."""
+
+
+def scaled_plan(factor: int, folder: Path) -> tuple[Path, Path]:
+    """The shipped plan with its initiatives repeated ``factor`` times (copy n > 0 suffixes every initiative and
+    criterion id with ``-n``) and the example's observations as of ``AS_OF`` repeated with them: each copy's
+    measurements and economy rows under its own initiative id, the indicators shared as a real plan shares them.
+
+    Writes ``handleplan_x<factor>.yaml`` and ``observations_x<factor>.pkl`` (a pickled DataFrame) into ``folder``;
+    returns both paths."""
+    import datetime as dt
+    import os
+
+    import pandas as pd
+    import yaml
+
+    from reportgen.config import load_config
+    from reportgen.pipeline.inputs import read_inputs
+
+    plan_path = folder / f"handleplan_x{factor}.yaml"
+    obs_path = folder / f"observations_x{factor}.pkl"
+    if plan_path.exists() and obs_path.exists():
+        return plan_path, obs_path
+    folder.mkdir(parents=True, exist_ok=True)
+    data: dict[str, Any] = yaml.safe_load((ROOT / "inputs" / "handleplan_2019.yaml").read_text(encoding="utf-8"))
+    here = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        observations = read_inputs(load_config(ROOT / "reportgen.toml")).observations(dt.date.fromisoformat(AS_OF))
+    finally:
+        os.chdir(here)
+    initiatives = data["initiatives"]
+    shared = observations[observations["initiative"].isna()]
+    own = observations[observations["initiative"].notna()]
+    copies: list[dict[str, Any]] = []
+    frames = [shared]
+    for n in range(factor):
+        suffix = f"-{n}" if n else ""
+        renamed = {}
+        for initiative in initiatives:
+            copy = dict(initiative, id=f"{initiative['id']}{suffix}")
+            copy["criteria"] = [dict(c, id=f"{c['id']}{suffix}") for c in initiative["criteria"]]
+            renamed.update(
+                {f"economy_count:{c['id']}": f"economy_count:{c['id']}{suffix}" for c in initiative["criteria"]}
+            )
+            copies.append(copy)
+        rows = own.copy()
+        rows["initiative"] = rows["initiative"].map(lambda i, s=suffix: f"{i}{s}")
+        rows["indicator"] = rows["indicator"].map(lambda k, r=renamed: r.get(k, k))
+        frames.append(rows)
+    data["initiatives"] = copies
+    plan_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    pd.concat(frames, ignore_index=True).to_pickle(obs_path)
+    return plan_path, obs_path
 
 
 if __name__ == "__main__":

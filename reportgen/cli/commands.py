@@ -1,17 +1,17 @@
 """The ``reportgen`` commands. Each maps its flags to a library call (``pipeline``, ``jobs``); ``guarded`` maps
-domain exceptions to messages and exit codes."""
+domain exceptions to messages and exit codes. Importing this module adds them to the root group (``reportgen.cli``),
+which imports it when a command is looked up."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from reportgen import __version__
+from reportgen.cli import cli, main
 from reportgen.cli.common import (
     DATE,
     Dates,
@@ -33,25 +33,11 @@ from reportgen.cli.common import (
 )
 from reportgen.cli.fetching import fetch, fetch_first, fetch_option
 from reportgen.cli.plan_commands import init, plan_group
-from reportgen.cli.runlog import configure_console, run_log
+from reportgen.cli.runlog import run_log
 from reportgen.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from reportgen.pipeline import BuildOptions
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reportgen")
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-@click.option("--verbose", "-v", is_flag=True, help="Print progress and details.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-def cli(quiet: bool, verbose: bool, debug: bool) -> None:
-    """Follow-up reports for Danish municipal integration policy action plans.
-
-    Example: reportgen run --committee AUU --meeting 2020-03-10
-    """
-    level = logging.ERROR if quiet else (logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING))
-    configure_console(level)
 
 
 @cli.command()
@@ -213,10 +199,14 @@ def validate(config_path: str | None) -> int:
     from reportgen.pipeline import validate as validate_all
 
     config = load(config_path)
-    problems = validate_all(config)
-    if not any(p.severity == "error" for p in problems):
+    try:
+        plan = load_plan(config)
+    except InputError:
+        plan = None  # validate_all reads every input and reports the plan's problems with theirs
+    problems = validate_all(config, plan=plan)
+    if plan is not None and not any(p.severity == "error" for p in problems):
         delivery = ProblemLog()
-        check_delivery(config, load_plan(config), delivery)
+        check_delivery(config, plan, delivery)
         problems += delivery.problems
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -394,6 +384,4 @@ def cron(config_path: str | None, env_file: str | None) -> int:
 for command in (fetch, plan_group, init):
     cli.add_command(command)
 
-
-def main() -> None:
-    cli(prog_name="reportgen")
+__all__ = ["cli", "main"]

@@ -8,8 +8,9 @@ for the same date shows the same figures.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportgen.domain.danish_text import tal
 from reportgen.domain.numbers import optional_decimal
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
 
 
 class Readings:
-    """The figures of one plan's observations table as of one date, and the small-number rule (``min_count``)."""
+    """The figures of one plan's observations table as of one date, and the small-number rule (``min_count``).
+
+    The table is indexed once, by indicator and area and by indicator and initiative, so each criterion looks only
+    at its own rows: evaluating a plan takes time in proportion to its criteria and their rows, not to the table."""
 
     def __init__(
         self,
@@ -41,12 +45,18 @@ class Readings:
         self.has_economy = has_economy
         self.home = plan.municipality_code
         self._periods: dict[str, Period] = {}
-        # One pass over the table: each criterion then looks only at its own indicator's rows.
-        self._by_indicator: dict[str, pd.DataFrame] = (
-            {str(key): rows for key, rows in observations.groupby("indicator", sort=False)}
-            if not observations.empty
-            else {}
-        )
+        # One pass over the table, in its order: the rows of each indicator, of each (indicator, area) and of each
+        # (indicator, initiative). A lookup then costs its own rows.
+        self._by_indicator: dict[Any, list[Any]] = {}
+        self._by_area: dict[tuple[Any, Any], list[Any]] = {}
+        self._by_initiative: dict[tuple[Any, Any], list[Any]] = {}
+        if not observations.empty:
+            for row in observations.itertuples(index=False):
+                self._by_indicator.setdefault(row.indicator, []).append(row)
+                self._by_area.setdefault((row.indicator, row.area), []).append(row)
+                self._by_initiative.setdefault((row.indicator, row.initiative), []).append(row)
+        self._series: dict[tuple[str, int | None, str | None], list[Reading]] = {}
+        self._titles: dict[str, str | None] = {}
 
     # -- series ------------------------------------------------------------------------------------------------
     def period(self, code: str) -> Period:
@@ -57,28 +67,42 @@ class Readings:
     def cutoff(self, deadline: dt.date) -> dt.date:
         return min(self.as_of, deadline)
 
-    def rows(self, indicator: str) -> pd.DataFrame:
-        """The indicator's rows of the table (none: an empty table of the same columns)."""
-        return self._by_indicator.get(indicator, self.obs.iloc[0:0])
+    def initiative_rows(self, indicator: str, initiative: str) -> list[Any]:
+        """The indicator's rows of one initiative (any area), in the table's order: named tuples of the table's
+        columns."""
+        return self._by_initiative.get((indicator, initiative), [])
 
     def series(
         self, indicator: str, *, area: int | None = None, initiative: str | None = None, until: dt.date | None = None
     ) -> list[Reading]:
         """The indicator's readings sorted by period, for periods started by ``until``."""
-        o = self._by_indicator.get(indicator)
-        if o is None:
-            return []
-        mask = o["area"] == area if area is not None else o["area"].notna()
-        if initiative is not None:
-            mask &= o["initiative"] == initiative
-        rows = []
-        for rec in o.loc[mask, ["period", "value", "unit", "source"]].itertuples(index=False):
-            p = self.period(str(rec.period))
-            if until is not None and p.start > until:
-                continue
-            rows.append(Reading(p, optional_decimal(rec.value), str(rec.unit), str(rec.source)))
-        rows.sort(key=lambda r: r.period)
-        return rows
+        key = (indicator, area, initiative)
+        readings = self._series.get(key)
+        if readings is None:
+            readings = self._series[key] = self._sorted_series(indicator, area, initiative)
+        if until is None:
+            return list(readings)
+        return [r for r in readings if r.period.start <= until]
+
+    def _sorted_series(self, indicator: str, area: int | None, initiative: str | None) -> list[Reading]:
+        """All the readings of one indicator in one area (None: any area that is given) and of one initiative
+        (None: any), sorted by period; readings of the same period keep the table's order."""
+        if area is not None:
+            rows = [
+                r for r in self._by_area.get((indicator, area), []) if initiative is None or r.initiative == initiative
+            ]
+        else:
+            group = (
+                self._by_indicator.get(indicator, [])
+                if initiative is None
+                else self._by_initiative.get((indicator, initiative), [])
+            )
+            rows = [r for r in group if not _missing(r.area)]
+        readings = [
+            Reading(self.period(str(r.period)), optional_decimal(r.value), str(r.unit), str(r.source)) for r in rows
+        ]
+        readings.sort(key=lambda r: r.period._key())  # as Period orders itself, without a comparison per pair
+        return readings
 
     def known(self, indicator: str, *, area: int | None = None, until: dt.date | None = None) -> list[Point]:
         """The series without missing values."""
@@ -113,21 +137,21 @@ class Readings:
         label = self.plan.label_of(key)
         if label:
             return label
-        rows = self._by_indicator.get(key)
-        if rows is not None:
-            titles = [t for t in rows["title"] if isinstance(t, str) and t.strip()]
-            if titles:
-                return titles[0][:1].lower() + titles[0][1:]
-        return key
+        if key not in self._titles:
+            titles = (r.title for r in self._by_indicator.get(key, []) if isinstance(r.title, str) and r.title.strip())
+            self._titles[key] = next(titles, None)
+        title = self._titles[key]
+        return title[:1].lower() + title[1:] if title is not None else key
 
     def comment(self, initiative: str, measures: list[str], periods: list[str]) -> str | None:
         """The contact person's comments on the figures a result used (measurement sheet, column Kommentar)."""
         texts: list[str] = []
         for measure in measures:
-            o = self._by_indicator.get(measure)
-            if o is not None:
-                rows = o[(o["initiative"] == initiative) & o["period"].isin(periods)]
-                texts += [t for t in rows["comment"] if isinstance(t, str) and t.strip()]
+            texts += [
+                r.comment
+                for r in self._by_initiative.get((measure, initiative), [])
+                if r.period in periods and isinstance(r.comment, str) and r.comment.strip()
+            ]
         return " ".join(dict.fromkeys(texts)) or None
 
     # -- small-number suppression ------------------------------------------------------------------------------
@@ -138,3 +162,8 @@ class Readings:
     def persons(self, value: Decimal) -> str:
         """A person count as council text: "færre end N" below ``min_count``."""
         return f"færre end {self.min_count}" if self.small(value) else tal(value)
+
+
+def _missing(value: object) -> bool:
+    """A missing cell as pandas reads one: None or a float NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))

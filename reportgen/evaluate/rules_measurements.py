@@ -119,9 +119,8 @@ class MeasurementRules(Readings):
 
     def decide_qualitative(self, c: QualitativeCriterion, v: Verdict) -> CriterionResult:
         v.unit, v.target_text = "status", "vurderes af kontaktpersonen"
-        o = self.rows(c.measure)
-        rows = o[o["initiative"] == v.initiative.id]
-        entries = sorted(((self.period(str(r.period)), r) for r in rows.itertuples(index=False)), key=lambda t: t[0])
+        rows = self.initiative_rows(c.measure, v.initiative.id)
+        entries = sorted(((self.period(str(r.period)), r) for r in rows), key=lambda t: t[0])
         entries = [(p, r) for p, r in entries if p.start <= v.cutoff]
         if not entries:
             return v.no_data(f"Kontaktpersonen har ikke indberettet status for {self.label(c.measure)}.")

@@ -11,6 +11,7 @@ from reportgen.domain.packs import PackSpec
 from reportgen.errors import InputError, Problem, ProblemLog, TemplateError
 from reportgen.evaluate import evaluate
 from reportgen.pipeline.inputs import Inputs, read_inputs
+from reportgen.plan import Plan
 from reportgen.privacy import PrivacyGuard
 from reportgen.render.context import build_context
 
@@ -35,12 +36,13 @@ def check_environment(config: Config, problems: ProblemLog) -> None:
         problems.error(shown, f"no permission to write in {config.display(existing)}", "a folder this user can write")
 
 
-def validate(config: Config) -> list[Problem]:
+def validate(config: Config, *, plan: Plan | None = None) -> list[Problem]:
     """Every problem with the config, plan, inputs and templates (errors and warnings); writes nothing the user
-    sees (the templates are tried in a scratch folder that is removed)."""
+    sees (the templates are tried in a scratch folder that is removed). ``plan``: the config's plan, already loaded
+    (None: loaded here, its problems listed with the others)."""
     problems = ProblemLog()
     try:
-        inputs = read_inputs(config, problems)
+        inputs = read_inputs(config, problems, plan=plan)
     except InputError as exc:
         for p in exc.problems:
             if p not in problems.problems:
