@@ -228,7 +228,7 @@ def paragraphs_after(doc: object, heading_start: str, count: int) -> list[str]:
     """The first ``count`` paragraphs with text after the heading (not the table of contents' line) that starts so."""
     paragraphs = doc.paragraphs  # type: ignore[attr-defined]
     i = next(k for k, p in enumerate(paragraphs) if p.style.name == "Heading 2" and p.text.startswith(heading_start))
-    return [p.text for p in paragraphs[i + 1 :] if p.text.strip()][:count]
+    return [p.text.replace("\xa0", " ") for p in paragraphs[i + 1 :] if p.text.strip()][:count]  # "4. kvt." joined
 
 
 def test_the_word_report_shows_the_assessments_under_each_initiatives_heading(example: Path, cli) -> None:

@@ -183,7 +183,8 @@ def test_collect_writes_a_sheet_per_contact_that_reads_back(example: Path, cli) 
     from openpyxl import load_workbook
 
     ws = load_workbook(files[0])["Målinger"]
-    assert [c.value for c in ws[4]] == ["Indsats", "Måling", "Periode", "Værdi", "Kommentar"]
+    assert [c.value for c in ws[4]] == ["Indsats", "Måling", "Periode", "Værdi", "Kommentar", "Nøgle"]
+    assert ws.column_dimensions["F"].hidden  # the key the reader uses; Måling shows its Danish label
     assert ws.cell(row=5, column=3).value == "2020K2"
 
 
@@ -223,7 +224,7 @@ def test_collected_sheets_read_back_without_problems_once_filled(example: Path, 
     expected = {(i.id, m) for i in plan.initiatives for m in plan.measures(i)}
     seen = set()
     for path in (example / "ark").glob("*.xlsx"):
-        seen |= {(str(r[0]), r[1]) for r in load_workbook(path)["Målinger"].iter_rows(min_row=5, values_only=True)}
+        seen |= {(str(r[0]), r[5]) for r in load_workbook(path)["Målinger"].iter_rows(min_row=5, values_only=True)}
     assert seen == expected  # exactly the measurements the criteria need, once each
 
 

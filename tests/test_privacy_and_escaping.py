@@ -21,7 +21,7 @@ def set_comment(root: Path, text: str) -> None:
     wb = load_workbook(path)
     ws = wb["Målinger"]
     for row in ws.iter_rows(min_row=5):
-        if row[1].value == "gennemfoert":
+        if "gennemfoert" in (row[1].value, row[5].value):  # the key: hidden in column F since collect shows labels
             row[4].value = text
             row[4].data_type = "s"  # typed text, even when it starts with "="
     wb.save(path)
