@@ -16,6 +16,7 @@ from reportgen.readers.economy import EconomyColumns, EconomySettings, read_post
 ROWS = 200_000
 COLUMNS = EconomyColumns(dato="Bogføringsdato", konto="Konto", projekt="Projekt", tekst="Tekst", beloeb="Beløb")
 FORMS = ("{d:02d}-{m:02d}-{y}", "{d:02d}.{m:02d}.{y}", "{d}/{m}/{y}", "{y}-{m:02d}-{d:02d}")
+Expected = dict[tuple[str, int], list[int]]
 TITLE_LINES = 3  # a title, the extraction line, a blank line; the header is line 4
 
 
@@ -26,13 +27,13 @@ def amount(oere: int) -> str:
 
 def export(
     folder: Path, *, rows: int = ROWS, quoted: bool = False, bad: dict[int, tuple[str, str]] | None = None
-) -> tuple[Path, dict]:
+) -> tuple[Path, Expected]:
     """The export and what it holds: {line: (kind, cell)} of the planted bad cells, the sum and count per
     (project, month) of its good postings, in øre."""
     rng = random.Random(18)  # noqa: S311 - test data, not secrets
     bad = bad or {}
     lines = ["Posteringsudtræk – Jobcenter", "Udtrukket 02-01-2021", "", "Bogføringsdato;Konto;Projekt;Tekst;Beløb"]
-    expected: dict[tuple[str, int], list[int]] = {}
+    expected: Expected = {}
     for _ in range(rows):
         line = len(lines) + 1
         y, m, d = rng.choice((2019, 2020)), rng.randint(1, 12), rng.randint(1, 28)
@@ -57,12 +58,12 @@ def export(
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Expected]:
     bad = {190_004: ("beloeb", "12,3,4"), 199_999: ("dato", "31-02-2020"), 150_000: ("beloeb", "1.23")}
     return export(tmp_path_factory.mktemp("large"), bad=bad)
 
 
-def test_every_error_names_its_line_in_a_large_export(planted: tuple[Path, dict]) -> None:
+def test_every_error_names_its_line_in_a_large_export(planted: tuple[Path, Expected]) -> None:
     path, _expected = planted
     problems = ProblemLog()
     read_postings(path, path.name, EconomySettings(columns=COLUMNS), problems)
@@ -78,13 +79,13 @@ def test_every_error_names_its_line_in_a_large_export(planted: tuple[Path, dict]
     ]
 
 
-def test_a_large_export_sums_to_the_oere(planted: tuple[Path, dict]) -> None:
+def test_a_large_export_sums_to_the_oere(planted: tuple[Path, Expected]) -> None:
     path, expected = planted
     problems = ProblemLog()
     postings = read_postings(path, path.name, EconomySettings(columns=COLUMNS), problems)
     good = postings[postings["dato"].notna() & ~postings["line"].isin([150_000, 190_004, 199_999])]
     groups = monthly_groups(good).groupby(["projekt", "month"])[["oere", "n"]].sum()
-    got = {(str(p), int(m)): [int(r.oere), int(r.n)] for (p, m), r in groups.iterrows()}
+    got = {(str(k[0]), int(k[1])): [int(r.oere), int(r.n)] for k, r in groups.iterrows() if isinstance(k, tuple)}
     assert got == expected
     assert postings["oere"].dtype == "int64" and len(postings) == ROWS  # malformed rows are kept, and reported
 
@@ -101,3 +102,12 @@ def test_quoted_cells_are_read_the_same_way(tmp_path: Path) -> None:
         results.append((frame, [(p.row, p.message) for p in problems.errors + problems.warnings]))
     pd.testing.assert_frame_equal(results[0][0], results[1][0])
     assert results[0][1] == results[1][1] and len(results[0][1]) == 3
+
+
+@pytest.mark.parametrize("body", ["", "\r\n\r\n", "  \r\n;;;;\r\n"])
+def test_a_header_without_postings_is_an_empty_export(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(("Bogføringsdato;Konto;Projekt;Tekst;Beløb\r\n" + body).encode("cp1252"))
+    problems = ProblemLog()
+    postings = read_postings(path, path.name, EconomySettings(columns=COLUMNS), problems)
+    assert postings.empty and problems.errors == [] and problems.warnings == []

@@ -116,6 +116,8 @@ def _arrow_batches(
         return "skip" if not str(row.text).strip() else "error"  # blank lines: not rows; anything else was checked
 
     done = 0
+    if not len(scan.lines):  # a header and no postings (Arrow calls the rest of the file empty)
+        return
     with path.open("rb") as fh:
         fh.seek(scan.body_offset)
         try:
@@ -231,7 +233,7 @@ class _Categories:
     def categorical(self, codes: np.ndarray) -> pd.Categorical:
         import pandas as pd
 
-        return pd.Categorical.from_codes(codes, categories=list(self.codes) or [""])
+        return pd.Categorical.from_codes(codes, categories=pd.Index(list(self.codes) or [""]))  # type: ignore[arg-type]
 
 
 def _distinct(cells: pa.Array) -> tuple[pd.Series, np.ndarray]:
@@ -274,10 +276,18 @@ class _Chunk:
         import numpy as np
         import pyarrow as pa
 
+        def joined(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.concatenate((a, b))
+
         return _Chunk(
-            {c: pa.concat_arrays([a, other.cells[c]]) for c, a in self.cells.items()},
-            *(np.concatenate((getattr(self, f), getattr(other, f))) for f in _ARRAYS),
-            masks={k: np.concatenate((m, other.masks[k])) for k, m in self.masks.items()},
+            cells={c: pa.concat_arrays([a, other.cells[c]]) for c, a in self.cells.items()},
+            lines=joined(self.lines, other.lines),
+            dato=joined(self.dato, other.dato),
+            konto=joined(self.konto, other.konto),
+            projekt=joined(self.projekt, other.projekt),
+            oere=joined(self.oere, other.oere),
+            antal=joined(self.antal, other.antal),
+            masks={k: joined(m, other.masks[k]) for k, m in self.masks.items()},
         )
 
 
@@ -375,7 +385,7 @@ class _Postings:
             "projekt": projects.categorical(arrays["projekt"]),
             "oere": arrays["oere"].astype("int64"),
             "antal": arrays["antal"],
-            "file": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[display]),
+            "file": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([display])),  # type: ignore[arg-type]
             "line": arrays["lines"],
         }
         return pd.DataFrame({c: columns[c] for c in POSTING_COLUMNS}, copy=False)

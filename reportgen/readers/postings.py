@@ -189,7 +189,7 @@ def drop_total_rows(frame: pd.DataFrame, display: str, problems: ProblemLog) -> 
     ``TOTAL_TAIL`` rows is not a posting: dropped with a warning."""
 
     def is_total(row: pd.Series) -> bool:
-        return is_total_row(row.to_dict())
+        return is_total_row({str(k): v for k, v in row.items()})
 
     if frame.empty:
         return frame
