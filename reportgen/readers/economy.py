@@ -4,7 +4,8 @@
 (``dato, konto, projekt, beloeb, antal`` plus the file and line they came from). The free-text column is never kept:
 it may hold personal data and no output needs it. Aggregation per initiative is the evaluation layer's work.
 
-This module finds the header and reads the export (CSV in chunks); ``readers.postings`` turns its rows into postings.
+This module finds the header and checks the rows' widths; ``readers.csv_postings`` reads a CSV export's rows into
+postings, ``readers.postings`` a workbook's.
 """
 
 from __future__ import annotations
@@ -97,10 +98,10 @@ def read_postings(
     """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them;
     what the file says about itself (its title rows) is added to ``notes``.
 
-    CSV files are read and parsed in chunks, and kept only in compact columns (dates, categorical accounts and
-    projects, amounts in integer øre), so memory stays bounded for exports of millions of rows. The last rows of
-    each chunk are held back until the next one is read, so trailing total rows are recognised wherever the chunks
-    happen to end.
+    CSV files are read and parsed in blocks with Arrow (``readers.csv_postings``) and kept only in compact columns
+    (dates, categorical accounts and projects, amounts in integer øre), so memory stays bounded for exports of
+    millions of rows; trailing total rows are recognised wherever the blocks happen to end. Workbooks are read
+    whole (``read_xlsx_sheets``) and parsed with pandas, their cells being numbers and dates as well as text.
     """
     cols = settings.columns
     names = {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")}
