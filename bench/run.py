@@ -53,7 +53,8 @@ with open(sys.argv[1], "rb") as src, os.fdopen(fd, "wb") as dst:
     for block in iter(lambda: src.read(1 << 24), b""):
         dst.write(block.decode("cp1252").encode("utf-8"))
 initiatives = json.loads(sys.argv[2])  # project -> initiative
-con = duckdb.connect(config={"enable_progress_bar": False})
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute("CREATE TABLE initiatives (projekt VARCHAR, initiative VARCHAR)")
 con.executemany("INSERT INTO initiatives VALUES (?, ?)", list(initiatives.items()))
 groups = con.execute(\"\"\"
