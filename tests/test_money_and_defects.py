@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-import reportgen.readers.economy as economy_reader
+import reportgen.readers.csv_postings as csv_postings
 from reportgen.errors import ProblemLog
 from reportgen.evaluate import Evaluator
 from reportgen.evaluate.economy import economy_observations
@@ -119,14 +119,18 @@ def test_money_cells_in_the_appendix_are_exact_to_the_oere(example: Path, cli) -
     assert all(round(v, 2) == v and len(repr(float(v)).split(".")[-1]) <= 2 for v in numbers)
 
 
+@pytest.mark.parametrize("quoted", [False, True])
 @pytest.mark.parametrize("trailing_blank_lines", [0, 1, 5])
 def test_total_rows_at_a_chunk_boundary_are_skipped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trailing_blank_lines: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trailing_blank_lines: int, quoted: bool
 ) -> None:
-    # 4 postings, then two total rows and blank lines; chunks of 5 rows put the boundary between the two totals
-    monkeypatch.setattr(economy_reader, "CHUNK_ROWS", 5)
+    # 4 postings, then two total rows and blank lines; blocks of about 2 rows (Arrow) or 5 rows (the csv module, for a
+    # file with quotes) put a block boundary between the postings and the totals, or between the two totals
+    monkeypatch.setattr(csv_postings, "BLOCK_BYTES", 64)
+    monkeypatch.setattr(csv_postings, "CHUNK_ROWS", 5)
     lines = ["dato;konto;projekt;tekst;beloeb"]
-    lines += [f"1{k}-01-2019;5.46.60;P1;t;100,00" for k in range(4)]
+    text = '"t"' if quoted else "t"
+    lines += [f"1{k}-01-2019;5.46.60;P1;{text};100,00" for k in range(4)]
     lines += [";;;I alt P1;400,00", ";;;Total;400,00"] + [""] * trailing_blank_lines
     csv = tmp_path / "x.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -135,6 +139,7 @@ def test_total_rows_at_a_chunk_boundary_are_skipped(
     assert problems.errors == []
     assert [w.row for w in problems.warnings] == [7, 6]
     assert len(frame) == 4 and frame["oere"].sum() == 40000
+    assert frame["line"].tolist() == [2, 3, 4, 5]
 
 
 def test_the_manifest_records_the_command_that_ran(example: Path, cli) -> None:

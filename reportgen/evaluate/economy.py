@@ -35,32 +35,55 @@ def filter_mask(postings: pd.DataFrame, projects: list[str], accounts: list[str]
 def economy_observations(postings: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Spending per initiative and month (``forbrug``, kr.) and posting/grant counts (``posteringer``, ``antal``).
 
-    Aggregates only: no posting-level rows leave this function.
+    One grouped pass over the postings (per account, project and month: sums of øre, postings and grants); each
+    initiative's filter then selects among those groups, whose accounts and projects decide it, never among the
+    postings themselves. Aggregates only: no posting-level rows leave this function.
     """
     rows: list[dict[str, Any]] = []
     if postings.empty:
         return observations_frame()
-    month = postings["dato"].dt.year * 100 + postings["dato"].dt.month  # 201903; formatted once per group below
+    groups = monthly_groups(postings)
     for initiative in plan.initiatives:
         if initiative.economy is None:
             continue
-        mask = filter_mask(postings, initiative.economy.projects, initiative.economy.accounts)
-        if not mask.any():
+        selected = groups[filter_mask(groups, initiative.economy.projects, initiative.economy.accounts)]
+        if selected.empty:
             continue
-        selected = postings[mask]
-        grouped = selected.groupby(month[mask])
-        for key, oere in grouped["oere"].sum().items():
+        by_month = selected.groupby("month")[["oere", "n"]].sum()
+        for key, oere in by_month["oere"].items():
             rows.append(_obs("forbrug", _month_code(key), kroner(int(oere)), "kr", initiative.id, plan))
-        for key, n in grouped.size().items():
+        for key, n in by_month["n"].items():
             rows.append(_obs("posteringer", _month_code(key), n, "antal", initiative.id, plan))
     for initiative in plan.initiatives:
         for criterion in initiative.criteria:
             if not isinstance(criterion, EconomyCountCriterion):
                 continue
-            mask = filter_mask(postings, [], criterion.accounts)
-            for key, n in grant_counts(postings[mask]).groupby(month[mask]).sum().items():
+            selected = groups[filter_mask(groups, [], criterion.accounts)]
+            for key, n in selected.groupby("month")["grants"].sum().items():
                 rows.append(_obs(f"economy_count:{criterion.id}", _month_code(key), n, "antal", initiative.id, plan))
     return observations_frame(rows)
+
+
+def monthly_groups(postings: pd.DataFrame) -> pd.DataFrame:
+    """The postings summed per account, project and month (201903): ``oere`` (exact), ``n`` (postings) and
+    ``grants`` (``grant_counts``). Postings without a date are in no month."""
+    import pandas as pd
+
+    dato = postings["dato"]
+    keys = pd.DataFrame(
+        {
+            "konto": postings["konto"].astype("category"),
+            "projekt": postings["projekt"].astype("category"),
+            "month": dato.dt.year * 100 + dato.dt.month,
+            "oere": postings["oere"].astype("int64"),
+            "grants": grant_counts(postings),
+        }
+    )
+    grouped = keys.groupby(["konto", "projekt", "month"], observed=True, sort=False)
+    sums = grouped.agg(oere=("oere", "sum"), n=("oere", "size"), grants=("grants", "sum")).reset_index()
+    for column in ("konto", "projekt"):
+        sums[column] = sums[column].astype(str)
+    return sums
 
 
 def kroner(oere: int) -> float:

@@ -4,13 +4,13 @@
 (``dato, konto, projekt, beloeb, antal`` plus the file and line they came from). The free-text column is never kept:
 it may hold personal data and no output needs it. Aggregation per initiative is the evaluation layer's work.
 
-This module finds the header and reads the export (CSV in chunks); ``readers.postings`` turns its rows into postings.
+This module finds the header and checks the rows' widths; ``readers.csv_postings`` reads a CSV export's rows into
+postings, ``readers.postings`` a workbook's.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING
 from reportgen.domain.observations import POSTING_COLUMNS, SourceNote, SourceNotes, empty_postings, title_lines
 from reportgen.errors import InputError, ProblemLog
 from reportgen.readers import Settings, read_each
+from reportgen.readers.csv_postings import read_csv_postings
 from reportgen.readers.postings import (
     TOTAL_TAIL,
     TOTAL_WORDS,
     Reporter,
     canonical_columns,
-    check_cell_lengths,
     drop_total_rows,
     parse_postings,
 )
-from reportgen.readers.row_widths import check_row_widths
+from reportgen.readers.row_widths import LineScan, check_row_widths, scan_lines
 from reportgen.readers.tables import (
     CsvFormat,
     find_header,
@@ -92,52 +92,55 @@ def _header_predicate(settings: EconomySettings) -> Callable[[list[str]], bool]:
     return accept
 
 
-CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory for exports of millions of rows
-
-
 def read_postings(
     path: Path, display: str, settings: EconomySettings, problems: ProblemLog, notes: SourceNotes | None = None
 ) -> pd.DataFrame:
     """Read one economy export. Problems (bad dates, amounts, accounts) are added to ``problems``, all of them;
     what the file says about itself (its title rows) is added to ``notes``.
 
-    CSV files are read and parsed in chunks, and kept only in compact columns (dates, categorical accounts and
-    projects, amounts in integer øre), so memory stays bounded for exports of millions of rows. The last rows of
-    each chunk are held back until the next one is read, so trailing total rows are recognised wherever the chunks
-    happen to end.
+    CSV files are read and parsed in blocks with Arrow (``readers.csv_postings``) and kept only in compact columns
+    (dates, categorical accounts and projects, amounts in integer øre), so memory stays bounded for exports of
+    millions of rows; trailing total rows are recognised wherever the blocks happen to end. Workbooks are read
+    whole (``read_xlsx_sheets``) and parsed with pandas, their cells being numbers and dates as well as text.
     """
-    import pandas as pd
+    cols = settings.columns
+    names = {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")}
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        fmt, header_index, header, titles, scan = _open_csv(path, display, settings)
+        if not _usable(header, header_index + 1, titles, display, settings, problems, notes):
+            return empty_postings()
+        reporter = Reporter(problems, display, names)
+        postings = read_csv_postings(path, display, fmt, header_index, header, asdict(cols), reporter, scan)
+        reporter.summarise()
+        return postings
+    raw, header_line, titles = _read_xlsx(path, display, settings)
+    if not _usable(list(raw.columns), header_line, titles, display, settings, problems, notes):
+        return empty_postings()
+    reporter = Reporter(problems, display, names)
+    postings = empty_postings()
+    if not raw.empty:  # a header and no postings: a month without postings is normal
+        frame = canonical_columns(raw, header_line + 1, asdict(cols))
+        body, tail = frame.iloc[:-TOTAL_TAIL], frame.iloc[-TOTAL_TAIL:]
+        parts = [parse_postings(body, reporter), parse_postings(drop_total_rows(tail, display, problems), reporter)]
+        postings = _combine(parts)
+    reporter.summarise()
+    return postings
 
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw, header_line, titles = _read_xlsx(path, display, settings)
-        header: list[str] = list(raw.columns)
-        chunks: Iterator[pd.DataFrame] = iter([raw])
-    else:
-        chunks, header, header_line, titles = _read_csv(path, display, settings)
+
+def _usable(
+    header: list[str],
+    header_line: int,
+    titles: list[str],
+    display: str,
+    settings: EconomySettings,
+    problems: ProblemLog,
+    notes: SourceNotes | None,
+) -> bool:
+    """Notes the title rows; whether the header has every required column (else an error names the missing one)."""
     if notes is not None:
         notes[display] = SourceNote(titles[0] if titles else None, " ".join(titles[1:]) or None)
     _require_columns(header, header_line, settings.columns, display, problems)
-    if any(p.file == display for p in problems.errors):
-        return empty_postings()
-    cols = settings.columns
-    reporter = Reporter(problems, display, {k: getattr(cols, k) or k for k in ("dato", "konto", "beloeb", "antal")})
-    parts = []
-    first_line = header_line + 1
-    held: pd.DataFrame | None = None
-    for chunk in chunks:
-        if chunk.empty:  # a header and no postings: a month without postings is normal
-            continue
-        check_cell_lengths(chunk, first_line, display, problems)
-        frame = canonical_columns(chunk, first_line, asdict(settings.columns))
-        first_line += len(chunk)
-        if held is not None:
-            frame = pd.concat([held, frame])
-        held, frame = frame.iloc[-TOTAL_TAIL:], frame.iloc[:-TOTAL_TAIL]
-        parts.append(parse_postings(frame, reporter))
-    if held is not None:
-        parts.append(parse_postings(drop_total_rows(held, display, problems), reporter))
-    reporter.summarise()
-    return _combine(parts)
+    return not any(p.file == display for p in problems.errors)
 
 
 def _require_columns(
@@ -171,15 +174,13 @@ def _combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return postings[POSTING_COLUMNS]
 
 
-def _read_csv(
+def _open_csv(
     path: Path, display: str, settings: EconomySettings
-) -> tuple[Iterator[pd.DataFrame], list[str], int, list[str]]:
-    """(chunks of raw text cells below the header, the header's cells, the header's line number, title rows)."""
-    import pandas as pd
-
+) -> tuple[CsvFormat, int, list[str], list[str], LineScan | None]:
+    """(the file's format, the header's row index, its cells, the title rows above it, the scan of its lines);
+    every row is checked to be as wide as the header."""
     fmt = sniff_csv(path, display, encoding=settings.encoding, separator=settings.separator)
-    encoding, separator, sample_rows = fmt.encoding, fmt.separator, fmt.sample_rows
-    header_index = find_header(sample_rows, _header_predicate(settings))
+    header_index = find_header(fmt.sample_rows, _header_predicate(settings))
     if header_index is None:
         raise InputError.at(
             display,
@@ -187,47 +188,20 @@ def _read_csv(
             "30 rows",
             "the column names set in [economy.columns] of reportgen.toml",
         )
-    header = [c.strip() for c in sample_rows[header_index]]
-    _check_widths(path, display, fmt, header_index, header, settings)
-
-    def chunks() -> Iterator[pd.DataFrame]:
-        try:
-            reader = pd.read_csv(
-                path,
-                sep=separator,
-                encoding=encoding,
-                skiprows=header_index,
-                header=0,
-                dtype="string[pyarrow]",
-                keep_default_na=False,
-                skip_blank_lines=False,
-                index_col=False,  # a row with more cells than the header is an error, never an index
-                usecols=range(len(header)),  # empty fields after the last column (checked above) hold nothing
-                engine="c",
-                chunksize=CHUNK_ROWS,
-            )
-            with reader:
-                for chunk in reader:
-                    chunk.columns = [str(c).strip() for c in chunk.columns]
-                    yield chunk
-        except UnicodeDecodeError as exc:
-            raise InputError.at(
-                display,
-                f"cannot decode the file as {encoding} ({exc.reason})",
-                "one encoding for the whole file: UTF-8 or Windows-1252",
-            ) from None
-        except pd.errors.ParserError as exc:
-            m = re.search(r"line (\d+)", str(exc))
-            row = header_index + int(m.group(1)) if m else None
-            raise InputError.at(
-                display, f"malformed CSV ({exc})".replace("\n", " "), "the same number of columns on every row", row=row
-            ) from None
-
-    return chunks(), header, header_index + 1, title_lines(sample_rows[:header_index])
+    header = [c.strip() for c in fmt.sample_rows[header_index]]
+    scan = scan_lines(path, fmt, header_index, len(header))
+    _check_widths(path, display, fmt, header_index, header, settings, scan)
+    return fmt, header_index, header, title_lines(fmt.sample_rows[:header_index]), scan
 
 
 def _check_widths(
-    path: Path, display: str, fmt: CsvFormat, header_index: int, header: list[str], settings: EconomySettings
+    path: Path,
+    display: str,
+    fmt: CsvFormat,
+    header_index: int,
+    header: list[str],
+    settings: EconomySettings,
+    scan: LineScan | None,
 ) -> None:
     """Every posting row as wide as the header: a wider row (an unquoted ``6.077,02`` in a comma-separated export)
     would shift or drop a cell, a narrower one lacks the date, account or amount. A short total row is left to the
@@ -238,7 +212,7 @@ def _check_widths(
     def total_row(cells: list[str]) -> bool:
         return any(TOTAL_WORDS.match(cell.strip()) for cell in cells)
 
-    check_row_widths(path, display, fmt, header_index, header, needed, exempt=total_row)
+    check_row_widths(path, display, fmt, header_index, header, needed, exempt=total_row, scan=scan)
 
 
 def _read_xlsx(path: Path, display: str, settings: EconomySettings) -> tuple[pd.DataFrame, int, list[str]]:
@@ -278,6 +252,8 @@ def read_economy(
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty_postings()
+    if len(frames) == 1:
+        return frames[0]
     _check_overlap(frames, problems)
     return pd.concat(frames, ignore_index=True)
 

@@ -42,16 +42,27 @@ class Reporter:
         hits = frame.loc[mask.to_numpy(dtype=bool)]
         if hits.empty:
             return
+        shown = hits.head(self.remaining(canonical, what))
+        values = [row.get(canonical) for _, row in shown.iterrows()]
+        self.report_rows(canonical, what, expected, len(hits), values, shown["line"].tolist())
+
+    def remaining(self, canonical: str, what: str) -> int:
+        """How many more problems of this column and kind are listed one by one."""
+        return max(0, MAX_PROBLEMS_PER_COLUMN - self.counts.get((canonical, what), 0))
+
+    def report_rows(
+        self, canonical: str, what: str, expected: str, count: int, values: list[Any], lines: list[int]
+    ) -> None:
+        """``count`` offending rows, of which the first are listed (their cells ``values`` on ``lines``)."""
+        if not count:
+            return
         key = (canonical, what)
-        already = self.counts.get(key, 0)
-        self.counts[key] = already + len(hits)
+        listed = self.remaining(canonical, what)
+        self.counts[key] = self.counts.get(key, 0) + count
         self.expected[key] = expected
-        for _, row in hits.head(max(0, MAX_PROBLEMS_PER_COLUMN - already)).iterrows():
-            value = row.get(canonical)
+        for value, line in list(zip(values, lines, strict=True))[:listed]:
             shown = "" if _blank(value) else f"{value!r} "
-            self.problems.error(
-                self.display, f"{shown}{what}", expected, row=int(row["line"]), column=self.names[canonical]
-            )
+            self.problems.error(self.display, f"{shown}{what}", expected, row=int(line), column=self.names[canonical])
 
     def summarise(self) -> None:
         for (canonical, what), n in self.counts.items():
@@ -176,12 +187,9 @@ def _safe_account(value: Any) -> str | None:
 def drop_total_rows(frame: pd.DataFrame, display: str, problems: ProblemLog) -> pd.DataFrame:
     """A trailing total row (``I alt``, ``Total``, or no date and no account but an amount) among the last
     ``TOTAL_TAIL`` rows is not a posting: dropped with a warning."""
-    text_cols = [c for c in ("dato", "konto", "projekt", "tekst") if c in frame]
 
     def is_total(row: pd.Series) -> bool:
-        if any(isinstance(row[c], str) and TOTAL_WORDS.match(row[c].strip()) for c in text_cols):
-            return True
-        return _blank(row["dato"]) and _blank(row["konto"]) and not _blank(row["beloeb"])
+        return is_total_row({str(k): v for k, v in row.items()})
 
     if frame.empty:
         return frame
@@ -199,3 +207,11 @@ def drop_total_rows(frame: pd.DataFrame, display: str, problems: ProblemLog) -> 
             row=int(frame.loc[idx, "line"]),
         )
     return frame.drop(index=drop)
+
+
+def is_total_row(cells: Mapping[str, Any]) -> bool:
+    """A total row (``I alt``, ``Total``, or no date and no account but an amount), its cells by canonical name."""
+    texts = [cells[c] for c in ("dato", "konto", "projekt", "tekst") if c in cells]
+    if any(isinstance(v, str) and TOTAL_WORDS.match(v.strip()) for v in texts):
+        return True
+    return _blank(cells.get("dato")) and _blank(cells.get("konto")) and not _blank(cells.get("beloeb"))

@@ -7,9 +7,13 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.errors import InputError, Problem, describe
 from reportgen.readers.tables import CSV_EXPECTED, CsvFormat
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_WIDTH_PROBLEMS = 20
 """How many malformed rows of one file are listed (a file split on every line would otherwise list them all)."""
@@ -36,28 +40,110 @@ class IrregularRow:
     cells: list[str]
 
 
-def irregular_rows(path: Path, display: str, fmt: CsvFormat, header_index: int, width: int) -> Iterator[IrregularRow]:
+SCAN_BLOCK = 1 << 23
+"""Bytes scanned at a time by ``scan_lines`` (the arrays it makes of a block are a few times this size)."""
+
+
+@dataclass(frozen=True)
+class LineScan:
+    """A file written one row per line (no quotes, no lone carriage returns), as one vectorised pass over its bytes
+    sees it: where the data below the header starts, the line number of every data line as wide as the header (in
+    order: the rows a CSV parser reads), and the non-blank data lines of another width (line number and bytes)."""
+
+    body_offset: int
+    lines: np.ndarray
+    irregular: np.ndarray
+    irregular_spans: np.ndarray
+    longest: int
+
+    @property
+    def regular(self) -> bool:
+        """Every non-blank data line is exactly as wide as the header."""
+        return len(self.irregular) == 0
+
+
+def scan_lines(path: Path, fmt: CsvFormat, header_index: int, width: int) -> LineScan | None:
+    """The ``LineScan`` of the file, or None when its rows cannot be told from its lines (a quote anywhere, a lone
+    carriage return, or an encoding that does not write separators and line ends as their ASCII bytes)."""
+    import numpy as np
+
+    if not (fmt.separator.isascii() and _ascii_compatible(fmt.encoding)):
+        return None
+    separator = ord(fmt.separator)
+    header_line = header_index + 1
+    body_offset = -1
+    lines: list[np.ndarray] = []
+    irregular: list[np.ndarray] = []
+    spans: list[np.ndarray] = []
+    longest = 0
+    offset, first_line, carry = 0, 1, b""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(SCAN_BLOCK)
+            data = carry + block
+            if not data:
+                break
+            cut = len(data) if not block else data.rfind(b"\n") + 1
+            chunk, carry = data[:cut], data[cut:]
+            if not chunk:
+                continue  # no line end in the block yet
+            if b'"' in chunk or chunk.count(b"\r") != chunk.count(b"\r\n") + chunk.endswith(b"\r"):
+                return None
+            a = np.frombuffer(chunk, dtype=np.uint8)
+            ends = np.flatnonzero(a == 10)
+            if not chunk.endswith(b"\n"):
+                ends = np.append(ends, len(a))
+            starts = np.concatenate(([0], ends[:-1] + 1))
+            fields = _per_line(np.flatnonzero(a == separator), starts, ends) + 1
+            numbers = np.arange(first_line, first_line + len(starts), dtype=np.int64)
+            data_lines = numbers > header_line
+            if body_offset < 0 and header_line < first_line + len(starts):
+                body_offset = offset + int(ends[header_line - first_line]) + 1
+            longest = max(longest, int((ends - starts).max()))
+            lines.append(numbers[data_lines & (fields == width)])
+            odd = data_lines & (fields != width)
+            for i in np.flatnonzero(odd).tolist():  # blank lines are no rows (few lines are not as wide as the header)
+                odd[i] = bool(chunk[starts[i] : ends[i]].strip())
+            if odd.any():
+                irregular.append(numbers[odd])
+                spans.append(np.stack((starts[odd] + offset, ends[odd] + offset), axis=1))
+            offset += len(chunk)
+            first_line += len(starts)
+            if not block:
+                break
+    empty = np.zeros(0, dtype=np.int64)
+    return LineScan(
+        body_offset=body_offset if body_offset >= 0 else offset,
+        lines=np.concatenate(lines) if lines else empty,
+        irregular=np.concatenate(irregular) if irregular else empty,
+        irregular_spans=np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64),
+        longest=longest,
+    )
+
+
+def _per_line(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of the (sorted) byte ``positions`` each line (``starts[i]:ends[i]``) holds."""
+    counts: np.ndarray = positions.searchsorted(ends) - positions.searchsorted(starts)
+    return counts
+
+
+def irregular_rows(
+    path: Path, display: str, fmt: CsvFormat, header_index: int, width: int, scan: LineScan | None = None
+) -> Iterator[IrregularRow]:
     """Every non-blank row below the header (the ``header_index``-th row) whose number of fields is not ``width``.
 
-    Files without quotes and with one line per row (nearly every export) are scanned as bytes, a line at a time,
-    counting separators; any other file goes through the csv module (a row it cannot read is an InputError)."""
-    sep = fmt.separator
-    last = 0
-    if sep.isascii() and _ascii_compatible(fmt.encoding):
-        separator = sep.encode("ascii")
-        with path.open("rb") as fh:
-            for number, line in enumerate(fh, start=1):
-                if b'"' in line or b"\r" in line.rstrip(b"\r\n"):
-                    break  # quoted cells or lone carriage returns: only the csv module reads rows right
-                if number <= header_index + 1 or line.count(separator) + 1 == width or not line.strip():
-                    continue
-                last = number
-                yield IrregularRow(number, line.rstrip(b"\r\n").decode(fmt.encoding, errors="replace").split(sep))
-            else:
-                return
-    for row in _irregular_csv_rows(path, display, fmt, header_index, width):
-        if row.line > last:
-            yield row
+    Files without quotes and with one line per row (nearly every export) are scanned as bytes (``scan_lines``); any
+    other file goes through the csv module (a row it cannot read is an InputError)."""
+    if scan is None:
+        scan = scan_lines(path, fmt, header_index, width)
+    if scan is None:
+        yield from _irregular_csv_rows(path, display, fmt, header_index, width)
+        return
+    with path.open("rb") as fh:
+        for number, (start, end) in zip(scan.irregular.tolist(), scan.irregular_spans.tolist(), strict=True):
+            fh.seek(start)
+            line = fh.read(end - start).rstrip(b"\r")
+            yield IrregularRow(number, line.decode(fmt.encoding, errors="replace").split(fmt.separator))
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -103,6 +189,7 @@ def check_row_widths(
     needed: int,
     *,
     exempt: Callable[[list[str]], bool] = lambda _cells: False,
+    scan: LineScan | None = None,
 ) -> None:
     """InputError listing every data row that is wider than the header with a value beyond its last column (the
     value would be dropped or read under the wrong column), or narrower than the header's first ``needed`` columns
@@ -110,7 +197,7 @@ def check_row_widths(
     and are fine; so is a row ``exempt`` approves (a total row the reader skips itself)."""
     width = len(header)
     problems: list[Problem] = []
-    for row in irregular_rows(path, display, fmt, header_index, width):
+    for row in irregular_rows(path, display, fmt, header_index, width, scan):
         if len(row.cells) > width:
             if all(not cell.strip() for cell in row.cells[width:]):
                 continue

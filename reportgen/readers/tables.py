@@ -44,6 +44,8 @@ ENCODING_EXPECTED = "UTF-8, UTF-8 with BOM or Windows-1252 text"
 CONTROL_EXPECTED = "text without control characters (no NUL bytes, vertical tabs or form feeds)"
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL_BYTES.match(bytes([b])))
+"""Every byte but the control bytes: deleting them (``bytes.translate``) leaves a block's control bytes, if any."""
 MAX_CELL_CHARS = 32767
 """The longest cell read, as in Excel itself: a longer one is no real export."""
 MAX_XLSX_EXPANDED = 512 * 1024 * 1024
@@ -66,7 +68,7 @@ def scan_text(path: Path, display: str, encoding: str | None = None) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")() if encoding is None else None
         line, non_ascii = 1, False
         for block in iter(lambda: fh.read(1 << 20), b""):
-            bad = _CONTROL_BYTES.search(block)
+            bad = _CONTROL_BYTES.search(block) if block.translate(None, _NOT_CONTROL) else None
             if bad and (encoding or "").lower().replace("_", "-") not in ("utf-16", "utf-16-le", "utf-16-be"):
                 row = line + block.count(b"\n", 0, bad.start())
                 raise InputError.at(
