@@ -121,8 +121,12 @@ def _summary(result: NationalResult, *, dry_run: bool, quiet: bool) -> int:
     """One line per municipality (built ones on stdout, failed ones with their errors on stderr), a total line, and
     the exit code: 2 if any municipality failed, 1 if interrupted."""
     verb = "Would build" if dry_run else "Built"
+    from reportgen.pipeline.national import NOT_STARTED
+
     for outcome in result.outcomes:
         name = shown(outcome.folder)
+        if outcome.errors == (NOT_STARTED,):
+            continue
         if not outcome.ok:
             error(f"{name}: " + "; ".join(outcome.errors))
             continue
@@ -133,6 +137,7 @@ def _summary(result: NationalResult, *, dry_run: bool, quiet: bool) -> int:
         warned = f"; {count(len(outcome.warnings), 'warning')}" if outcome.warnings else ""
         echo(f"  {name}: {packs} ({count(len(outcome.files), 'file')}{warned}){where}")
     built = len(result.outcomes) - len(result.failed)
+    failed = sum(o.errors != (NOT_STARTED,) for o in result.failed)
     peak = max((o.peak_memory for o in result.outcomes), default=0)
     total = (
         f"{verb} {built} of {len(result.outcomes)} {'municipality' if len(result.outcomes) == 1 else 'municipalities'} "
@@ -140,10 +145,11 @@ def _summary(result: NationalResult, *, dry_run: bool, quiet: bool) -> int:
         + (f" (peak memory per worker {peak / 2**20:.0f} MiB)" if peak else "")
     )
     if result.failed:
-        error(f"{total}; {len(result.failed)} failed (named above)")
+        error(f"{total}; {failed} failed" + (" (named above)" if failed else ""))
     elif not quiet:
         echo(total)
     if result.interrupted:
-        error("interrupted: the municipalities not started were not built; each one built is complete")
+        left = sum(o.errors == (NOT_STARTED,) for o in result.outcomes)
+        error(f"interrupted: {left} not started; each municipality built is complete, the others have nothing new")
         return 1
     return 2 if result.failed else 0

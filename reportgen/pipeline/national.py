@@ -28,6 +28,7 @@ from types import FrameType
 from reportgen.errors import InputError, ReportgenError, UsageError, describe
 
 CONFIG_NAME = "reportgen.toml"
+NOT_STARTED = "not started (interrupted)"
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def _outcome_of(future: Future[Outcome], config: Path) -> Outcome:
     """A finished job's outcome; a job that never ran, or whose worker died, as an outcome with that error."""
     if future.cancelled() or not future.done():
-        return Outcome(config, errors=("not started (interrupted)",))
+        return Outcome(config, errors=(NOT_STARTED,))
     try:
         return future.result()
     except (CancelledError, BrokenProcessPool) as exc:
@@ -172,6 +173,9 @@ def _outcome_of(future: Future[Outcome], config: Path) -> Outcome:
 
 _busy = False
 """True while this worker builds a municipality: only then does Ctrl-C interrupt it."""
+_stopped = False
+"""True once Ctrl-C interrupted this worker: it starts no other municipality (an import cut short would leave a
+half-initialised module behind for the next one)."""
 
 
 def _start_worker(setup: Callable[[], None] | None) -> None:
@@ -193,7 +197,9 @@ def _on_interrupt(_signum: int, _frame: FrameType | None) -> None:
 
 def build_municipality(config_path: Path, request: NationalRequest) -> Outcome:
     """One municipality's packs, as ``reportgen run`` builds them, with every error as the outcome's text."""
-    global _busy
+    global _busy, _stopped
+    if _stopped:
+        return Outcome(config_path, errors=(NOT_STARTED,))
     started = time.perf_counter()
     _busy = True
     try:
@@ -206,6 +212,7 @@ def build_municipality(config_path: Path, request: NationalRequest) -> Outcome:
         where = f"{exc.filename}: " if exc.filename else ""
         outcome = Outcome(config_path, errors=(f"{where}{exc.strerror or exc} (nothing new was published)",))
     except KeyboardInterrupt:
+        _stopped = True
         outcome = Outcome(config_path, errors=("interrupted; nothing of it was published",))
     except Exception as exc:  # a defect in one municipality's run must not stop the others
         outcome = Outcome(config_path, errors=(f"internal error: {describe(exc)}",))
