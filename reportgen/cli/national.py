@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -78,7 +79,7 @@ def national(
         today=today,
         simulate=simulate,
         dry_run=dry_run,
-        command=command_line(click.get_current_context()),
+        command=" ".join([command_line(click.get_current_context()), *(shlex.quote(str(p)) for p in paths)]),
     )
     setup = functools.partial(configure_console, logging.getLogger().getEffectiveLevel())
     with _progress(len(configs), quiet()) as progress:
