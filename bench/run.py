@@ -1,6 +1,6 @@
 """Benchmarks against the targets in the design (section 9). Prints a table; asserts nothing.
 
-    python bench/run.py [--rows 1000000]
+    python bench/run.py [--rows 1000000] [--municipalities 98] [--only national]
 
 Each measurement runs in a fresh subprocess, so peak memory (max RSS) is that step's own.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.generate import generate
+from bench.generate import generate, municipalities
 
 READ_REPORTGEN = """
 import resource, sys, time, json
@@ -137,9 +137,21 @@ def draw_all(folder):
 per_chart(draw_all)
 """
 
+# A whole `reportgen national` command, timed from outside; its worker processes are waited for, so RUSAGE_CHILDREN
+# holds their CPU and the largest one's peak memory (the parent's own is smaller: it only imports and waits).
+NATIONAL = """
+import subprocess
+t = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+if done.returncode:
+    sys.exit(done.stderr)
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"s": time.perf_counter() - t, "cpu": use.ru_utime + use.ru_stime, "rss": use.ru_maxrss}))
+"""
+
 # Every timed snippet ends by printing its time, rows and peak memory through this helper.
 RSS = """
-import resource
+import json, resource, sys, time
 def rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
@@ -159,14 +171,59 @@ def timed(cmd: list[str], cwd: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
+def national(count: int, repeat: int) -> list[tuple[str, str, str, str]]:
+    """Scenario 6: ``count`` municipalities' annual packs (folders as ``reportgen init`` writes them), with 1 worker
+    and with 2, paired: each repetition runs both, each on a fresh copy of the folders; the medians are compared."""
+    import os
+
+    source = municipalities(count)
+    command = [str(Path(sys.executable).parent / "reportgen"), "-q", "national", "--annual", "2025"]
+    runs: dict[int, list[dict]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                folders = shutil.copytree(source, Path(tmp) / "kommuner")
+                runs[workers].append(py(NATIONAL, *command, "--workers", str(workers), str(folders)))
+    one, two = (statistics.median(r["s"] for r in runs[w]) for w in (1, 2))
+    peak = max(r["rss"] for r in runs[1] + runs[2]) / 1024
+    cpu1, cpu2 = (statistics.median(r["cpu"] for r in runs[w]) / count for w in (1, 2))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [
+        (
+            f"National: {count} municipalities' annual packs, 1 worker",
+            f"{one:.1f} s",
+            "",
+            f"{count / one * 60:.0f} packs/min per core; {cpu1:.2f} s CPU per pack; peak {peak:.0f} MB per worker",
+        ),
+        ("  same, 2 workers", f"{two:.1f} s", "", f"{count / two * 60:.0f} packs/min; {cpu2:.2f} s CPU per pack"),
+        (
+            "  speed-up 2 workers / 1",
+            f"{one / two:.2f}x",
+            ">= 1.8x",
+            f"median of {repeat} paired runs; load average {load} on {os.cpu_count()} cores",
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--rows", type=int, default=1_000_000, help="rows in the synthetic economy export (design target: 5000000)"
     )
+    parser.add_argument(
+        "--municipalities", type=int, default=98, help="municipalities in the national scenario (all: 98)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="paired runs of the national scenario (default 1 for 98, else 3)"
+    )
+    parser.add_argument("--only", choices=["national"], default=None, help="run only this scenario")
     args = parser.parse_args()
     reportgen = str(Path(sys.executable).parent / "reportgen")
     rows: list[tuple[str, str, str, str]] = []
+    repeat = args.repeat or (1 if args.municipalities >= 98 else 3)
+    if args.only == "national":
+        print_table(national(args.municipalities, repeat))
+        return
 
     bare_python = timed([sys.executable, "-c", "pass"], ROOT, 5)
     bare_imports = timed([sys.executable, "-c", "import pandas, openpyxl, docxtpl"], ROOT, 5)
@@ -237,6 +294,11 @@ def main() -> None:
         ("  ratio reportgen / engine ceiling", f"{ours_rate / engine_rate:.2f}", "", "1.0 = as fast as the engine")
     )
 
+    rows += national(args.municipalities, repeat)
+    print_table(rows)
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"{'measurement':<{width}}  {'result':>16}  {'target':<18}  note")
     for name, result, target, note in rows:
