@@ -193,9 +193,9 @@ def national(count: int, repeat: int) -> list[tuple[str, str, str, str]]:
             f"National: {count} municipalities' annual packs, 1 worker",
             f"{one:.1f} s",
             "",
-            f"{count / one * 60:.0f} packs/min per core; {cpu1:.2f} s CPU per pack; peak {peak:.0f} MB per worker",
+            f"{60 / cpu1:.0f} packs per CPU-minute ({cpu1:.2f} s CPU each); peak {peak:.0f} MB per worker",
         ),
-        ("  same, 2 workers", f"{two:.1f} s", "", f"{count / two * 60:.0f} packs/min; {cpu2:.2f} s CPU per pack"),
+        ("  same, 2 workers", f"{two:.1f} s", "", f"{cpu2:.2f} s CPU per pack (1 worker: {cpu1:.2f})"),
         (
             "  speed-up 2 workers / 1",
             f"{one / two:.2f}x",
