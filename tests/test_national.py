@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,9 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from reportgen.pipeline import national
 from reportgen.pipeline.initialise import initialise
-from reportgen.pipeline.national import NationalRequest, find_configs, run_national
+from reportgen.pipeline.national import WORKER_DIED, NationalRequest, Outcome, find_configs, run_national
 
 MADE_ON = dt.date(2025, 11, 15)  # each plan runs 2025-2026: --annual 2025 builds a pack
 NAMES = ("vejle", "odense", "aarhus")
@@ -108,3 +110,18 @@ def test_the_library_reports_every_outcome_in_order(kommuner: Path) -> None:
     assert all(o.ok and o.packs == ("årlig status 2025",) for o in result.outcomes)
     assert result.workers == 2 and not result.interrupted
     assert all(o.peak_memory > 0 and o.worker > 0 for o in result.outcomes)
+
+
+def _dies_in_odense(config: Path, _request: NationalRequest) -> Outcome:
+    """Stands in for ``build_municipality`` in the workers: odense's worker dies as if killed, the others succeed."""
+    if config.parent.name == "odense":
+        os._exit(9)
+    return Outcome(config, packs=("årlig status 2025",))
+
+
+def test_a_worker_that_dies_takes_only_its_municipality(kommuner: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(national, "build_municipality", _dies_in_odense)  # forked workers see it too
+    result = run_national(find_configs([kommuner]), NationalRequest(annual=2025), workers=2)
+    assert {o.folder.name: o.ok for o in result.outcomes} == {"aarhus": True, "odense": False, "vejle": True}
+    (died,) = result.failed
+    assert died.errors[0] == WORKER_DIED and "BrokenProcessPool" in died.errors[1]

@@ -13,6 +13,7 @@ A municipality that fails is an outcome with its errors, never an exception that
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import signal
@@ -29,6 +30,7 @@ from reportgen.errors import InputError, ReportgenError, UsageError, describe
 
 CONFIG_NAME = "reportgen.toml"
 NOT_STARTED = "not started (interrupted)"
+WORKER_DIED = "the worker process building it stopped (killed, or out of memory?)"
 
 
 @dataclass(frozen=True)
@@ -128,33 +130,56 @@ def run_national(
 ) -> NationalResult:
     """Build every config's packs with ``workers`` processes. ``worker_setup`` runs once in each worker (the CLI's
     console logging, with its privacy filter). Ctrl-C cancels the municipalities not started; the ones running
-    stop without publishing (each publish is all or nothing under its own output lock)."""
+    stop without publishing (each publish is all or nothing under its own output lock). A worker that dies (killed,
+    out of memory) breaks the pool for the municipalities queued behind it: each of those is built again alone, so
+    only the one that kills its worker is reported so."""
     started = time.perf_counter()
     workers = max(1, min(workers, len(configs)))
     result = NationalResult(workers=workers)
-    done: dict[Path, Outcome] = {}
-    futures: dict[Future[Outcome], Path] = {}
     context = _context()
     if context.get_start_method() == "fork":
         _preload()  # once, in this process: every worker starts with it, none imports it again
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(worker_setup,))
+    pool = functools.partial(
+        ProcessPoolExecutor, mp_context=context, initializer=_start_worker, initargs=(worker_setup,)
+    )
+    done: dict[Path, Outcome] = {}
+    result.interrupted = _build_all(pool(workers), configs, request, done, progress, len(configs))
+    for config in [c for c in configs if done[c].errors[:1] == (WORKER_DIED,)]:
+        if result.interrupted:
+            break
+        result.interrupted = _build_all(pool(1), [config], request, done, progress, len(configs))
+    result.outcomes = [done[config] for config in configs]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_all(
+    pool: ProcessPoolExecutor,
+    configs: Sequence[Path],
+    request: NationalRequest,
+    done: dict[Path, Outcome],
+    progress: Progress | None,
+    total: int,
+) -> bool:
+    """Build ``configs`` in ``pool``, each outcome into ``done`` as it comes; True if Ctrl-C stopped it."""
+    futures: dict[Future[Outcome], Path] = {}
     try:
         futures = {pool.submit(build_municipality, config, request): config for config in configs}
         for future in as_completed(futures):
             outcome = _outcome_of(future, futures[future])
             done[outcome.config] = outcome
             if progress:
-                progress(outcome, len(done), len(configs))
+                progress(outcome, len(done), total)
     except KeyboardInterrupt:
-        result.interrupted = True
         pool.shutdown(wait=True, cancel_futures=True)
         for future, config in futures.items():
-            done.setdefault(config, _outcome_of(future, config))
+            done[config] = _outcome_of(future, config)
+        for config in configs:
+            done.setdefault(config, Outcome(config, errors=(NOT_STARTED,)))
+        return True
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    result.outcomes = [done[config] for config in configs]
-    result.seconds = time.perf_counter() - started
-    return result
+    return False
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -171,7 +196,7 @@ def _outcome_of(future: Future[Outcome], config: Path) -> Outcome:
     try:
         return future.result()
     except (CancelledError, BrokenProcessPool) as exc:
-        return Outcome(config, errors=(f"the worker process building it stopped ({describe(exc)})",))
+        return Outcome(config, errors=(WORKER_DIED, describe(exc)))
 
 
 _busy = False
