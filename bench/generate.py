@@ -5,6 +5,7 @@ mixed forms (``31-12-2019``, ``31.12.2019``, ``31/12/2019``, ``2019-12-31``), am
 trailing minus (``1.234,50-``), Danish letters in the free text, and a trailing total row (``I alt``).
 
 python bench/generate.py --rows 5000000      # about 330 MB, written to bench/data/ (git-ignored)
+python bench/generate.py --municipalities 98 # 98 municipality folders (config, plan, inputs), as `reportgen init`
 
 ``scaled_plan`` writes the shipped plan repeated N times (770 and 7.700 criteria) with the observations its criteria
 read, for the criteria engine's benchmark.
@@ -13,7 +14,9 @@ read, for the criteria engine's benchmark.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +127,37 @@ def scaled_plan(factor: int, folder: Path) -> tuple[Path, Path]:
     return plan_path, obs_path
 
 
+MUNICIPALITIES_DAY = dt.date(2025, 11, 15)
+"""The day the municipality folders are made on: each plan runs 2025-2026, so ``--annual 2025`` builds a pack."""
+
+
+def municipalities(count: int, folder: Path | None = None) -> Path:
+    """``count`` municipality folders (the first ``count`` of the 98, by kommunekode), each exactly what
+    ``reportgen init FOLDER --municipality NAME`` writes: a config, a plan workbook and sample inputs. Returns the
+    folder holding them; an existing complete set is reused."""
+    from reportgen.domain.areas import registry
+    from reportgen.pipeline.initialise import initialise
+
+    areas = registry().municipalities[:count]
+    target = folder or DATA / f"kommuner-{count}"
+    if target.is_dir() and len(list(target.glob("*/reportgen.toml"))) == len(areas):
+        return target
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for area in areas:
+        initialise(tmp / f"{area.code}-{area.name.lower().replace(' ', '-')}", str(area.code), today=MUNICIPALITIES_DAY)
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.replace(target)
+    return target
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    print(generate(parser.parse_args().rows))
+    parser.add_argument("--rows", type=int, default=None, help="an economy export of this many rows")
+    parser.add_argument("--municipalities", type=int, default=None, help="this many municipality folders (max 98)")
+    args = parser.parse_args()
+    if args.municipalities:
+        print(municipalities(args.municipalities))
+    if args.rows or not args.municipalities:
+        print(generate(args.rows or 1_000_000))

@@ -32,6 +32,7 @@ from reportgen.cli.common import (
     today_option,
 )
 from reportgen.cli.fetching import fetch, fetch_first, fetch_option
+from reportgen.cli.national import national
 from reportgen.cli.plan_commands import init, plan_group
 from reportgen.cli.runlog import run_log
 from reportgen.errors import InputError, UsageError
@@ -381,7 +382,7 @@ def cron(config_path: str | None, env_file: str | None) -> int:
     return 0
 
 
-for command in (fetch, plan_group, init):
+for command in (fetch, plan_group, init, national):
     cli.add_command(command)
 
 __all__ = ["cli", "main"]
