@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
         "Create FOLDER for a new municipality: a commented reportgen.toml, a plan to fill in, the inputs folders\n"
         "with a README in each, and sample data (EKSEMPELDATA: marked on every page, never sent)."
     ),
+    "national": "Build the packs of many municipalities at once, as `reportgen run` builds one municipality's.",
     "plan": "Work with the plan (handleplan) file: convert it between YAML and an Excel plan workbook.",
     "run": "Build the committee packs (Word status report and Excel appendix).",
     "send": (
