@@ -34,7 +34,20 @@ def _table(value: str) -> str:
     return value
 
 
-class StatbankFetch(StrictModel):
+class _Entry(StrictModel):
+    """What every fetch entry names: the table, the indicator key its figures are read as, the file written."""
+
+    table: str
+    indicator: str
+    file: str
+
+    @field_validator("table", "file", "indicator")
+    @classmethod
+    def _names(cls, value: str, info: ValidationInfo) -> str:
+        return {"table": _table, "file": _fetch_file, "indicator": _indicator}[str(info.field_name)](value)
+
+
+class StatbankFetch(_Entry):
     """One table from Statistics Denmark's Statbank: which values of each variable (codes, or ``"*"`` for all),
     the indicator key and unit the figures are read as, and the file they are written to."""
 
@@ -45,11 +58,6 @@ class StatbankFetch(StrictModel):
     file: str
     area: str | None = None  # the table's area variable, where it is not found by itself (OMRÅDE, KOMK…)
 
-    @field_validator("table", "file", "indicator")
-    @classmethod
-    def _names(cls, value: str, info: ValidationInfo) -> str:
-        return {"table": _table, "file": _fetch_file, "indicator": _indicator}[str(info.field_name)](value)
-
     @field_validator("selection")
     @classmethod
     def _codes(cls, value: dict[str, list[str] | str]) -> dict[str, list[str] | str]:
@@ -59,7 +67,7 @@ class StatbankFetch(StrictModel):
         return value
 
 
-class JobindsatsFetch(StrictModel):
+class JobindsatsFetch(_Entry):
     """One table from STAR's Jobindsats: periods, areas, further variables, the measure (a column of the answer)
     read as the indicator, and the environment variable holding the API key (never the key itself)."""
 
@@ -72,11 +80,6 @@ class JobindsatsFetch(StrictModel):
     unit: Literal["pct", "antal", "kr"] = "antal"
     file: str
     key_env: str = "JOBINDSATS_API_KEY"
-
-    @field_validator("table", "file", "indicator")
-    @classmethod
-    def _names(cls, value: str, info: ValidationInfo) -> str:
-        return {"table": _table, "file": _fetch_file, "indicator": _indicator}[str(info.field_name)](value)
 
     @field_validator("key_env")
     @classmethod
