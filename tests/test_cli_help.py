@@ -64,4 +64,18 @@ def test_help_imports_only_click_and_the_command_table() -> None:
     loaded = set(out.stderr.split())
     assert {m for m in loaded if m.startswith("reportgen")} == {"reportgen", "reportgen.cli"}
     heavy = {"pandas", "numpy", "matplotlib", "docxtpl", "docx", "openpyxl", "pydantic", "yaml", "jinja2", "babel"}
+    heavy |= {"shutil", "bz2", "lzma"}  # click imports shutil only to ask the terminal's width; main() tells it
     assert not loaded & heavy, f"--help imports {sorted(loaded & heavy)}"
+
+
+@pytest.mark.parametrize("columns", ["200", "120", "81", "80", "79", "60", "51", "30", "1", "0", "-5", "wide", None])
+def test_help_width_is_the_width_click_would_choose(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    """``main()`` hands click the help width so click need not import shutil: the same width click computes itself
+    (from COLUMNS, else the terminal, else 80; at most 78, at least 50 columns)."""
+    from reportgen.cli import help_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == click.formatting.HelpFormatter().width
