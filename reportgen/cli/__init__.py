@@ -7,6 +7,7 @@ needs nothing more, so it imports nothing more; a command's module is imported w
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -85,10 +86,8 @@ def help_width() -> int:
     ``shutil.get_terminal_size`` does but without importing ``shutil`` (and with it ``bz2`` and ``lzma``): that import
     alone was a tenth of ``reportgen --help``."""
     columns = 0
-    try:
+    with contextlib.suppress(ValueError):
         columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        pass
     if columns <= 0:
         try:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
