@@ -121,8 +121,9 @@ def test_the_example_export_saved_with_commas_stops_validate_and_run(example: Pa
     assert run.exit_code == 2 and not (example / "outputs").exists()
 
 
-def date_cell_without_a_date(path: Path) -> None:
-    """An economy export whose date cell is formatted as a date but holds a number no date has."""
+def date_cell_without_a_date(path: Path, error_cell: bool = False) -> None:
+    """An economy export whose date cell is formatted as a date but holds a number no date has (and, with
+    ``error_cell``, a formula error further down, so that openpyxl reads it, not calamine)."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -130,12 +131,25 @@ def date_cell_without_a_date(path: Path) -> None:
     ws.append([None, "5.46.60.001", "P", "t", 100])
     ws["A2"].value = 10**12
     ws["A2"].number_format = "dd-mm-yyyy"
+    if error_cell:
+        ws["H9"] = "#DIV/0!"  # openpyxl writes a text like this as an error cell (t="e")
     wb.save(path)
 
 
-def test_a_library_warning_meaning_a_changed_value_is_an_error_naming_the_file(tmp_path: Path) -> None:
+def test_a_date_cell_holding_no_date_is_an_error_naming_the_cell(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     date_cell_without_a_date(path)
+    problems = economy_problems(path)
+    assert [str(p) for p in problems.errors] == [
+        "export.xlsx:2:Dato: 1000000000000 is not a date (a date such as 31-12-2019, 31.12.2019 or 2019-12-31)"
+    ]
+
+
+def test_a_library_warning_meaning_a_changed_value_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    """openpyxl (which reads a workbook holding an error cell) warns of the date cell and reads it as an error
+    value: its warning is an error in reportgen's words."""
+    path = tmp_path / "export.xlsx"
+    date_cell_without_a_date(path, error_cell=True)
     problems = economy_problems(path)
     messages = [str(p) for p in problems.errors]
     assert any(
@@ -144,18 +158,23 @@ def test_a_library_warning_meaning_a_changed_value_is_an_error_naming_the_file(t
     ), messages
 
 
+DATA_VALIDATION_EXTENSION = (
+    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"/></extLst></worksheet>'
+)
+
+
 def test_a_harmless_library_warning_is_a_warning_in_reportgens_words(tmp_path: Path) -> None:
-    """Excel's own data validation lists (an ``extLst`` openpyxl does not read) change no value."""
+    """Excel's own data validation lists (an ``extLst`` openpyxl does not read) change no value. calamine reads such
+    a workbook without a word; openpyxl (here made to read it by an error cell) warns."""
     path = tmp_path / "export.xlsx"
-    extension = (
-        b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"/></extLst></worksheet>'
-    )
-    rewrite_zip(
-        DATA / "economy" / "titelrækker.xlsx",
-        path,
-        change={"xl/worksheets/sheet1.xml": lambda xml: xml.replace(b"</worksheet>", extension)},
-    )
+    error_cell = b'<c r="H9" t="e"><v>#DIV/0!</v></c>'
+
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b"</worksheet>", DATA_VALIDATION_EXTENSION)
+        return xml.replace(b"</sheetData>", b'<row r="90">' + error_cell.replace(b"H9", b"H90") + b"</row></sheetData>")
+
+    rewrite_zip(DATA / "economy" / "titelrækker.xlsx", path, change={"xl/worksheets/sheet1.xml": change})
     problems = economy_problems(path, EconomySettings(columns=STANDARD))
     assert problems.errors == []
     (warning,) = [w for w in problems.warnings if "total row" not in w.message]
@@ -164,6 +183,14 @@ def test_a_harmless_library_warning_is_a_warning_in_reportgens_words(tmp_path: P
         "the workbook holds formatting, drawings or settings that reportgen does not read; its values are read as "
         "they are (UserWarning: Data Validation extension is not supported"
     )
+    calm = tmp_path / "calm.xlsx"
+    rewrite_zip(
+        DATA / "economy" / "titelrækker.xlsx",
+        calm,
+        change={"xl/worksheets/sheet1.xml": lambda xml: xml.replace(b"</worksheet>", DATA_VALIDATION_EXTENSION)},
+    )
+    problems = economy_problems(calm, EconomySettings(columns=STANDARD))
+    assert problems.errors == [] and [w for w in problems.warnings if "total row" not in w.message] == []
 
 
 STANDARD = EconomyColumns(

@@ -203,12 +203,25 @@ def check_xlsx_size(path: Path, display: str) -> None:
 
 
 def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
-    """Every sheet of a workbook as rows of cell values (strings stripped; empty cells None).
+    """Every sheet of a workbook as rows of cell values (strings stripped; empty cells None; a row ends at its last
+    value).
 
     The sheets' stated dimensions are not trusted (a ``<dimension>`` that understates the sheet would cut rows
     off): every row in the file is read. A text cell with a control character or longer than Excel allows is an
-    error naming the sheet and cell."""
+    error naming the sheet and cell. calamine reads the workbook when it can (``workbook_values``), openpyxl
+    otherwise; both give the same rows."""
+    from reportgen.readers.workbook_values import calamine_sheets
+
     check_xlsx_size(path, display)
+    fast = calamine_sheets(path)
+    if fast is not None:
+        return {title: _checked(rows, display, title) for title, rows in fast.items()}
+    return openpyxl_sheets(path, display)
+
+
+def openpyxl_sheets(path: Path, display: str) -> dict[str, list[Row]]:
+    """``read_xlsx_sheets`` by openpyxl: for a workbook calamine does not read as openpyxl would (an error cell) or
+    cannot read at all, whose problems are then named here."""
     wb = _open_workbook(path, display)
     try:
         sheets: dict[str, list[Row]] = {}
@@ -216,10 +229,8 @@ def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
             rows: list[Row] = []
             ws.reset_dimensions()  # type: ignore[union-attr,unused-ignore]  # read-only sheets only
             try:
-                for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                    rows.append([_text_cell(c, display, ws.title, i, j) for j, c in enumerate(row)])
-            except InputError:
-                raise
+                for row in ws.iter_rows(values_only=True):
+                    rows.append(list(row))  # noqa: PERF401 - row by row: a failure names the row it reached
             except Exception as exc:  # corrupt sheet XML, a date beyond year 9999, a shared string that is missing
                 raise InputError.at(
                     display,
@@ -228,12 +239,23 @@ def read_xlsx_sheets(path: Path, display: str) -> dict[str, list[Row]]:
                     sheet=ws.title,
                     row=len(rows) + 1,
                 ) from None
-            while rows and all(is_blank(c) for c in rows[-1]):
-                rows.pop()
-            sheets[ws.title] = rows
+            sheets[ws.title] = _checked(rows, display, ws.title)
         return sheets
     finally:
         wb.close()
+
+
+def _checked(rows: list[Row], display: str, sheet: str) -> list[Row]:
+    """The rows with text cells checked and stripped, trailing empty cells and trailing blank rows dropped."""
+    out: list[Row] = []
+    for i, row in enumerate(rows, start=1):
+        cells = [_text_cell(c, display, sheet, i, j) for j, c in enumerate(row)]
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append(cells)
+    while out and all(is_blank(c) for c in out[-1]):
+        out.pop()
+    return out
 
 
 def _open_workbook(path: Path, display: str) -> Any:
