@@ -34,8 +34,9 @@ Locate = Callable[[Path_], dict[str, Any]]
 ``column``)."""
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader, parsing in C (libyaml, in PyYAML's wheels) where it is there: a fifth of the time of the
+    pure-Python parser, with the same nodes, lines and errors."""
 
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -70,15 +71,15 @@ def load_with_lines(path: Path, display: str) -> tuple[Any, dict[Path_, int]]:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputError.at(display, f"control character {bad.group()!r}", "text without control characters", row=line)
+    loader = None
     try:
         loader = _Loader(text)
+        node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (U+FFFE, U+FFFF)
         line = text.count("\n", 0, exc.position) + 1
         raise InputError.at(
             display, f"the character U+{exc.character:04X} is not allowed in YAML", "text without it", row=line
         ) from None
-    try:
-        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError.at(display, f"invalid YAML: {exc.problem}", YAML_EXPECTED, row=mark) from None
@@ -87,7 +88,8 @@ def load_with_lines(path: Path, display: str) -> tuple[Any, dict[Path_, int]]:
     except RecursionError:
         raise InputError.at(display, "the YAML is nested too deeply", f"at most {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[Path_, int] = {(): 1}
     if node is None:
         return None, lines
