@@ -301,3 +301,30 @@ def test_danish_counts_lists_and_quotes() -> None:
     assert join_da([]) == "" and join_da(["a"]) == "a" and join_da(["a", "b"]) == "a og b"
     assert join_da(["a", "b", "c"], "eller") == "a, b eller c"
     assert quoted("besvarelser") == "»besvarelser«"
+
+
+def test_words_are_measured_in_carlito_found_by_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow finds Carlito by its file name among the system's fonts: no matplotlib import for a pack without a
+    chart, and no stale matplotlib font cache (made before Carlito was installed) measuring in DejaVu Sans instead.
+    Where Pillow cannot find it, matplotlib's font search decides, as it always did."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    from reportgen.render import word_layout
+
+    try:
+        ImageFont.truetype("Carlito-Regular.ttf", 10)
+    except OSError:
+        pytest.skip("Carlito is not installed (make office installs it)")
+    word_layout._font.cache_clear()
+    try:
+        assert Path(word_layout._font(False, 9.0).path).name == "Carlito-Regular.ttf"
+        assert Path(word_layout._font(True, 9.0).path).name == "Carlito-Bold.ttf"
+        monkeypatch.setattr(word_layout, "CARLITO_FILES", {False: "No-Such-Font.ttf", True: "No-Such-Font-Bold.ttf"})
+        word_layout._font.cache_clear()
+        for bold in (False, True):
+            weight = "bold" if bold else "normal"
+            properties = font_manager.FontProperties(family=["Carlito", "DejaVu Sans"], weight=weight)
+            assert word_layout._font(bold, 9.0).path == font_manager.findfont(properties)
+    finally:
+        word_layout._font.cache_clear()

@@ -49,13 +49,17 @@ def fit_columns(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
         wrap_values = longest > cap
         _align(cells[0], wrap=True, vertical="center")
+        beside = "center" if header in CENTRED else ("right" if numeric else None)  # a gap beside figures
         for cell in cells[1:]:
-            _align(cell, wrap=wrap_values or bool(cell.alignment and cell.alignment.wrap_text), vertical="top")
-            if cell.alignment.horizontal is None and (header in CENTRED or numeric):  # a gap beside figures
-                where = "center" if header in CENTRED else "right"
-                _align(
-                    cell, wrap=bool(cell.alignment.wrap_text), vertical="top", horizontal=where, indent=where == "right"
-                )
+            old = cell.alignment
+            where = old.horizontal or beside
+            _align(
+                cell,
+                wrap=wrap_values or bool(old.wrap_text),
+                vertical="top",
+                horizontal=where,
+                indent=old.horizontal is None and where == "right",
+            )
     fit_rows(ws, header_row, last_row, last_col)
 
 
@@ -78,7 +82,8 @@ LINE_HEIGHT = 15.0  # points: one line of 11-point text, as Excel and LibreOffic
 
 def fit_rows(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
     """Row heights from the wrapped text and the column widths, so every line shows and none prints over the next
-    row: neither Excel nor LibreOffice grows a row that a file gives no height when it converts or prints it."""
+    row: neither Excel nor LibreOffice grows a row that a file gives no height when it converts or prints it. The
+    cells are aligned already (``fit_columns``)."""
     from openpyxl.utils import get_column_letter
 
     widths = {col: ws.column_dimensions[get_column_letter(col)].width or 8.43 for col in range(1, last_col + 1)}
@@ -89,11 +94,8 @@ def fit_rows(ws: Any, header_row: int, last_row: int, last_col: int) -> None:
             if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
                 continue
             lines = max(lines, wrapped_lines(shown(cell), widths[col]))
-        if lines > 1:
+        if lines > 1:  # its cells are aligned to the top (the header's centred) by fit_columns, beside the wrapping
             ws.row_dimensions[row].height = lines * LINE_HEIGHT
-            for col in range(1, last_col + 1):  # every cell of a tall row starts at its top, beside the wrapped text
-                cell = ws.cell(row=row, column=col)
-                _align(cell, wrap=bool(cell.alignment.wrap_text), vertical="center" if row == header_row else "top")
 
 
 def wrapped_lines(text: str, width: float) -> int:

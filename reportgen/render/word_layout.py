@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 SMALL_TABLE_ROWS = 6
@@ -58,16 +58,32 @@ def _join_units(body: Any) -> None:
 
 @cache
 def _font(bold: bool, points: float) -> Any:
-    """The font a cell's text is measured with (LibreOffice's stand-in for Calibri; a wider font when it is missing)."""
-    from matplotlib import font_manager
+    """The font a cell's text is measured with (LibreOffice's stand-in for Calibri; a wider font when it is missing).
+    Pillow finds Carlito by its file name among the system's fonts; only when it does not is matplotlib's font
+    search asked (which imports matplotlib: a third of a pack's time when the pack draws no chart)."""
     from PIL import ImageFont
 
-    properties = font_manager.FontProperties(family=["Carlito", "DejaVu Sans"], weight="bold" if bold else "normal")
-    return ImageFont.truetype(font_manager.findfont(properties), size=max(1, round(points * 10)))
+    size = max(1, round(points * 10))
+    try:
+        return ImageFont.truetype(CARLITO_FILES[bold], size=size)
+    except OSError:
+        from matplotlib import font_manager
+
+        properties = font_manager.FontProperties(family=["Carlito", "DejaVu Sans"], weight="bold" if bold else "normal")
+        return ImageFont.truetype(font_manager.findfont(properties), size=size)
+
+
+CARLITO_FILES = {False: "Carlito-Regular.ttf", True: "Carlito-Bold.ttf"}
 
 
 def word_width(word: str, *, bold: bool = False, points: float = DEFAULT_POINTS) -> float:
     """The width of ``word`` in twips (1/20 point) at ``points``."""
+    return _width(word, bold, points)
+
+
+@lru_cache(maxsize=8192)
+def _width(word: str, bold: bool, points: float) -> float:
+    """Measured once per word and format: a pack's tables repeat their words (statuses, units, periods)."""
     return float(_font(bold, points).getlength(word)) / 10 * 20
 
 
