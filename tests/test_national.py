@@ -125,3 +125,19 @@ def test_a_worker_that_dies_takes_only_its_municipality(kommuner: Path, monkeypa
     assert {o.folder.name: o.ok for o in result.outcomes} == {"aarhus": True, "odense": False, "vejle": True}
     (died,) = result.failed
     assert died.errors[0] == WORKER_DIED and "BrokenProcessPool" in died.errors[1]
+
+
+def test_today_is_refused_as_run_refuses_it(kommuner: Path) -> None:
+    """``--today`` after the real date, or before a plan starts, needs ``--simulate`` here as in ``reportgen run``:
+    the same rule (``domain.clock.acting_day``) and the same words, named for each municipality."""
+    configs = find_configs([kommuner])
+    later = run_national(configs, NationalRequest(annual=2025, dry_run=True, today=dt.date(2099, 1, 1)), workers=1)
+    assert not any(o.ok for o in later.outcomes)
+    assert all(
+        "--today: 2099-01-01 is after today" in " ".join(o.errors) and "--simulate" in " ".join(o.errors)
+        for o in later.outcomes
+    )
+    earlier = run_national(configs, NationalRequest(annual=2025, dry_run=True, today=dt.date(2020, 1, 1)), workers=1)
+    assert all("is before the plan starts (2025-01-01)" in " ".join(o.errors) for o in earlier.outcomes)
+    simulated = NationalRequest(annual=2025, dry_run=True, today=dt.date(2099, 1, 1), simulate=True)
+    assert all(o.ok for o in run_national(configs, simulated, workers=1).outcomes)

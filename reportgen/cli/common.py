@@ -67,24 +67,15 @@ class Dates:
         self.simulate = simulate
 
     def resolve(self, config: Config, plan: Plan | None) -> dt.date:
-        from reportgen.errors import UsageError
+        from reportgen.domain.clock import acting_day
 
-        real = config.today()
-        if self.today is None or self.simulate:
-            return self.today or real
-        if self.today > real:
-            raise UsageError.at(
-                "--today",
-                f"{self.today} is after today ({real}, {config.model.schedule.timezone})",
-                "a date up to today; --simulate acts on a later date on purpose",
-            )
-        if plan is not None and self.today < plan.period.start:
-            raise UsageError.at(
-                "--today",
-                f"{self.today} is before the plan starts ({plan.period.start})",
-                "a date in the plan's period; --simulate acts on an earlier date on purpose",
-            )
-        return self.today
+        return acting_day(
+            self.today,
+            simulate=self.simulate,
+            real=config.today(),
+            plan_start=None if plan is None else plan.period.start,
+            zone=config.model.schedule.timezone,
+        )
 
 
 def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from reportgen.errors import UsageError
+
 
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -25,3 +27,26 @@ def local_now(timezone: str, now: dt.datetime | None = None) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(ZoneInfo(timezone))
+
+
+def acting_day(
+    requested: dt.date | None, *, simulate: bool, real: dt.date, plan_start: dt.date | None, zone: str
+) -> dt.date:
+    """The day a command acts on: ``--today`` (``requested``) or the real date. A date after the real one, or before
+    the plan starts, is refused unless ``--simulate`` says it is deliberate (a cover saying "pr. 1. januar 2030" is
+    a typo). ``run``, ``send``, ``collect``, ``due`` and ``national`` all decide here."""
+    if requested is None or simulate:
+        return requested or real
+    if requested > real:
+        raise UsageError.at(
+            "--today",
+            f"{requested} is after today ({real}, {zone})",
+            "a date up to today; --simulate acts on a later date on purpose",
+        )
+    if plan_start is not None and requested < plan_start:
+        raise UsageError.at(
+            "--today",
+            f"{requested} is before the plan starts ({plan_start})",
+            "a date in the plan's period; --simulate acts on an earlier date on purpose",
+        )
+    return requested

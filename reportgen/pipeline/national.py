@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 
+from reportgen.domain.clock import acting_day
 from reportgen.errors import InputError, ReportgenError, UsageError, describe
 
 CONFIG_NAME = "reportgen.toml"
@@ -275,7 +276,13 @@ def _build(config_path: Path, request: NationalRequest) -> Outcome:
         plan = None  # run_packs reads every input and reports the plan's problems with theirs
     result = run_packs(
         config,
-        today=_today(config.today(), request, None if plan is None else plan.period.start),
+        today=acting_day(
+            request.today,
+            simulate=request.simulate,
+            real=config.today(),
+            plan_start=None if plan is None else plan.period.start,
+            zone=config.model.schedule.timezone,
+        ),
         plan=plan,
         meeting=request.meeting,
         committees=request.committees,
@@ -289,20 +296,6 @@ def _build(config_path: Path, request: NationalRequest) -> Outcome:
         manifest=result.manifest,
         warnings=tuple(result.warnings),
     )
-
-
-def _today(real: dt.date, request: NationalRequest, plan_start: dt.date | None) -> dt.date:
-    """``--today`` as ``reportgen run`` takes it: after the real date, or before the plan starts, only with
-    ``--simulate``."""
-    if request.today is None or request.simulate:
-        return request.today or real
-    if request.today > real:
-        raise UsageError.at("--today", f"{request.today} is after today ({real})", "--simulate for a later date")
-    if plan_start is not None and request.today < plan_start:
-        raise UsageError.at(
-            "--today", f"{request.today} is before the plan starts ({plan_start})", "--simulate for an earlier date"
-        )
-    return request.today
 
 
 def _peak_memory() -> int:
