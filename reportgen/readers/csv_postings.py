@@ -161,10 +161,10 @@ def _csv_batches(
 ) -> Iterator[tuple[Columns, np.ndarray]]:
     """The csv module's rows below the header, with the line each starts on; a cell longer than Excel allows is an
     error naming its line and column."""
-    import csv
-
     import numpy as np
     import pyarrow as pa
+
+    from reportgen.readers.row_widths import csv_lines
 
     cells: dict[str, list[str]] = {c: [] for c in positions}
     lines: list[int] = []
@@ -178,17 +178,7 @@ def _csv_batches(
 
     try:
         with path.open("r", encoding=fmt.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=fmt.separator)
-            index = -1
-            while True:
-                start = reader.line_num + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    raise InputError.at(display, f"malformed CSV ({describe(exc)})", CSV_EXPECTED, row=start) from None
-                index += 1
+            for index, (start, row) in enumerate(csv_lines(fh, fmt.separator, display)):
                 if index <= header_index or not any(cell.strip() for cell in row):
                     continue
                 _check_cells(row, header, start, display, problems)

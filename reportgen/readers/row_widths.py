@@ -7,7 +7,7 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from reportgen.errors import InputError, Problem, describe
 from reportgen.readers.tables import CSV_EXPECTED, CsvFormat
@@ -161,23 +161,28 @@ def _irregular_csv_rows(
     path: Path, display: str, fmt: CsvFormat, header_index: int, width: int
 ) -> Iterator[IrregularRow]:
     with path.open("r", encoding=fmt.encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=fmt.separator)
-        index = 0
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                if "field larger than field limit" in str(exc):
-                    message = f"a cell of more than {csv.field_size_limit():,} characters".replace(",", ".")
-                else:
-                    message = f"malformed CSV ({describe(exc)})"
-                raise InputError.at(display, message, CSV_EXPECTED, row=start) from None
+        for index, (start, row) in enumerate(csv_lines(fh, fmt.separator, display)):
             if index > header_index and len(row) != width and any(cell.strip() for cell in row):
                 yield IrregularRow(start, row)
-            index += 1
+
+
+def csv_lines(fh: IO[str], separator: str, display: str) -> Iterator[tuple[int, list[str]]]:
+    """The csv module's rows of an open file, each with the line it starts on as an editor counts lines (a quoted
+    cell may span lines); a malformed row, or a cell beyond the csv module's limit, is an error naming that line."""
+    reader = csv.reader(fh, delimiter=separator)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                message = f"a cell of more than {csv.field_size_limit():,} characters".replace(",", ".")
+            else:
+                message = f"malformed CSV ({describe(exc)})"
+            raise InputError.at(display, message, CSV_EXPECTED, row=start) from None
+        yield start, row
 
 
 def check_row_widths(
