@@ -182,11 +182,8 @@ def pack_contexts(
             min_count=config.model.privacy.min_count,
             previous=previous_pack(spec, earlier),
             charts=charts,
+            sample=bool(inputs.sample_files),
         )
-        context["sample"] = bool(inputs.sample_files)
-        if context["sample"]:  # on every page (the running header) and the cover; never sent (the manifest says so)
-            context["pack"]["header_text"] = f"EKSEMPELDATA · {context['pack']['header_text']}"
-            context["pack"]["title"] = f"EKSEMPELDATA – {context['pack']['title']}"
         if spec.kind == "committee" and not context["initiatives"]:
             contexts.warnings.append(f"committee {spec.committee} owns no initiatives in the plan; its pack lists none")
         contexts.packs.append((spec, context))

@@ -67,10 +67,12 @@ def build_context(
     min_count: int = 0,
     previous: dict[str, Any] | None = None,
     charts: ChartMaker | None = None,
+    sample: bool = False,
 ) -> dict[str, Any]:
     """The context for one pack. Committee packs hold the committee's initiatives and the indicators their criteria
     follow; annual packs hold all. ``previous`` is the committee's previous pack (from its manifest): its label and
-    each criterion's status and figure, for "Ændret siden sidste status". ``charts`` draws the charts (none without)."""
+    each criterion's status and figure, for "Ændret siden sidste status". ``charts`` draws the charts (none without).
+    ``sample``: the pack is built from sample data, and its title and running header say EKSEMPELDATA."""
     t = guard.text
     selected = [r for r in results if spec.kind == "annual" or spec.committee in r.initiative.committees]
     initiatives = [_initiative(plan, r, t, observations, spec.as_of) for r in selected]
@@ -82,7 +84,8 @@ def build_context(
     raw: dict[str, Any] = {
         "kommune": registry().by_code[plan.municipality_code].official_name,
         "plan": _plan_header(plan, t),
-        "pack": _pack_header(plan, spec, t),
+        "pack": _pack_header(plan, spec, t, sample),
+        "sample": sample,
         "generated": generated,
         "generated_text": dato(generated.date()),
         "version": __version__,
@@ -128,12 +131,16 @@ def _plan_header(plan: Plan, t: Any) -> dict[str, Any]:
     }
 
 
-def _pack_header(plan: Plan, spec: PackSpec, t: Any) -> dict[str, Any]:
+def _pack_header(plan: Plan, spec: PackSpec, t: Any, sample: bool) -> dict[str, Any]:
     committee_name = t(plan.committees.get(spec.committee or "", ""), "handleplan")
     annual = spec.kind == "annual"
+    title = f"Årlig status {spec.year}" if annual else f"Status til {committee_name}"
+    header = f"Årlig status {spec.year}" if annual else f"{committee_name}, mødet den {dato(spec.meeting)}"
+    if sample:  # on the cover and every page (the running header); such a pack is never sent
+        title, header = f"EKSEMPELDATA – {title}", f"EKSEMPELDATA · {header}"
     return {
         "kind": spec.kind,
-        "title": f"Årlig status {spec.year}" if annual else f"Status til {committee_name}",
+        "title": title,
         "committee": spec.committee or "",
         "committee_name": committee_name,
         "meeting": spec.meeting,
@@ -141,7 +148,7 @@ def _pack_header(plan: Plan, spec: PackSpec, t: Any) -> dict[str, Any]:
         "year": spec.year,
         "as_of": spec.as_of,
         "as_of_text": dato(spec.as_of),
-        "header_text": f"Årlig status {spec.year}" if annual else f"{committee_name}, mødet den {dato(spec.meeting)}",
+        "header_text": header,
     }
 
 
