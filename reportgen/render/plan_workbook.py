@@ -80,13 +80,15 @@ def _plan_columns() -> list[Column]:
 def _style_guide(ws: Any) -> None:
     from openpyxl.styles import Alignment, Font
 
+    from reportgen.render.excel_layout import LINE_HEIGHT, wrapped_lines
+
     ws["A1"].font = Font(name="Calibri", size=14, bold=True)
+    width = ws.column_dimensions["A"].width
     for row in ws.iter_rows(min_row=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
         row[0].font = Font(name="Calibri", size=11)
-        # a wrapped cell gets the height of its lines (about 1,1 characters per unit of width at 11 pt)
-        lines = max(1, -(-len(str(row[0].value or "")) // 130))
-        ws.row_dimensions[row[0].row].height = 15 * lines
+        # a wrapped cell gets the height of its lines, reckoned as the appendix reckons them
+        ws.row_dimensions[row[0].row].height = LINE_HEIGHT * wrapped_lines(str(row[0].value or ""), width)
 
 
 def _lay_out(ws: Any, columns: list[Column], rows: int) -> None:
