@@ -281,7 +281,9 @@ def scenario(rows: list[tuple[str, str, str, str]], name: str, baseline: str, p:
     rows.append(
         (f"   baseline: {baseline}", f"{statistics.median(p.base):.3f} s", "", f"peak {p.base_rss / 1024:.0f} MB")
     )
-    rows.append(("   ratio", f"{p.ratio:.2f}x", f"<= {limit:g}x", "met" if p.ratio <= limit else "NOT MET"))
+    best = min(p.ours) / min(p.base)  # the least disturbed run of each: what a shared machine's bursts cannot inflate
+    verdict = "met" if p.ratio <= limit else "NOT MET"
+    rows.append(("   ratio", f"{p.ratio:.2f}x", f"<= {limit:g}x", f"{verdict} (fastest run of each: {best:.2f}x)"))
 
 
 def timed(cmd: list[str], cwd: Path, repeat: int) -> float:
