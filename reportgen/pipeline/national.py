@@ -28,6 +28,7 @@ from types import FrameType
 
 from reportgen.domain.clock import acting_day
 from reportgen.errors import InputError, ReportgenError, UsageError, describe
+from reportgen.runtime import collect_garbage
 
 CONFIG_NAME = "reportgen.toml"
 NOT_STARTED = "not started (interrupted)"
@@ -261,6 +262,7 @@ def build_municipality(config_path: Path, request: NationalRequest) -> Outcome:
         outcome = Outcome(config_path, errors=(f"internal error: {describe(exc)}",))
     finally:
         _busy = False
+        collect_garbage()  # the worker goes on to the next municipality; the CLI turned automatic collection off
     return replace(outcome, seconds=time.perf_counter() - started, peak_memory=_peak_memory(), worker=os.getpid())
 
 
