@@ -79,16 +79,16 @@ def cli(quiet: bool, verbose: bool, debug: bool) -> None:
 
 def main() -> None:
     """The ``reportgen`` command: its process runs without the cyclic garbage collector and ends without the
-    interpreter's teardown (``reportgen.runtime``: together about a third of a committee pack's CPU time)."""
-    from reportgen import runtime
+    interpreter's teardown (``cli.process``: together about a third of a committee pack's CPU time)."""
+    from reportgen.cli import process
 
-    runtime.short_lived()
+    process.short_lived()
     try:
         cli(prog_name="reportgen", terminal_width=help_width())
         code: int | str | None = 0
     except SystemExit as exc:
         code = exc.code
-    runtime.exit_now(code)
+    process.exit_now(code)
 
 
 def help_width() -> int:

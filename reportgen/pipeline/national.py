@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -28,7 +29,6 @@ from types import FrameType
 
 from reportgen.domain.clock import acting_day
 from reportgen.errors import InputError, ReportgenError, UsageError, describe
-from reportgen.runtime import collect_garbage
 
 CONFIG_NAME = "reportgen.toml"
 NOT_STARTED = "not started (interrupted)"
@@ -262,7 +262,7 @@ def build_municipality(config_path: Path, request: NationalRequest) -> Outcome:
         outcome = Outcome(config_path, errors=(f"internal error: {describe(exc)}",))
     finally:
         _busy = False
-        collect_garbage()  # the worker goes on to the next municipality; the CLI turned automatic collection off
+        gc.collect()  # the cycles it left: the worker goes on, and the CLI turned automatic collection off
     return replace(outcome, seconds=time.perf_counter() - started, peak_memory=_peak_memory(), worker=os.getpid())
 
 

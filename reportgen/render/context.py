@@ -113,11 +113,16 @@ def build_context(
     # The gate at the edge: every string of the context, whatever its source (plan, file names, indicator titles
     # and keys, committee codes), is masked here; charts are drawn from the masked context.
     context: dict[str, Any] = guard.scrub(raw, spec.folder)
+    _draw_charts(context, charts)
+    return context
+
+
+def _draw_charts(context: dict[str, Any], charts: ChartMaker | None) -> None:
+    """Each indicator's chart and the budget chart, drawn from the masked context (none without ``charts``)."""
     for series in context["barometer"]:
         series["chart"] = charts.indicator(series) if charts else None
     if charts and context["budgets"]:
         context["budget_chart"] = charts.budget(context["budgets"])
-    return context
 
 
 def _plan_header(plan: Plan, t: Any) -> dict[str, Any]:

@@ -4,8 +4,7 @@ modules): it spends no CPU on what only a long-lived process needs.
 * The cyclic garbage collector is off (``short_lived``): it walked every object of pandas, matplotlib and the rest
   again and again while they were imported, about a sixth of a committee pack's CPU. Reference counting still frees
   every object that is not in a cycle; the few cycles a pack leaves cost a run of six packs about 15 MB. A process
-  that goes on working (a ``reportgen national`` worker) collects them after each unit of work
-  (``collect_garbage``).
+  that goes on working (a ``reportgen national`` worker) collects them after each municipality.
 * The process ends without tearing the interpreter down (``exit_now``): freeing every module and object one by one
   at exit was another sixth. What a normal exit does that matters still happens: the ``atexit`` handlers run (the
   log files are flushed and closed) and the console is flushed; the operating system frees the memory and releases
@@ -25,11 +24,6 @@ from typing import NoReturn
 def short_lived() -> None:
     """Turn the automatic cyclic garbage collector off for this process."""
     gc.disable()
-
-
-def collect_garbage() -> None:
-    """Free the reference cycles a finished unit of work left behind."""
-    gc.collect()
 
 
 def exit_now(code: int | str | None) -> NoReturn:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import runtime
+from reportgen.cli import process
 from tests.conftest import REPO
 
 
@@ -56,7 +56,7 @@ def test_exit_now_is_sys_exit_without_the_teardown(tmp_path: Path) -> None:
     script = tmp_path / "ends.py"
     script.write_text(
         "import atexit, sys\n"
-        "from reportgen.runtime import exit_now\n"
+        "from reportgen.cli.process import exit_now\n"
         "atexit.register(lambda: print('atexit ran', flush=True))\n"
         "print('unflushed', end='')\n"
         "exit_now(sys.argv[1] if not sys.argv[1].isdigit() else int(sys.argv[1]))\n",
@@ -69,10 +69,10 @@ def test_exit_now_is_sys_exit_without_the_teardown(tmp_path: Path) -> None:
         assert done.stderr == ("a message\n" if code == "a message" else "")
 
 
-def test_short_lived_turns_automatic_collection_off_and_collect_still_frees_cycles() -> None:
+def test_short_lived_turns_automatic_collection_off_and_a_collection_still_frees_cycles() -> None:
     was = gc.isenabled()
     try:
-        runtime.short_lived()
+        process.short_lived()
         assert not gc.isenabled()
         import weakref
 
@@ -84,7 +84,7 @@ def test_short_lived_turns_automatic_collection_off_and_collect_still_frees_cycl
         alive = weakref.ref(cycle)
         del cycle
         assert alive() is not None  # a cycle: reference counting alone does not free it
-        runtime.collect_garbage()
+        gc.collect()  # as a national worker does after each municipality
         assert alive() is None
     finally:
         if was:
