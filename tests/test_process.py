@@ -89,3 +89,32 @@ def test_short_lived_turns_automatic_collection_off_and_a_collection_still_frees
     finally:
         if was:
             gc.enable()
+
+
+def test_a_large_export_is_read_collecting_each_chunks_cycles_and_freezing_nothing_for_good() -> None:
+    """With the collector off, the economy reader collects each chunk's reference cycles (a collection over the
+    chunk's objects: what was alive before is frozen meanwhile) and unfreezes everything afterwards."""
+    import weakref
+
+    from reportgen.readers.postings import collected_per_chunk
+
+    class Node:
+        pass
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with collected_per_chunk() as collect:
+            assert gc.get_freeze_count() > 0
+            chunk = Node()
+            chunk.self = chunk  # type: ignore[attr-defined]
+            alive = weakref.ref(chunk)
+            del chunk
+            collect()
+            assert alive() is None
+        assert gc.get_freeze_count() == 0
+    finally:
+        if was:
+            gc.enable()
+    with collected_per_chunk() as collect:  # the collector on: it collects by itself, nothing is frozen
+        assert gc.get_freeze_count() == 0 and collect() is None

@@ -27,7 +27,7 @@ from reportgen.domain.accounts import ACCOUNT_EXPECTED
 from reportgen.domain.observations import POSTING_COLUMNS, empty_postings
 from reportgen.errors import InputError, ProblemLog, describe
 from reportgen.readers.danish import AMOUNT_EXPECTED, DATE_EXPECTED
-from reportgen.readers.postings import TOTAL_TAIL, Reporter, is_total_row, normalise_accounts
+from reportgen.readers.postings import TOTAL_TAIL, Reporter, collected_per_chunk, is_total_row, normalise_accounts
 from reportgen.readers.tables import CSV_EXPECTED, MAX_CELL_CHARS, CsvFormat, norm_header
 
 if TYPE_CHECKING:
@@ -67,16 +67,18 @@ def read_csv_postings(
     accounts, projects = _Categories(), _Categories()
     out = _Postings()
     pending: _Chunk | None = None
-    for cells, lines in batches:
-        chunk = _parse(cells, lines, accounts, projects)
-        if chunk is None:
-            continue
-        if pending is not None and len(chunk) < TOTAL_TAIL:
-            pending = pending.concat(chunk)
-            continue
-        if pending is not None:
-            out.commit(pending, 0, len(pending), reporter)
-        pending = chunk
+    with collected_per_chunk() as collect:
+        for cells, lines in batches:
+            chunk = _parse(cells, lines, accounts, projects)
+            collect()
+            if chunk is None:
+                continue
+            if pending is not None and len(chunk) < TOTAL_TAIL:
+                pending = pending.concat(chunk)
+                continue
+            if pending is not None:
+                out.commit(pending, 0, len(pending), reporter)
+            pending = chunk
     if pending is None:
         return empty_postings()
     body = max(0, len(pending) - TOTAL_TAIL)

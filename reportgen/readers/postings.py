@@ -4,9 +4,11 @@ dropped. ``readers.economy`` opens the export and hands its rows here a chunk at
 
 from __future__ import annotations
 
+import gc
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from reportgen.domain.accounts import ACCOUNT_EXPECTED, ACCOUNT_PATTERNS, normalise_account
@@ -215,3 +217,19 @@ def is_total_row(cells: Mapping[str, Any]) -> bool:
     if any(isinstance(v, str) and TOTAL_WORDS.match(v.strip()) for v in texts):
         return True
     return _blank(cells.get("dato")) and _blank(cells.get("konto")) and not _blank(cells.get("beloeb"))
+
+
+@contextmanager
+def collected_per_chunk() -> Iterator[Callable[[], object]]:
+    """Where the cyclic garbage collector is off (the ``reportgen`` command turns it off: a command lives seconds),
+    the pandas objects each chunk leaves in reference cycles would keep the chunk's arrays until the process ends
+    (140 MiB more at 5 million rows). So the objects alive before the read are frozen (left out of collections) and
+    each chunk's cycles are collected when it is parsed: a collection over that chunk's objects, not every module's."""
+    if gc.isenabled():
+        yield lambda: None
+        return
+    gc.freeze()
+    try:
+        yield gc.collect
+    finally:
+        gc.unfreeze()
