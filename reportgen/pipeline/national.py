@@ -216,6 +216,7 @@ def _start_worker(setup: Callable[[], None] | None) -> None:
     if setup is not None:
         setup()
     _preload()
+    gc.freeze()  # the modules: left out of the collection after each municipality, their pages shared with the parent
 
 
 def _preload() -> None:
