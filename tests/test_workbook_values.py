@@ -158,3 +158,24 @@ def test_an_error_cell_split_between_two_blocks_is_found(tmp_path: Path, monkeyp
     for chunk in (7, 16, 64):  # the sheet's bytes in blocks that cut the tag somewhere
         monkeypatch.setattr(workbook_values, "CHUNK", chunk)
         assert has_error_cells(path)
+
+
+def test_a_cell_that_makes_calamine_panic_goes_to_openpyxl_without_a_word_on_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A duration far beyond any date (a hostile or broken cell) panics in calamine's Rust code, which prints the
+    panic on stderr itself: the workbook goes to openpyxl and the console shows nothing of it."""
+    import warnings
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = 1e15
+    ws["A1"].number_format = "[h]:mm:ss"
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    assert calamine_sheets(path) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's own warning: the readers report it (library_warnings)
+        assert read_xlsx_sheets(path, "book.xlsx") == openpyxl_sheets(path, "book.xlsx")
+    assert capfd.readouterr().err == ""

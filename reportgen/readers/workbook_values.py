@@ -10,8 +10,12 @@ openpyxl (``tables.read_xlsx_sheets``), which also gives every problem its messa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +53,39 @@ def calamine_sheets(path: Path) -> dict[str, list[list[Any]]] | None:
     try:
         if has_error_cells(path):
             return None
-        book = CalamineWorkbook.from_path(str(path))
-        sheets: dict[str, list[list[Any]]] = {}
-        for meta in book.sheets_metadata:
-            if meta.typ == SheetTypeEnum.WorkSheet:
-                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-                sheets[meta.name] = [[as_openpyxl(v) for v in row] for row in rows]
+        with _panics_unprinted():
+            book = CalamineWorkbook.from_path(str(path))
+            sheets: dict[str, list[list[Any]]] = {}
+            for meta in book.sheets_metadata:
+                if meta.typ == SheetTypeEnum.WorkSheet:
+                    rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                    sheets[meta.name] = [[as_openpyxl(v) for v in row] for row in rows]
         return sheets
     except Exception:  # whatever calamine cannot read, openpyxl reads and its checks name
         return None
+    except BaseException as exc:  # a panic in calamine's Rust code (a duration beyond its range) is no Exception
+        if type(exc).__name__ == "PanicException":
+            return None
+        raise
+
+
+@contextmanager
+def _panics_unprinted() -> Iterator[None]:
+    """Rust prints a panic's message on the process's stderr before Python sees the exception; the workbook then goes
+    to openpyxl, whose message is the one a user needs, so stderr is pointed at /dev/null while calamine reads."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "w", encoding="utf-8") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def as_openpyxl(value: Any) -> Any:
