@@ -179,3 +179,69 @@ def test_a_cell_that_makes_calamine_panic_goes_to_openpyxl_without_a_word_on_std
         warnings.simplefilter("ignore")  # openpyxl's own warning: the readers report it (library_warnings)
         assert read_xlsx_sheets(path, "book.xlsx") == openpyxl_sheets(path, "book.xlsx")
     assert capfd.readouterr().err == ""
+
+
+def _book(path: Path, cells: list[tuple[str, Any]], number_format: str | None = None) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for ref, value in cells:
+        ws[ref] = value
+        if number_format:
+            ws[ref].number_format = number_format
+    wb.save(path)
+    return path
+
+
+def test_a_stray_value_far_away_goes_to_openpyxl_not_into_a_rectangle_of_gigabytes(tmp_path: Path) -> None:
+    """calamine holds a sheet as one rectangle from A1 to its last cell: a value in XFD200000 would be 3 billion cells
+    (the process aborted). Such a sheet is read by openpyxl, which reads only the cells there are."""
+    from reportgen.readers.workbook_values import for_openpyxl
+
+    far = _book(tmp_path / "far.xlsx", [("A1", 1), ("XFD200000", 2)])
+    assert for_openpyxl(far) == "a sheet's cells spread over 200.000 rows and 16.384 columns"
+    rows = read_xlsx_sheets(far, "far.xlsx")["Sheet"]
+    assert len(rows) == 200_000 and rows[0] == [1] and rows[-1][-1] == 2 and len(rows[-1]) == 16_384
+    wide = _book(tmp_path / "wide.xlsx", [(f"{c}{r}", r) for c in ("A", "AB", "CV") for r in range(1, 50)])
+    assert for_openpyxl(wide) is None  # a sheet filled over its rectangle stays with calamine
+
+
+@pytest.mark.parametrize(
+    ("cells", "number_format", "reason"),
+    [
+        ([("A1", "første linje_x000D_anden")], None, "a text holds an escaped character"),
+        ([("A1", 45000.25)], "[$-411]ge.m.d", None),  # a custom format: both read the same
+    ],
+)
+def test_what_calamine_reads_otherwise_goes_to_openpyxl(
+    tmp_path: Path, cells: list[tuple[str, Any]], number_format: str | None, reason: str | None
+) -> None:
+    from reportgen.readers.workbook_values import for_openpyxl
+
+    path = _book(tmp_path / "book.xlsx", cells, number_format)
+    assert for_openpyxl(path) == reason
+    assert read_xlsx_sheets(path, "book.xlsx") == openpyxl_sheets(path, "book.xlsx")
+
+
+def test_an_east_asian_builtin_date_format_and_an_iso_date_cell_go_to_openpyxl(tmp_path: Path) -> None:
+    from reportgen.readers.workbook_values import for_openpyxl
+
+    source = _book(tmp_path / "plain.xlsx", [("A1", 45000.25)])
+    east = tmp_path / "east.xlsx"
+    iso = tmp_path / "iso.xlsx"
+    with zipfile.ZipFile(source) as zin:
+        for target, part, old, new in (
+            (east, "xl/styles.xml", b'<cellXfs count="1"><xf numFmtId="0"', b'<cellXfs count="1"><xf numFmtId="30"'),
+            (iso, "xl/worksheets/sheet1.xml", b'<c r="A1" t="n"><v>45000.25</v>', b'<c r="A1" t="d"><v>2023-03-15</v>'),
+        ):
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    if item.filename == part:
+                        assert old in data, data[:400]
+                        data = data.replace(old, new)
+                    zout.writestr(item.filename, data)
+    assert for_openpyxl(east) == "a cell has an East Asian date format"
+    assert for_openpyxl(iso) == "a cell holds an ISO date"
+    for path in (east, iso):
+        assert read_xlsx_sheets(path, path.name) == openpyxl_sheets(path, path.name)

@@ -19,42 +19,95 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ERROR_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bt\s*=\s*["']e["']""")
-"""The start tag of a cell whose value is a formula error (``<c r="B4" t="e"><v>#DIV/0!</v></c>``, with or without
-a namespace prefix); a text cannot hold it (its ``<`` is written ``&lt;``)."""
+_TAG = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element's start, with or without a namespace prefix
+CELL_KIND = re.compile(_TAG + rb"""c\s[^>]*?\bt\s*=\s*["']([ed])["']""")
+"""A cell holding a formula error (``<c r="B4" t="e"><v>#DIV/0!</v></c>``) or an ISO date. A text cannot hold a cell's
+start tag: its ``<`` is written ``&lt;``."""
+ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+"""Excel's escape of a character in a text (``_x000D_``), which openpyxl keeps as it is."""
+EAST_ASIAN = re.compile(rb"""numFmtId\s*=\s*["'](?:2[7-9]|3[0-6]|5[0-8])["']""")
+"""The built-in East Asian date formats, which openpyxl reads as numbers."""
+REASONS = {
+    b"e": "a cell holds a formula error",
+    b"d": "a cell holds an ISO date",
+    b"escape": "a text holds an escaped character",
+    b"east": "a cell has an East Asian date format",
+}
+"""What calamine reads otherwise than openpyxl: a formula error (calamine: an empty cell; openpyxl: its text, which
+the readers report), an ISO date cell, an escaped character, a built-in East Asian date format."""
+ROW = re.compile(_TAG + rb"""row\s[^>]*?\br\s*=\s*["'](\d+)["']""")
+WIDE_CELL = re.compile(_TAG + rb"""c\s[^>]*?\br\s*=\s*["']([A-Z]{2,3})\d""")
+"""A cell beyond column Z: only then is the column of every cell worth reading."""
+MIN_DENSE = 1_000_000
+"""calamine holds a sheet as one rectangle from A1 to its last cell: a sheet whose rectangle is larger than this and
+more than ``SPARSE`` times its cells (a stray value in XFD1048576) would take gigabytes, or abort the process."""
+SPARSE = 4
 CHUNK = 1 << 20
 OVERLAP = 4096
-"""A cell's start tag split between two blocks is found in the second with this much of the first before it."""
+"""A tag split between two blocks is found in the second with this much of the first before it."""
 EXACT_INTEGERS = 2**53
 """Beyond this a float no longer holds every integer: such a number stays a float, as in Excel."""
 
 
-def has_error_cells(path: Path) -> bool:
-    """Whether any XML part of the workbook has a formula-error cell (read in blocks: a sheet may be 150 MB)."""
+def for_openpyxl(path: Path) -> str | None:
+    """Why openpyxl, not calamine, must read this workbook (None: calamine reads it as openpyxl would). Every XML
+    part is read in blocks (a sheet may be 150 MB)."""
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
-            if not info.filename.endswith(".xml"):
-                continue
-            with zf.open(info) as part:
-                tail = b""
-                for block in iter(lambda: part.read(CHUNK), b""):
-                    seen = tail + block
-                    if ERROR_CELL.search(seen):
-                        return True
-                    tail = seen[-OVERLAP:]
-    return False
+            if info.filename.endswith(".xml"):
+                with zf.open(info) as part:
+                    reason = _scan(part, sheet=info.filename.startswith("xl/worksheets/"))
+                if reason:
+                    return reason
+    return None
+
+
+def _scan(part: Any, *, sheet: bool) -> str | None:
+    tail, rows, columns, cells = b"", 0, 26, 0
+    for block in iter(lambda: part.read(CHUNK), b""):
+        seen = tail + block
+        cell = CELL_KIND.search(seen)
+        if cell:
+            return REASONS[cell.group(1)]
+        if b"_x" in seen and ESCAPE.search(seen):
+            return REASONS[b"escape"]
+        if b"numFmtId" in seen and EAST_ASIAN.search(seen):
+            return REASONS[b"east"]
+        if sheet:
+            rows = max([rows, *map(int, ROW.findall(seen))])
+            columns = max([columns, *map(_column_number, WIDE_CELL.findall(seen))])
+            cells += block.count(b"<c ") + block.count(b":c ")
+        tail = seen[-OVERLAP:]
+    if rows * columns > max(MIN_DENSE, SPARSE * cells):
+        return f"a sheet's cells spread over {rows:,} rows and {columns:,} columns".replace(",", ".")
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def has_error_cells(path: Path) -> bool:
+    """Whether the workbook has a formula-error cell (which calamine would read as an empty cell)."""
+    return for_openpyxl(path) == REASONS[b"e"]
 
 
 def calamine_sheets(path: Path) -> dict[str, list[list[Any]]] | None:
     """Every worksheet (chart sheets left out, hidden ones kept, as openpyxl does) as rows of cell values from A1,
-    or None when the workbook is for openpyxl to read: it holds an error cell, or calamine cannot read it."""
+    or None when the workbook is for openpyxl to read (``for_openpyxl``: an error cell, an escaped character, a sheet
+    spread thin over a huge rectangle...), it has two sheets of one name, or calamine cannot read it."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
-        if has_error_cells(path):
+        if for_openpyxl(path):
             return None
         with _panics_unprinted():
             book = CalamineWorkbook.from_path(str(path))
+            if len(set(book.sheet_names)) < len(book.sheet_names):  # openpyxl keeps the last, calamine the first
+                return None
             sheets: dict[str, list[list[Any]]] = {}
             for meta in book.sheets_metadata:
                 if meta.typ == SheetTypeEnum.WorkSheet:
