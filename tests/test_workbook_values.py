@@ -18,10 +18,11 @@ from openpyxl import Workbook
 from reportgen.errors import ProblemLog
 from reportgen.readers.measurements import read_measurements
 from reportgen.readers.tables import openpyxl_sheets, read_xlsx_sheets
-from reportgen.readers.workbook_values import calamine_sheets, has_error_cells
+from reportgen.readers.workbook_values import REASONS, calamine_sheets, for_openpyxl
 from tests.conftest import REPO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+ERROR_CELL = REASONS[b"e"]
 
 TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FF), max_size=12)
 CELLS = st.one_of(
@@ -102,7 +103,7 @@ def _measurement_sheet_with(tmp_path: Path, value: Any) -> Path:
 @pytest.mark.parametrize("error", ["#DIV/0!", "#N/A", "#VALUE!", "#REF!"])
 def test_a_formula_error_in_a_measurement_is_reported_not_read_as_empty(tmp_path: Path, error: str) -> None:
     path = _measurement_sheet_with(tmp_path, error)  # openpyxl writes these texts as error cells (t="e")
-    assert has_error_cells(path) and calamine_sheets(path) is None
+    assert for_openpyxl(path) == ERROR_CELL and calamine_sheets(path) is None
     from reportgen.pipeline.inputs import measurement_settings
     from reportgen.plan import load_plan
 
@@ -128,13 +129,13 @@ def _with_sheet_xml(tmp_path: Path, change: bytes, by: bytes) -> Path:
 @pytest.mark.parametrize("attribute", [b't="e"', b"t='e'", b't = "e"'])
 def test_an_error_cell_is_found_however_its_attribute_is_written(tmp_path: Path, attribute: bytes) -> None:
     path = _with_sheet_xml(tmp_path, b'<c r="A1"', b'<c r="A1" ' + attribute)
-    assert has_error_cells(path) and calamine_sheets(path) is None
+    assert for_openpyxl(path) == ERROR_CELL and calamine_sheets(path) is None
 
 
 def test_a_text_that_reads_like_an_error_attribute_is_only_text(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     _workbook(path, {"Ark": [['a cell with t="e" in it', "#DIV/0 is written here as text"]]})
-    assert not has_error_cells(path)
+    assert for_openpyxl(path) is None
     assert read_xlsx_sheets(path, "book.xlsx") == {
         "Ark": [['a cell with t="e" in it', "#DIV/0 is written here as text"]]
     }
@@ -157,7 +158,7 @@ def test_an_error_cell_split_between_two_blocks_is_found(tmp_path: Path, monkeyp
     path = _with_sheet_xml(tmp_path, b'<c r="A1"', b'<c r="A1" t="e"')
     for chunk in (7, 16, 64):  # the sheet's bytes in blocks that cut the tag somewhere
         monkeypatch.setattr(workbook_values, "CHUNK", chunk)
-        assert has_error_cells(path)
+        assert for_openpyxl(path) == ERROR_CELL
 
 
 def test_a_cell_that_makes_calamine_panic_goes_to_openpyxl_without_a_word_on_stderr(
@@ -196,8 +197,6 @@ def _book(path: Path, cells: list[tuple[str, Any]], number_format: str | None = 
 def test_a_stray_value_far_away_goes_to_openpyxl_not_into_a_rectangle_of_gigabytes(tmp_path: Path) -> None:
     """calamine holds a sheet as one rectangle from A1 to its last cell: a value in XFD200000 would be 3 billion cells
     (the process aborted). Such a sheet is read by openpyxl, which reads only the cells there are."""
-    from reportgen.readers.workbook_values import for_openpyxl
-
     far = _book(tmp_path / "far.xlsx", [("A1", 1), ("XFD200000", 2)])
     assert for_openpyxl(far) == "a sheet's cells spread over 200.000 rows and 16.384 columns"
     rows = read_xlsx_sheets(far, "far.xlsx")["Sheet"]
@@ -216,16 +215,12 @@ def test_a_stray_value_far_away_goes_to_openpyxl_not_into_a_rectangle_of_gigabyt
 def test_what_calamine_reads_otherwise_goes_to_openpyxl(
     tmp_path: Path, cells: list[tuple[str, Any]], number_format: str | None, reason: str | None
 ) -> None:
-    from reportgen.readers.workbook_values import for_openpyxl
-
     path = _book(tmp_path / "book.xlsx", cells, number_format)
     assert for_openpyxl(path) == reason
     assert read_xlsx_sheets(path, "book.xlsx") == openpyxl_sheets(path, "book.xlsx")
 
 
 def test_an_east_asian_builtin_date_format_and_an_iso_date_cell_go_to_openpyxl(tmp_path: Path) -> None:
-    from reportgen.readers.workbook_values import for_openpyxl
-
     source = _book(tmp_path / "plain.xlsx", [("A1", 45000.25)])
     east = tmp_path / "east.xlsx"
     iso = tmp_path / "iso.xlsx"

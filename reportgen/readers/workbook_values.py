@@ -90,11 +90,6 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def has_error_cells(path: Path) -> bool:
-    """Whether the workbook has a formula-error cell (which calamine would read as an empty cell)."""
-    return for_openpyxl(path) == REASONS[b"e"]
-
-
 def calamine_sheets(path: Path) -> dict[str, list[list[Any]]] | None:
     """Every worksheet (chart sheets left out, hidden ones kept, as openpyxl does) as rows of cell values from A1,
     or None when the workbook is for openpyxl to read (``for_openpyxl``: an error cell, an escaped character, a sheet
