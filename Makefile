@@ -45,7 +45,7 @@ office:
 	else echo "not installed (needs root and apt-get):$$need; the tests that need them will be skipped"; fi
 
 typecheck: $(STAMP)
-	$(BIN)/python -m mypy reportgen tests
+	$(BIN)/python -m mypy reportgen tests bench
 
 ## Regenerate the shipped example inputs and the default templates.
 example: $(STAMP)

@@ -6,6 +6,8 @@ trailing minus (``1.234,50-``), Danish letters in the free text, and a trailing 
 
 python bench/generate.py --rows 5000000      # about 330 MB, written to bench/data/ (git-ignored)
 python bench/generate.py --municipalities 98 # 98 municipality folders (config, plan, inputs), as `reportgen init`
+python bench/generate.py --indicators 50     # 50 indicator files: all 98 municipalities x 10 years, and a
+                                             # municipality folder whose annual pack shows all 50 (the charts' bench)
 
 ``scaled_plan`` writes the shipped plan repeated N times (770 and 7.700 criteria) with the observations its criteria
 read, for the criteria engine's benchmark.
@@ -118,8 +120,8 @@ def scaled_plan(factor: int, folder: Path) -> tuple[Path, Path]:
             )
             copies.append(copy)
         rows = own.copy()
-        rows["initiative"] = rows["initiative"].map(lambda i, s=suffix: f"{i}{s}")
-        rows["indicator"] = rows["indicator"].map(lambda k, r=renamed: r.get(k, k))
+        rows["initiative"] = rows["initiative"].astype(str) + suffix
+        rows["indicator"] = rows["indicator"].replace(renamed)
         frames.append(rows)
     data["initiatives"] = copies
     plan_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -152,12 +154,81 @@ def municipalities(count: int, folder: Path | None = None) -> Path:
     return target
 
 
+INDICATOR_YEARS = range(2016, 2026)
+"""Ten years of every indicator, up to the year of the municipality folders' annual follow-up (2025)."""
+
+
+def indicator_files(count: int, folder: Path, seed: int = 1) -> list[Path]:
+    """``count`` indicator files in the Integrationsbarometer's wide layout (title row, ``Indikator:`` and ``Enhed:``
+    rows, one column per year, a source line below): every municipality, kommunegruppe and Hele landet over
+    ``INDICATOR_YEARS``. Four in five are shares (``pct``), the rest counts; a few figures are missing (``..``). The
+    first is the indicator the sample plans follow (``beskaeftigelse``)."""
+    from reportgen.domain.areas import registry
+
+    rng = random.Random(seed)
+    areas = registry()
+    names = [a.official_name for a in areas.municipalities]
+    names += [areas.by_code[code].name for code in sorted({a.group for a in areas.municipalities if a.group})]
+    names.append("Hele landet")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        key = "beskaeftigelse" if n == 0 else f"indikator_{n:02d}"
+        share = n % 5 != 4
+        lines = [
+            f"Integrationsbarometer – syntetisk indikator {n + 1}{' (andel)' if share else ' (antal)'}",
+            f"Indikator:;{key}",
+            f"Enhed:;{'pct' if share else 'antal'}",
+            "",
+            "Område;" + ";".join(str(y) for y in INDICATOR_YEARS),
+        ]
+        for name in names:
+            level = rng.uniform(20, 60) if share else rng.randint(5, 400)
+            values = []
+            for k in range(len(INDICATOR_YEARS)):
+                value = level * (1 + 0.03 * k) + rng.uniform(-2, 2)
+                text = f"{value:.1f}".replace(".", ",") if share else str(max(0, round(value)))
+                values.append(".." if rng.random() < 0.02 else text)
+            lines.append(f"{name};" + ";".join(values))
+        lines += ["", "Kilde: syntetiske tal til benchmark"]
+        path = folder / f"indikator_{n + 1:02d}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def indicator_municipality(count: int, folder: Path | None = None) -> Path:
+    """A municipality folder as ``reportgen init`` writes it (Frederiksberg), its sample indicator file replaced by
+    ``count`` indicator files of every municipality: its annual follow-up for 2025 shows ``count`` indicators, each
+    with its chart. An existing complete folder is reused."""
+    from reportgen.pipeline.initialise import initialise
+
+    target = folder or DATA / f"indikatorer-{count}"
+    barometer = target / "inputs" / "barometer"
+    if len(list(barometer.glob("indikator_*.csv"))) == count:
+        return target
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    initialise(tmp, "147", today=MUNICIPALITIES_DAY)
+    for sample in (tmp / "inputs" / "barometer").glob("*.csv"):
+        sample.unlink()
+    indicator_files(count, tmp / "inputs" / "barometer")
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.replace(target)
+    return target
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=None, help="an economy export of this many rows")
     parser.add_argument("--municipalities", type=int, default=None, help="this many municipality folders (max 98)")
+    parser.add_argument(
+        "--indicators", type=int, default=None, help="this many indicator files, and a folder whose pack shows them"
+    )
     args = parser.parse_args()
     if args.municipalities:
         print(municipalities(args.municipalities))
-    if args.rows or not args.municipalities:
+    if args.indicators:
+        print(indicator_municipality(args.indicators))
+    if args.rows or not (args.municipalities or args.indicators):
         print(generate(args.rows or 1_000_000))

@@ -252,11 +252,18 @@ def _margins(fig: Any, left_labels: list[str], bottom_in: float) -> None:
     )
 
 
+_TEXT_WIDTHS: dict[str, float] = {}
+
+
 def _text_width(fig: Any, text: str) -> float:
-    """How wide (inches) an 8-point text prints (the renderer's own measure, cached by matplotlib)."""
-    renderer = fig.canvas.get_renderer()
-    width, _height, _descent = renderer.get_text_width_height_descent(text, _matplotlib()["font"], ismath=False)
-    return float(width) / DPI
+    """How wide (inches) an 8-point text prints: the renderer's own measure, taken once per text (tick labels and
+    legend names repeat from chart to chart; the width depends only on the text, the font and DPI, which are fixed)."""
+    width = _TEXT_WIDTHS.get(text)
+    if width is None:
+        renderer = fig.canvas.get_renderer()
+        points, _height, _descent = renderer.get_text_width_height_descent(text, _matplotlib()["font"], ismath=False)
+        width = _TEXT_WIDTHS[text] = float(points) / DPI
+    return width
 
 
 def _legend(fig: Any, ax: Any, entries: list[tuple[str, dict[str, Any], str]]) -> None:
@@ -314,6 +321,8 @@ def indicator_figure(series: dict[str, Any], reuse: Any = None) -> Any:
     low, top, ticks = _value_axis(values, series["unit"])
     tick_texts = [_tick_text(t, series["unit"], ticks) for t in ticks]
     fig, ax = _figure(HEIGHT_CM / 2.54, reuse)
+    for axis in (ax.xaxis, ax.yaxis):  # no axis titles: their place is not worked out from every tick label's extent
+        axis.set_label_coords(0.5, 0.5)
     _margins(fig, tick_texts, 0.32)
     positions = list(range(len(labels)))
     for line in lines:
