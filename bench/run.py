@@ -300,6 +300,9 @@ def timed(cmd: list[str], cwd: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
+NATIONAL_TARGET = 1.8
+"""Scenario 6: 2 workers at least this many times faster (wall clock) than 1."""
+
 CHART_INDICATORS = 50
 """Scenario 5: the annual pack whose charts are drawn shows this many indicators."""
 CHART_TARGET_S = 0.040
@@ -384,7 +387,7 @@ def national(count: int, repeat: int) -> list[tuple[str, str, str, str]]:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return [
         (
-            f"National: {count} municipalities' annual packs, 1 worker",
+            f"6. National: {count} municipalities' annual packs, 1 worker",
             f"{one:.1f} s",
             "",
             f"{60 / cpu1:.0f} packs per CPU-minute ({cpu1:.2f} s CPU each); peak {peak:.0f} MB per worker",
@@ -393,8 +396,9 @@ def national(count: int, repeat: int) -> list[tuple[str, str, str, str]]:
         (
             "  speed-up 2 workers / 1",
             f"{one / two:.2f}x",
-            ">= 1.8x",
-            f"median of {repeat} paired runs; load average {load} on {os.cpu_count()} cores",
+            f">= {NATIONAL_TARGET:g}x",
+            f"{'met' if one / two >= NATIONAL_TARGET else 'NOT MET'}; median of {repeat} paired runs; load average "
+            f"{load} on {os.cpu_count()} cores",
         ),
     ]
 

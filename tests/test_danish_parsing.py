@@ -8,10 +8,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from babel.numbers import format_decimal
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from reportgen.domain.numbers import parse_danish_number
+from reportgen.domain.numbers import ParsedNumber, _parse_written, parse_danish_number
 from reportgen.domain.periods import Period, parse_period
 from reportgen.readers.danish import parse_danish_series, parse_date
 
@@ -39,6 +39,23 @@ def test_the_vectorised_parser_agrees_with_the_scalar_one(value: Decimal) -> Non
     parsed, bad = parse_danish_series(pd.Series([text, text + " kr."], dtype=object))
     assert not bad.any()
     assert parsed.tolist() == [float(value), float(value)]
+
+
+@given(st.text(alphabet="0123456789,.-+ %\u00a0\n٣", max_size=40))
+@example("999999999999999,99999999999999999999")
+@example("999999999999999,9999999999999")
+@example("1000000000000000")
+@example("38,")
+@example("38\n")
+def test_the_plain_number_shortcut_reads_as_the_full_rules_do(text: str) -> None:
+    """Plain digits with a decimal comma skip the full rules: the same value or the same refusal either way."""
+    results: list[ParsedNumber | str] = []
+    for parse in (parse_danish_number, lambda t: _parse_written(t, allow_percent=True)):
+        try:
+            results.append(parse(text))
+        except ValueError as exc:
+            results.append(str(exc))
+    assert results[0] == results[1]
 
 
 @given(st.text(alphabet="0123456789.,-() %", max_size=12))

@@ -18,6 +18,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Either grouped thousands (1.234.567) or a plain run of digits, then an optional decimal comma part.
 _DANISH = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _GROUPED_SPACE = re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$")
+# The form most cells have (``38``, ``38,5``): read directly, exactly as the full rules below would read it.
+_PLAIN = re.compile(r"\d{1,15}(?:,\d{1,13})?")  # at most 28 digits: exact in the decimal context
 
 
 MAX_MAGNITUDE = Decimal(10) ** 15
@@ -49,6 +51,13 @@ def parse_danish_number(text: str, *, allow_percent: bool = True) -> ParsedNumbe
     negative), ``1 234,50``, an optional ``kr.`` and, when ``allow_percent``, a trailing ``%``. Rejects everything
     ambiguous or malformed (``12,3,4``, ``1.23``, ``1,234.5``).
     """
+    if _PLAIN.fullmatch(text):  # below 10^15, so within bounds
+        return ParsedNumber(Decimal(text.replace(",", ".")), False)
+    return _parse_written(text, allow_percent=allow_percent)
+
+
+def _parse_written(text: str, *, allow_percent: bool) -> ParsedNumber:
+    """``parse_danish_number``'s full rules: signs, brackets, units, percent, grouped thousands."""
     raw = text
     s = text.strip().replace("\u2212", "-")
     percent = False

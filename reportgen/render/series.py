@@ -3,6 +3,7 @@ values for the municipality and the whole country (tables and charts)."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -73,13 +74,16 @@ def barometer_series(
     indicators = list(plan.indicators())
     loaded = o.loc[o["initiative"].isna() & (o["source"] != ECONOMY_SOURCE), "indicator"]
     indicators += [i for i in dict.fromkeys(loaded) if i not in indicators]
+    shown_areas = o[o["area"].isin([plan.municipality_code, NATIONAL])]
+    by_indicator = dict(iter(shown_areas.groupby("indicator", sort=False)))  # one pass, not one mask per indicator
     for indicator in indicators:
-        rows = o[(o["indicator"] == indicator) & (o["area"].isin([plan.municipality_code, NATIONAL]))]
-        if rows.empty:
+        rows = by_indicator.get(indicator)
+        if rows is None:
             continue
         periods = sorted({p for p in rows["period"] if parse_period(p).start <= spec.as_of}, key=parse_period)
         unit = str(rows["unit"].iloc[0])
-        values = [(p, _value_at(rows, p, plan.municipality_code), _value_at(rows, p, NATIONAL)) for p in periods]
+        at = _values_by_period_and_area(rows)
+        values = [(p, at.get((p, plan.municipality_code)), at.get((p, NATIONAL))) for p in periods]
         shown = [v for _, home, national in values for v in (home, national) if v is not None]
         d = precision(shown[0], shown[1:], unit) if shown else 0
         points = [
@@ -112,10 +116,13 @@ def barometer_series(
     return out
 
 
-def _value_at(rows: pd.DataFrame, period: str, area: int) -> float | None:
-    """The value of one area in one period (None if absent or missing)."""
-    v = rows[(rows["period"] == period) & (rows["area"] == area)]["value"]
-    return None if v.empty or bool(v.isna().iloc[0]) else float(v.iloc[0])
+def _values_by_period_and_area(rows: pd.DataFrame) -> dict[tuple[str, int], float | None]:
+    """Each (period, area)'s value, the first row's where rows repeat one (None where it is missing)."""
+    values: dict[tuple[str, int], float | None] = {}
+    for period, area, value in zip(rows["period"], rows["area"], rows["value"], strict=True):
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        values.setdefault((str(period), int(area)), None if missing else float(value))
+    return values
 
 
 def goal_indicators(plan: Plan, goal: str) -> list[str]:
