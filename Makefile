@@ -55,8 +55,9 @@ example: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py
 
-## Benchmarks (generate data under bench/data, print a table).
+## Benchmarks (generate data under bench/data, print a table); DuckDB, the economy baseline, is installed first.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 
 clean:

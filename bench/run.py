@@ -12,6 +12,7 @@ root goes first on ``PYTHONPATH``).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shlex
@@ -425,6 +426,12 @@ def main() -> None:
 
     def want(n: int) -> bool:
         return not wanted or n in wanted
+
+    if want(3) and importlib.util.find_spec("duckdb") is None:
+        raise SystemExit(
+            "bench: scenario 3 compares with DuckDB, which is not installed: pip install -e '.[bench]' (or make bench),"
+            " or leave the scenario out with --only"
+        )
 
     if want(1):
         help_run = paired(
