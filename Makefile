@@ -56,8 +56,11 @@ templates: $(STAMP)
 	$(BIN)/python templates/build_templates.py
 
 ## Benchmarks (generate data under bench/data, print a table); DuckDB, the economy baseline, is installed first.
-bench: $(STAMP)
+$(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py
 
 clean:

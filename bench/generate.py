@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 import random
 import shutil
 from pathlib import Path
@@ -129,6 +131,38 @@ def scaled_plan(factor: int, folder: Path) -> tuple[Path, Path]:
     return plan_path, obs_path
 
 
+INIT_SOURCES = (
+    "pipeline/initialise.py",
+    "pipeline/init_texts.py",
+    "render/plan_workbook.py",
+    "render/measurement_sheet.py",
+)
+"""What a folder made by ``reportgen init`` depends on: a made folder is reused only while these are unchanged."""
+MADE = ".bench-made"
+"""The marker written last into a generated folder: what it was made from (an interrupted or stale folder has none,
+or another)."""
+
+
+def _recipe(**parts: object) -> str:
+    """What a generated folder is made from: the parts, and the sources of ``reportgen init``."""
+    source = ROOT / "reportgen"
+    digest = hashlib.sha256(b"".join((source / name).read_bytes() for name in INIT_SOURCES)).hexdigest()[:16]
+    return json.dumps({**parts, "init": digest}, sort_keys=True, default=str)
+
+
+def _reusable(target: Path, recipe: str) -> bool:
+    marker = target / MADE
+    return marker.is_file() and marker.read_text(encoding="utf-8") == recipe
+
+
+def _publish(tmp: Path, target: Path, recipe: str) -> Path:
+    """Move a folder made in ``tmp`` into place, marked with its recipe."""
+    (tmp / MADE).write_text(recipe, encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.replace(target)
+    return target
+
+
 MUNICIPALITIES_DAY = dt.date(2025, 11, 15)
 """The day the municipality folders are made on: each plan runs 2025-2026, so ``--annual 2025`` builds a pack."""
 
@@ -142,18 +176,18 @@ def municipalities(count: int, folder: Path | None = None) -> Path:
 
     areas = registry().municipalities[:count]
     target = folder or DATA / f"kommuner-{count}"
-    if target.is_dir() and len(list(target.glob("*/reportgen.toml"))) == len(areas):
+    recipe = _recipe(municipalities=count, day=MUNICIPALITIES_DAY)
+    if _reusable(target, recipe):
         return target
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for area in areas:
         initialise(tmp / f"{area.code}-{area.name.lower().replace(' ', '-')}", str(area.code), today=MUNICIPALITIES_DAY)
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.replace(target)
-    return target
+    return _publish(tmp, target, recipe)
 
 
+INDICATORS_VERSION = 1  # bumped when indicator_files writes other files, so an older folder is made again
 INDICATOR_YEARS = range(2016, 2026)
 """Ten years of every indicator, up to the year of the municipality folders' annual follow-up (2025)."""
 
@@ -173,7 +207,7 @@ def indicator_files(count: int, folder: Path, seed: int = 1) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(count):
-        key = "beskaeftigelse" if n == 0 else f"indikator_{n:02d}"
+        key = "beskaeftigelse" if n == 0 else f"indikator_{n:02d}"  # in file indikator_{n:02d}.csv
         share = n % 5 != 4
         lines = [
             f"Integrationsbarometer – syntetisk indikator {n + 1}{' (andel)' if share else ' (antal)'}",
@@ -191,7 +225,7 @@ def indicator_files(count: int, folder: Path, seed: int = 1) -> list[Path]:
                 values.append(".." if rng.random() < 0.02 else text)
             lines.append(f"{name};" + ";".join(values))
         lines += ["", "Kilde: syntetiske tal til benchmark"]
-        path = folder / f"indikator_{n + 1:02d}.csv"
+        path = folder / f"indikator_{n:02d}.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(path)
     return paths
@@ -203,9 +237,11 @@ def indicator_municipality(count: int, folder: Path | None = None) -> Path:
     with its chart. An existing complete folder is reused."""
     from reportgen.pipeline.initialise import initialise
 
+    if count < 1:
+        raise ValueError(f"{count} indicators: at least 1")
     target = folder or DATA / f"indikatorer-{count}"
-    barometer = target / "inputs" / "barometer"
-    if len(list(barometer.glob("indikator_*.csv"))) == count:
+    recipe = _recipe(indicators=count, years=list(INDICATOR_YEARS), day=MUNICIPALITIES_DAY, version=INDICATORS_VERSION)
+    if _reusable(target, recipe):
         return target
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -213,9 +249,7 @@ def indicator_municipality(count: int, folder: Path | None = None) -> Path:
     for sample in (tmp / "inputs" / "barometer").glob("*.csv"):
         sample.unlink()
     indicator_files(count, tmp / "inputs" / "barometer")
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.replace(target)
-    return target
+    return _publish(tmp, target, recipe)
 
 
 if __name__ == "__main__":

@@ -90,10 +90,11 @@ os.unlink(utf8)
 done(sorted([i, p, int(o), int(n)] for i, p, o, n in groups), sum(int(n) for *_, n in groups))
 """
 
-# The charts of an annual pack showing 50 indicators over 10 years (bench.generate.indicator_municipality: every
-# indicator and the economy), drawn as a run draws them; the template contexts are built first and not timed. CPU
-# time (process_time) per chart: each chart is drawn REPEAT times, its lowest time kept, and the median over the
-# charts printed; "first" is the first pass, import included. Arguments: the checkout, the folder, the year, the day.
+# The charts of an annual pack showing 50 indicators over 10 years (bench.generate.indicator_municipality; its plan
+# has one initiative with money, so no budget chart), drawn as a run draws them; the template contexts are built
+# first and not timed. CPU time (process_time) per chart: each chart is drawn REPEAT times, its lowest time kept, and
+# the median over the charts printed; "first" is the first pass, import included. Arguments: the checkout, the
+# folder, the year, the day.
 CHART_CONTEXT = """
 import datetime as dt, os, statistics, sys, tempfile, time, json
 sys.path.insert(0, sys.argv[1]); os.chdir(sys.argv[2])

@@ -7,7 +7,9 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.generate import INDICATOR_YEARS, amount_text, indicator_municipality
+import pytest
+
+from bench.generate import INDICATOR_YEARS, MADE, amount_text, indicator_municipality
 from reportgen.config import load_config
 from reportgen.pipeline.building import pack_contexts
 from reportgen.pipeline.inputs import read_inputs
@@ -32,12 +34,21 @@ def test_the_indicator_folder_shows_every_generated_indicator_with_its_chart(tmp
         assert s["chart"] is not None and s["chart"].path.stat().st_size > 0
 
 
-def test_a_generated_folder_is_reused_not_rewritten(tmp_path: Path) -> None:
+def test_a_generated_folder_is_reused_but_made_again_when_stale_or_half_made(tmp_path: Path) -> None:
     folder = indicator_municipality(2, tmp_path / "indikatorer")
-    marker = folder / "inputs" / "barometer" / "indikator_01.csv"
-    before = marker.stat().st_mtime_ns
+    data = folder / "inputs" / "barometer" / "indikator_01.csv"
+    before = data.stat().st_mtime_ns
     assert indicator_municipality(2, tmp_path / "indikatorer") == folder
-    assert marker.stat().st_mtime_ns == before
+    assert data.stat().st_mtime_ns == before  # reused
+    (folder / MADE).write_text("made by an older generator", encoding="utf-8")
+    indicator_municipality(2, tmp_path / "indikatorer")
+    assert data.stat().st_mtime_ns != before  # stale: made again
+    (folder / "reportgen.toml").unlink()
+    (folder / MADE).unlink()  # as a folder whose making was interrupted
+    indicator_municipality(2, tmp_path / "indikatorer")
+    assert (folder / "reportgen.toml").is_file()
+    with pytest.raises(ValueError, match="at least 1"):
+        indicator_municipality(0, tmp_path / "none")
 
 
 def test_amounts_are_written_as_the_finance_system_writes_them() -> None:

@@ -3,7 +3,6 @@ values for the municipality and the whole country (tables and charts)."""
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -78,7 +77,7 @@ def barometer_series(
     by_indicator = dict(iter(shown_areas.groupby("indicator", sort=False)))  # one pass, not one mask per indicator
     for indicator in indicators:
         rows = by_indicator.get(indicator)
-        if rows is None:
+        if rows is None or rows.empty:
             continue
         periods = sorted({p for p in rows["period"] if parse_period(p).start <= spec.as_of}, key=parse_period)
         unit = str(rows["unit"].iloc[0])
@@ -118,10 +117,11 @@ def barometer_series(
 
 def _values_by_period_and_area(rows: pd.DataFrame) -> dict[tuple[str, int], float | None]:
     """Each (period, area)'s value, the first row's where rows repeat one (None where it is missing)."""
+    import pandas as pd  # loaded already: ``rows`` is a frame
+
     values: dict[tuple[str, int], float | None] = {}
     for period, area, value in zip(rows["period"], rows["area"], rows["value"], strict=True):
-        missing = value is None or (isinstance(value, float) and math.isnan(value))
-        values.setdefault((str(period), int(area)), None if missing else float(value))
+        values.setdefault((period, int(area)), None if pd.isna(value) else float(value))
     return values
 
 
