@@ -51,11 +51,8 @@ class StatbankFetch(_Entry):
     """One table from Statistics Denmark's Statbank: which values of each variable (codes, or ``"*"`` for all),
     the indicator key and unit the figures are read as, and the file they are written to."""
 
-    table: str
     selection: dict[str, list[str] | Literal["*"]] = Field(default_factory=dict)
-    indicator: str
     unit: Literal["pct", "antal", "kr"] | None = None  # None: from the table's own unit (pct., kr., else antal)
-    file: str
     area: str | None = None  # the table's area variable, where it is not found by itself (OMRÅDE, KOMK…)
 
     @field_validator("selection")
@@ -71,14 +68,11 @@ class JobindsatsFetch(_Entry):
     """One table from STAR's Jobindsats: periods, areas, further variables, the measure (a column of the answer)
     read as the indicator, and the environment variable holding the API key (never the key itself)."""
 
-    table: str
     periods: list[str] = Field(min_length=1)
     areas: list[str] = Field(default_factory=lambda: ["*"])
     variables: dict[str, list[str]] = Field(default_factory=dict)
     measure: str
-    indicator: str
     unit: Literal["pct", "antal", "kr"] = "antal"
-    file: str
     key_env: str = "JOBINDSATS_API_KEY"
 
     @field_validator("key_env")
